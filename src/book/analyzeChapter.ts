@@ -1,0 +1,69 @@
+import type { Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { fromVFile } from '../diagnostics/diagnostic.js';
+import { headingIdOf } from '../parse/headingIds.js';
+import type { ChapterAnalysis, HeadingInfo, LinkReference, SearchSection } from './model.js';
+
+const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
+
+export function countWords(text: string): number {
+  return text.match(wordPattern)?.length ?? 0;
+}
+
+/** Everything later stages need to know about a chapter without re-reading its tree. */
+export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
+  const headings: HeadingInfo[] = [];
+  const links: LinkReference[] = [];
+  visit(tree, (node) => {
+    const start = node.position?.start;
+    const at = { line: start?.line ?? 1, column: start?.column ?? 1 };
+    if (node.type === 'heading') {
+      const id = headingIdOf(node);
+      headings.push({ depth: node.depth, id: id?.id ?? '', explicitId: id?.explicit ?? false, text: toString(node).trim(), ...at });
+    } else if (node.type === 'link' || node.type === 'image' || node.type === 'definition') {
+      links.push({ kind: node.type, url: node.url, ...at });
+    } else if (node.type === 'html') {
+      for (const match of node.value.matchAll(/\b(href|src)\s*=\s*"([^"]*)"/g)) {
+        links.push({ kind: 'html', url: match[2], ...at });
+      }
+    }
+  });
+  const frontMatter = file.data.frontMatter ?? {};
+  const firstH1 = headings.find((h) => h.depth === 1);
+  const titleHeading = firstH1 ?? headings[0];
+  const title = frontMatter.title ?? titleHeading?.text;
+  return {
+    frontMatter,
+    title,
+    titleHeadingId: frontMatter.title === undefined || titleHeading === firstH1 ? titleHeading?.id : undefined,
+    headings,
+    links,
+    words: countWords(toString(tree)),
+    search: searchSections(tree),
+    diagnostics: fromVFile(file),
+  };
+}
+
+/** Splits the chapter's text at h1–h3 headings, so search results can link to the section. */
+function searchSections(tree: Root): SearchSection[] {
+  const sections: SearchSection[] = [];
+  let current: SearchSection = { id: '', title: '', text: '' };
+  const parts: string[] = [];
+  const flush = () => {
+    current.text = parts.join(' ').replace(/\s+/g, ' ').trim();
+    if (current.text || current.title) sections.push(current);
+    parts.length = 0;
+  };
+  for (const node of tree.children as RootContent[]) {
+    if (node.type === 'heading' && node.depth <= 3) {
+      flush();
+      current = { id: headingIdOf(node)?.id ?? '', title: toString(node).trim(), text: '' };
+    } else if (node.type !== 'html' && node.type !== 'definition') {
+      parts.push(toString(node));
+    }
+  }
+  flush();
+  return sections;
+}

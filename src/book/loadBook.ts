@@ -1,0 +1,222 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root } from 'mdast';
+import { glob } from 'tinyglobby';
+import type { VFile } from 'vfile';
+import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
+import { decodeChapter, parseMarkdown } from '../parse/markdown.js';
+import { cacheRoot, DiskCache } from '../util/diskCache.js';
+import { sha256 } from '../util/hash.js';
+import { slugify } from '../util/slug.js';
+import { evergreenVersion } from '../util/version.js';
+import { analyzeChapter } from './analyzeChapter.js';
+import type { BookConfig } from './configSchema.js';
+import { loadConfig } from './loadConfig.js';
+import { checkLinks } from './links.js';
+import type { Book, Chapter, ChapterAnalysis, TocEntry } from './model.js';
+
+export interface LoadBookOptions {
+  /** Skip the on-disk analysis cache (always parse every chapter). */
+  noCache?: boolean;
+}
+
+interface ChapterPlan {
+  relPath: string;
+  part?: string;
+  /** Where the chapter was listed in book.yaml, for "missing chapter" errors. */
+  listedAt?: { line: number; column: number };
+}
+
+/** Loads `<root>/manuscript/book.yaml` and every chapter into the book model. */
+export async function loadBook(root: string, options: LoadBookOptions = {}): Promise<Book> {
+  const absRoot = path.resolve(root);
+  const manuscriptDir = path.join(absRoot, 'manuscript');
+  const configPath = path.join(manuscriptDir, 'book.yaml');
+  const config = await loadConfig(configPath);
+  const diagnostics: Diagnostic[] = [];
+  const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
+  const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${evergreenVersion}`);
+
+  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics)));
+  const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
+  assignUniqueSlugs(chapters, diagnostics);
+
+  const book: Book = {
+    root: absRoot,
+    manuscriptDir,
+    configPath,
+    config,
+    chapters,
+    toc: buildToc(chapters),
+    contentHash: sha256(JSON.stringify(config), ...chapters.flatMap((c) => [c.relPath, c.hash])),
+    diagnostics,
+  };
+  for (const chapter of chapters) {
+    diagnostics.push(...chapter.analysis.diagnostics);
+    if (chapter.analysis.title === undefined) {
+      diagnostics.push({
+        severity: 'warning',
+        file: chapter.path,
+        line: 1,
+        column: 1,
+        message: `Chapter has no title; using "${chapter.title}" from its file name`,
+        hint: 'Start the chapter with a `# Heading`, or set `title:` in its front matter.',
+        ruleId: 'chapter/no-title',
+      });
+    }
+    diagnostics.push(...checkLinks(book, chapter));
+  }
+  if (chapters.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push({
+      severity: 'error',
+      file: configPath,
+      message: 'The book has no chapters',
+      hint: 'Add Markdown files under manuscript/, or list them under `chapters:` in book.yaml.',
+      ruleId: 'book/empty',
+    });
+  }
+  return book;
+}
+
+async function planChapters(config: BookConfig, manuscriptDir: string, configPath: string, diagnostics: Diagnostic[]): Promise<ChapterPlan[]> {
+  if (!config.chapters) {
+    const found = await glob('**/*.md', { cwd: manuscriptDir, ignore: ['**/node_modules/**', '**/.*/**'] });
+    return found.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((relPath) => ({ relPath }));
+  }
+  const positions = await chapterPositions(configPath);
+  const plans: ChapterPlan[] = [];
+  const seen = new Set<string>();
+  let n = 0;
+  for (const entry of config.chapters) {
+    const list: { relPath: string; part?: string }[] = typeof entry === 'string' ? [{ relPath: entry }] : entry.chapters.map((relPath) => ({ relPath, part: entry.part }));
+    for (const item of list) {
+      const relPath = path.posix.normalize(item.relPath.replace(/\\/g, '/'));
+      const listedAt = positions[n++];
+      if (seen.has(relPath)) {
+        diagnostics.push({ severity: 'error', file: configPath, ...listedAt, message: `"${relPath}" is listed twice in chapters`, hint: 'List each chapter once.', ruleId: 'config/duplicate-chapter' });
+        continue;
+      }
+      seen.add(relPath);
+      plans.push({ relPath, part: item.part, listedAt });
+    }
+  }
+  return plans;
+}
+
+/** Line/column of every chapter path in book.yaml, in order, so a missing chapter is reported where it is listed. */
+async function chapterPositions(configPath: string): Promise<{ line: number; column: number }[]> {
+  const { LineCounter, parseDocument, isSeq, isMap, isScalar } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(await readFile(configPath, 'utf8'), { lineCounter });
+  const out: { line: number; column: number }[] = [];
+  const chapters = doc.get('chapters', true);
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (!isSeq(chapters)) return out;
+  for (const item of chapters.items) {
+    if (isScalar(item) && item.range) out.push(pos(item.range[0]));
+    else if (isMap(item)) {
+      const inner = item.get('chapters', true);
+      if (isSeq(inner)) for (const c of inner.items) if (isScalar(c) && c.range) out.push(pos(c.range[0]));
+    }
+  }
+  return out;
+}
+
+async function loadChapter(
+  plan: ChapterPlan,
+  manuscriptDir: string,
+  configPath: string,
+  cache: DiskCache<ChapterAnalysis> | undefined,
+  diagnostics: Diagnostic[],
+): Promise<Omit<Chapter, 'index'> | undefined> {
+  const absPath = path.join(manuscriptDir, plan.relPath);
+  let bytes: Buffer;
+  try {
+    if (!(await stat(absPath)).isFile()) throw new Error('not a file');
+    bytes = await readFile(absPath);
+  } catch {
+    diagnostics.push({
+      severity: 'error',
+      file: configPath,
+      ...plan.listedAt,
+      message: `Chapter "${plan.relPath}" does not exist`,
+      hint: `Create manuscript/${plan.relPath}, or fix the path in book.yaml (paths are relative to manuscript/).`,
+      ruleId: 'config/missing-chapter',
+    });
+    return undefined;
+  }
+  const decoded = decodeChapter(bytes);
+  if ('problem' in decoded) {
+    diagnostics.push({ severity: 'error', file: absPath, line: 1, column: 1, message: `Cannot read chapter: ${decoded.problem}`, hint: 'Save the chapter as UTF-8 Markdown text.', ruleId: 'chapter/encoding' });
+    return undefined;
+  }
+  const source = decoded.text;
+  const hash = sha256(source);
+  let parsed: { tree: Root; file: VFile } | undefined;
+  const parse = () => (parsed ??= parseMarkdown(source, absPath));
+  let analysis = cache?.get(hash);
+  if (!analysis) {
+    const { tree, file } = parse();
+    analysis = analyzeChapter(tree, file);
+    // Diagnostics carry absolute paths; cache them relative-free by re-pointing on load instead.
+    cache?.set(hash, analysis);
+  } else {
+    analysis = { ...analysis, diagnostics: analysis.diagnostics.map((d) => ({ ...d, file: absPath })) };
+  }
+  const id = analysis.frontMatter.id;
+  const fileName = plan.relPath.replace(/\.(md|markdown)$/i, '');
+  return {
+    relPath: plan.relPath,
+    path: absPath,
+    source,
+    hash,
+    id,
+    slug: id ? slugify(id) : slugify(fileName),
+    title: analysis.title ?? titleFromFileName(fileName),
+    part: plan.part,
+    analysis,
+    tree: () => parse().tree,
+    file: () => parse().file,
+  };
+}
+
+function titleFromFileName(fileName: string): string {
+  const base = path.posix.basename(fileName).replace(/^\d+[-_ .]*/, '').replace(/[-_]+/g, ' ').trim() || path.posix.basename(fileName);
+  return base.charAt(0).toUpperCase() + base.slice(1);
+}
+
+/** Page names must be unique: `index` is the book's title page, and two chapters can't share a file. */
+function assignUniqueSlugs(chapters: Chapter[], diagnostics: Diagnostic[]): void {
+  const taken = new Map<string, Chapter>();
+  for (const chapter of chapters) {
+    let slug = chapter.slug;
+    if (slug === 'index' || slug === 'search' || slug === '404') slug = `${slug}-chapter`;
+    const other = taken.get(slug);
+    if (other) {
+      if (chapter.id && other.id === chapter.id) {
+        diagnostics.push({ severity: 'error', file: chapter.path, line: 1, column: 1, message: `Chapter id "${chapter.id}" is also used by ${other.relPath}`, hint: 'Give each chapter its own front matter id.', ruleId: 'chapter/duplicate-id' });
+      }
+      let n = 2;
+      while (taken.has(`${slug}-${n}`)) n++;
+      slug = `${slug}-${n}`;
+    }
+    chapter.slug = slug;
+    taken.set(slug, chapter);
+  }
+}
+
+function buildToc(chapters: Chapter[]): TocEntry[] {
+  const toc: TocEntry[] = [];
+  for (const chapter of chapters) {
+    const last = toc[toc.length - 1];
+    if (!chapter.part) toc.push({ kind: 'chapter', chapter });
+    else if (last?.kind === 'part' && last.title === chapter.part) last.chapters.push(chapter);
+    else toc.push({ kind: 'part', title: chapter.part, chapters: [chapter] });
+  }
+  return toc;
+}
+
+export { EvergreenError };

@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import leven from 'leven';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
+import { bookConfigSchema, type BookConfig } from './configSchema.js';
+import { slugify } from '../util/slug.js';
+
+/** Reads and validates book.yaml; every problem is positioned at the offending key or value. */
+export async function loadConfig(configPath: string): Promise<BookConfig> {
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch {
+    throw new EvergreenError(`No book.yaml found at ${configPath}`, [
+      {
+        severity: 'error',
+        file: configPath,
+        message: 'book.yaml is missing',
+        hint: 'Run `evergreen init` to create a book project, or pass --root to point at one (the folder that contains manuscript/book.yaml).',
+        ruleId: 'config/missing',
+      },
+    ]);
+  }
+  return parseConfig(text, configPath);
+}
+
+export function parseConfig(text: string, configPath: string): BookConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    diagnostics.push({
+      severity: 'error',
+      file: configPath,
+      line: pos.line,
+      column: pos.col,
+      message: `YAML syntax error: ${error.message.split('\n')[0]}`,
+      hint: 'Fix the YAML syntax (indentation, quotes, colons).',
+      ruleId: 'config/yaml',
+    });
+  }
+  if (diagnostics.length > 0) throw new EvergreenError('book.yaml is not valid YAML', diagnostics);
+
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new EvergreenError('book.yaml must be a mapping', [
+      {
+        severity: 'error',
+        file: configPath,
+        line: 1,
+        column: 1,
+        message: 'book.yaml must be a mapping of keys to values',
+        hint: 'Start with `title: "My Book"`.',
+        ruleId: 'config/shape',
+      },
+    ]);
+  }
+  const result = bookConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new EvergreenError(
+      'book.yaml is invalid',
+      result.error.issues.flatMap((issue) => issueToDiagnostics(issue, doc, lineCounter, configPath)),
+    );
+  }
+  return { ...result.data, slug: result.data.slug ?? slugify(result.data.title) };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function issueToDiagnostics(issue: Issue, doc: Document, lines: LineCounter, file: string): Diagnostic[] {
+  const keyPath = issue.path.map(String);
+  const shown = keyPath.length > 0 ? keyPath.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const siblings = allowedKeysAt(issue.path);
+      const suggestion = closest(key, siblings);
+      const pos = keyPosition(doc, [...issue.path, key], lines);
+      return {
+        severity: 'error' as const,
+        file,
+        ...pos,
+        message: `Unknown key "${[...keyPath, key].join('.')}"${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+        hint: `Allowed keys here: ${siblings.join(', ')}.`,
+        ruleId: 'config/unknown-key',
+      };
+    });
+  }
+  const pos = valuePosition(doc, issue.path, lines);
+  let message = issue.message;
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  else if (issue.code === 'invalid_value') message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (issue.code === 'invalid_union') message = unionMessage(issue);
+  return [
+    {
+      severity: 'error',
+      file,
+      ...pos,
+      message: `"${shown}" ${message.startsWith('must') || message.startsWith('is ') ? message : `is invalid: ${message}`}`,
+      ruleId: 'config/invalid',
+    },
+  ];
+}
+
+function unionMessage(issue: Extract<Issue, { code: 'invalid_union' }>): string {
+  const inner = issue.errors.flat().map((e) => e.message);
+  return inner.length > 0 ? `is invalid: ${[...new Set(inner)].join('; or ')}` : issue.message;
+}
+
+/** The keys the schema allows at a path, for did-you-mean suggestions. */
+function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = bookConfigSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    const def = (schema as { def?: { shape?: Record<string, unknown>; element?: unknown; options?: unknown[] } }).def;
+    if (typeof segment === 'number' && def?.element) schema = def.element;
+    else if (def?.shape && typeof segment === 'string') schema = def.shape[segment];
+    else return [];
+  }
+  schema = unwrap(schema);
+  const def = (schema as { def?: { shape?: Record<string, unknown>; options?: unknown[] } }).def;
+  if (def?.shape) return Object.keys(def.shape);
+  // A chapters entry is a union of a path and a part object: offer the part's keys.
+  for (const option of def?.options ?? []) {
+    const shape = (unwrap(option) as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+    if (shape) return Object.keys(shape);
+  }
+  return [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { def?: { type?: string; innerType?: unknown; in?: unknown } };
+  while (current?.def && (current.def.innerType || current.def.type === 'pipe')) {
+    current = (current.def.innerType ?? current.def.in) as typeof current;
+  }
+  return current;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = leven(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function keyPosition(doc: Document, path: readonly PropertyKey[], lines: LineCounter): { line?: number; column?: number } {
+  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1) as unknown[], true) : doc.contents;
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(path[path.length - 1]));
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (range) return toPos(range[0], lines);
+  }
+  return valuePosition(doc, path.slice(0, -1), lines);
+}
+
+function valuePosition(doc: Document, path: readonly PropertyKey[], lines: LineCounter): { line?: number; column?: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) {
+      // For a missing key, point at the mapping that should contain it.
+      return toPos(range[0], lines);
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+function toPos(offset: number, lines: LineCounter): { line: number; column: number } {
+  const p = lines.linePos(offset);
+  return { line: p.line, column: p.col };
+}

@@ -1,0 +1,97 @@
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FrontMatter } from '../parse/frontMatter.js';
+import type { BookConfig } from './configSchema.js';
+
+/**
+ * The book model (like mdbook-core's `Book`): built once by `loadBook`, then only read by every later
+ * stage: renderers, the sample checker, the release snapshot. Nothing downstream mutates it.
+ */
+export interface Book {
+  /** The book project folder (contains manuscript/). */
+  root: string;
+  /** `<root>/manuscript`. */
+  manuscriptDir: string;
+  /** `<root>/manuscript/book.yaml`. */
+  configPath: string;
+  config: BookConfig;
+  /** All chapters in reading order. */
+  chapters: Chapter[];
+  /** The table of contents: chapters, optionally grouped into parts. */
+  toc: TocEntry[];
+  /** sha256 over every chapter's source and the config: the same text always gives the same hash. */
+  contentHash: string;
+  /** Problems found while loading (config, chapters, links). */
+  diagnostics: Diagnostic[];
+}
+
+export type TocEntry = { kind: 'chapter'; chapter: Chapter } | { kind: 'part'; title: string; chapters: Chapter[] };
+
+export interface HeadingInfo {
+  depth: number;
+  /** The anchor id (`{#id}` or a GitHub-style slug). */
+  id: string;
+  /** True when the author wrote `{#id}`. */
+  explicitId: boolean;
+  text: string;
+  line: number;
+  column: number;
+}
+
+export interface LinkReference {
+  kind: 'link' | 'image' | 'definition' | 'html';
+  url: string;
+  line: number;
+  column: number;
+}
+
+/** A section of a chapter's text for full-text search: the text under one heading. */
+export interface SearchSection {
+  /** Heading id, or '' for the text before the first section heading. */
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** What loading learns about a chapter without keeping its tree: cacheable by content hash. */
+export interface ChapterAnalysis {
+  frontMatter: FrontMatter;
+  /** From front matter `title`, else the first heading; undefined when neither exists. */
+  title?: string;
+  /** Id of the heading used as the title (rendered as the page's h1), if any. */
+  titleHeadingId?: string;
+  headings: HeadingInfo[];
+  links: LinkReference[];
+  words: number;
+  search: SearchSection[];
+  /** Author problems found while parsing (front matter, duplicate ids…). */
+  diagnostics: Diagnostic[];
+}
+
+export interface Chapter {
+  /** Position in reading order, from 0. */
+  index: number;
+  /** Path relative to manuscript/, with forward slashes (as written in book.yaml). */
+  relPath: string;
+  /** Absolute path of the Markdown file. */
+  path: string;
+  source: string;
+  /** sha256 of the source text. */
+  hash: string;
+  /** Front matter `id`: a stable identity across renames. */
+  id?: string;
+  /** Page name without extension: from `id`, else from the file name. */
+  slug: string;
+  title: string;
+  /** Title of the part this chapter belongs to, if any. */
+  part?: string;
+  analysis: ChapterAnalysis;
+  /**
+   * The chapter's syntax tree (parsed on first use, then shared). Read-only: transforms work on the
+   * trees they derive from it (e.g. the hast from remark-rehype), never on this one.
+   */
+  tree(): Root;
+  /** The vfile the tree was parsed into (its messages are already in `analysis.diagnostics`). */
+  file(): VFile;
+}

@@ -1,0 +1,64 @@
+import type { Root } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import { remarkAlerts } from './alerts.js';
+import { remarkFrontMatterData } from './frontMatter.js';
+import { remarkHeadingIds } from './headingIds.js';
+
+/**
+ * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
+ * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids. Every stage that needs a chapter's
+ * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
+ */
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkFrontmatter, ['yaml'])
+  .use(remarkGfm)
+  .use(remarkFrontMatterData)
+  .use(remarkHeadingIds)
+  .use(remarkAlerts)
+  .freeze();
+
+export interface ParsedChapter {
+  tree: Root;
+  file: VFile;
+}
+
+/** Parses one chapter. Author problems are vfile messages on `file` (fatal ones are errors). */
+export function parseMarkdown(source: string, path: string): ParsedChapter {
+  const file = new VFile({ path, value: source });
+  let tree: Root;
+  try {
+    tree = processor.runSync(processor.parse(file), file) as Root;
+  } catch (error) {
+    // Pathological input (e.g. thousands of nested lists) can exhaust the stack in the parser:
+    // report it at the chapter instead of crashing the build.
+    const message = file.message(`Could not parse this chapter: ${(error as Error).message}`, {
+      ruleId: 'parse-failed',
+      source: 'chapter',
+    });
+    message.fatal = true;
+    tree = { type: 'root', children: [] };
+    file.data.frontMatter ??= {};
+  }
+  return { tree, file };
+}
+
+/**
+ * Decodes a chapter file strictly: a binary file or invalid UTF-8 is an author error, not mojibake.
+ * Returns the text, or a reason it is not text.
+ */
+export function decodeChapter(bytes: Uint8Array): { text: string } | { problem: string } {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) return { problem: 'this file is binary (it contains NUL bytes), not Markdown text' };
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    return { problem: 'this file is not valid UTF-8' };
+  }
+}

@@ -1,0 +1,43 @@
+import type { Code } from 'mdast';
+import type { Chapter } from '../book/model.js';
+import { parseFenceMeta } from '../parse/fenceMeta.js';
+
+/**
+ * How a code block is shown in the book (HTML and PDF). The renderers draw it; the sample checker
+ * decides it for samples (hiding `---cut---` setup and twoslash directives, filling in `^?` types).
+ */
+export interface CodePresentation {
+  /** Language for syntax highlighting (`ts`, `bash`…); `output` for a sample's printed output. */
+  lang: string;
+  /** The text shown to the reader. */
+  code: string;
+  /** 1-based line numbers in `code` to emphasise. */
+  highlightLines: number[];
+  /** Caption, e.g. a file name. */
+  title?: string;
+  kind: 'code' | 'sample' | 'output';
+  /** Types shown under a line, twoslash-style (`^?` queries). `line` is 1-based in `code`, `column` 1-based. */
+  typeAnnotations: { line: number; column: number; text: string }[];
+  /** Errors the sample expects (`@errors`, `~~~`), shown under their line. */
+  errorAnnotations: { line: number; column: number; text: string }[];
+}
+
+/**
+ * Decides the presentation of one code block, or returns undefined to use the default. The sample
+ * stage provides one of these to `build()`; the model itself is never changed.
+ */
+export type CodePresenter = (chapter: Chapter, node: Code) => CodePresentation | undefined;
+
+export function defaultCodePresentation(node: Code): CodePresentation {
+  const meta = parseFenceMeta(node.meta);
+  const lang = (node.lang ?? '').toLowerCase();
+  return {
+    lang,
+    code: node.value,
+    highlightLines: meta.highlightLines,
+    title: meta.title,
+    kind: lang === 'output' ? 'output' : 'code',
+    typeAnnotations: [],
+    errorAnnotations: [],
+  };
+}
