@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import { build } from '../driver/build.js';
+import { outputFormats, type OutputFormat } from '../driver/formats.js';
+import { colors, displayPath, createProgress, diagnosticsSummary, formatDuration, printDiagnostics } from './terminal.js';
+import { UsageError } from './usageError.js';
+
+export function buildCommand(): Command {
+  return new Command('build')
+    .description('Build the book: the multi-page HTML book in <out>/html/ and the PDF as <out>/<slug>.pdf')
+    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
+    .option('--out <dir>', 'output folder (default: <root>/dist)')
+    .addOption(new Option('--format <formats>', `comma-separated formats: ${outputFormats.join(', ')} (default: formats in book.yaml)`))
+    .option('--no-cache', 'ignore caches and render every chapter again')
+    .action(async (opts: { root: string; out?: string; format?: string; cache: boolean }) => {
+      const formats = opts.format ? parseFormats(opts.format) : undefined;
+      const progress = createProgress();
+      const started = performance.now();
+      progress.update('loading the book');
+      let result;
+      try {
+        result = await build({ root: opts.root, outDir: opts.out, formats, noCache: !opts.cache, progress: progress.update });
+      } finally {
+        progress.done();
+      }
+      printDiagnostics(result.diagnostics);
+      const elapsed = formatDuration(performance.now() - started);
+      const counts = diagnosticsSummary(result.diagnostics);
+      if (result.ok) {
+        const where = result.outputs.map(displayPath).join(', ');
+        const chapters = result.book?.chapters.length ?? 0;
+        process.stderr.write(`${colors.green('✓')} Built ${chapters} chapter${chapters === 1 ? '' : 's'} → ${where} in ${elapsed} (${counts})\n`);
+        process.exitCode = 0;
+      } else {
+        process.stderr.write(`${colors.red('✗')} Build failed in ${elapsed}: ${counts}. The previous output was left as it was.\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function parseFormats(value: string): OutputFormat[] {
+  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  for (const f of formats) {
+    if (!(outputFormats as readonly string[]).includes(f)) throw new UsageError(`Unknown format "${f}". Use one or more of: ${outputFormats.join(', ')}.`);
+  }
+  return formats as OutputFormat[];
+}

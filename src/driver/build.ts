@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { loadBook } from '../book/loadBook.js';
+import type { Book } from '../book/model.js';
+import { type Diagnostic, DiagnosticBag, EvergreenError } from '../diagnostics/diagnostic.js';
+import type { CodePresenter } from '../render/codePresentation.js';
+import { htmlRenderer } from '../render/html/htmlRenderer.js';
+import type { BookVersion, Renderer } from '../render/renderer.js';
+import { cacheRoot } from '../util/diskCache.js';
+import { commitStaging, createStaging, discardStaging } from './outputDir.js';
+import { renderersFor, type OutputFormat } from './formats.js';
+
+export interface BuildOptions {
+  /** The book project folder (contains manuscript/book.yaml). Default: the current folder. */
+  root?: string;
+  /** Output folder. Default: `<root>/dist`. HTML goes to `<out>/html/`, the PDF to `<out>/<slug>.pdf`. */
+  outDir?: string;
+  /** Formats to produce. Default: `formats` in book.yaml. */
+  formats?: OutputFormat[];
+  /** Ignore on-disk caches. */
+  noCache?: boolean;
+  /** Replace the renderers chosen from `formats` (for tools embedding Evergreen). */
+  renderers?: Renderer[];
+  /** How code blocks are shown; by default the sample stage's presenter (hidden setup lines, `^?` types). */
+  presenter?: CodePresenter;
+  /** The version shown in the book; by default derived from the release history. */
+  version?: BookVersion;
+  /** Progress messages for long steps. */
+  progress?: (message: string) => void;
+  /** Extra markup for every HTML page's <head> (used by `evergreen dev`). */
+  extraHead?: string;
+  /** A book already loaded (the dev server reuses the model it has). */
+  book?: Book;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  book?: Book;
+  outDir: string;
+  /** Absolute paths of what was written (e.g. `dist/html`, `dist/my-book.pdf`). */
+  outputs: string[];
+  diagnostics: Diagnostic[];
+  stats: Record<string, number>;
+}
+
+/**
+ * Load → render → commit. Author errors are collected, not thrown: one build reports all of them, and
+ * produces no output at all when there is any error, leaving the previous output untouched.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const root = path.resolve(options.root ?? '.');
+  const outDir = path.resolve(options.outDir ?? path.join(root, 'dist'));
+  const diagnostics = new DiagnosticBag();
+  const stats: Record<string, number> = {};
+  let book: Book;
+  try {
+    const started = performance.now();
+    book = options.book ?? (await loadBook(root, { noCache: options.noCache }));
+    stats.loadMs = performance.now() - started;
+  } catch (error) {
+    if (error instanceof EvergreenError) return { ok: false, outDir, outputs: [], diagnostics: error.diagnostics, stats };
+    throw error;
+  }
+  diagnostics.addAll(book.diagnostics);
+  if (diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats };
+
+  const formats = options.formats ?? book.config.formats;
+  const renderers = options.renderers ?? (await renderersFor(formats, { extraHead: options.extraHead }));
+  const version = options.version ?? (await defaultVersion(book));
+  const stagingDir = await createStaging(outDir);
+  const outputs: string[] = [];
+  let committed = false;
+  try {
+    const results = [];
+    for (const renderer of renderers) {
+      const started = performance.now();
+      const result = await renderer.render({
+        book,
+        stagingDir,
+        diagnostics,
+        presenter: options.presenter,
+        version,
+        cacheDir: options.noCache ? undefined : cacheRoot(root),
+        progress: options.progress,
+      });
+      stats[`${renderer.name}Ms`] = performance.now() - started;
+      for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;
+      results.push(result);
+    }
+    if (diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats };
+    const names = results.flatMap((r) => r.outputs);
+    await commitStaging(stagingDir, outDir, names);
+    committed = true;
+    outputs.push(...names.map((n) => path.join(outDir, n)));
+  } finally {
+    if (!committed) await discardStaging(stagingDir);
+  }
+  return { ok: true, book, outDir, outputs, diagnostics: diagnostics.sorted(), stats };
+}
+
+/** Until the book has releases, it is `unreleased`, dated today (or SOURCE_DATE_EPOCH for reproducible builds). */
+async function defaultVersion(_book: Book): Promise<BookVersion> {
+  return { label: 'unreleased', date: buildDate(), unreleasedChanges: true };
+}
+
+export function buildDate(): string {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const date = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
+  return date.toISOString().slice(0, 10);
+}
+
+export { htmlRenderer };

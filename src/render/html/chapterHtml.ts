@@ -1,0 +1,125 @@
+import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
+import { raw } from 'hast-util-raw';
+import { toHtml } from 'hast-util-to-html';
+import type { Code, Image, Paragraph } from 'mdast';
+import { defaultHandlers, toHast, type State } from 'mdast-util-to-hast';
+import type { Highlighter } from 'shiki';
+import { visit } from 'unist-util-visit';
+import { resolveLink } from '../../book/links.js';
+import type { Book, Chapter } from '../../book/model.js';
+import { type CodePresenter, defaultCodePresentation } from '../codePresentation.js';
+import { highlightToHast } from './highlight.js';
+
+export interface ChapterRenderOptions {
+  book: Book;
+  chapter: Chapter;
+  highlighter: Highlighter;
+  presenter?: CodePresenter;
+  /**
+   * `pages`: one HTML page per chapter (links go to `other.html#id`).
+   * `single`: every chapter in one document, as for print (ids are prefixed with the chapter's slug).
+   */
+  mode: 'pages' | 'single';
+}
+
+export interface RenderedChapter {
+  html: string;
+  /** Files under manuscript/ the chapter references (images, downloads), to copy into the output. */
+  assets: { file: string; relPath: string }[];
+}
+
+/** Where copied manuscript files live in the output, relative to the pages. */
+export const mediaDir = 'media';
+
+/** Markdown → HTML for one chapter: links rewritten to output pages, code highlighted, anchors added. */
+export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
+  const { book, chapter, highlighter, presenter, mode } = options;
+  const prefix = mode === 'single' ? `${chapter.slug}--` : '';
+  const hast = toHast(chapter.tree(), {
+    allowDangerousHtml: true,
+    clobberPrefix: mode === 'single' ? `${chapter.slug}--` : 'user-content-',
+    footnoteLabelTagName: 'h2',
+    footnoteLabelProperties: { className: ['footnotes-label'] },
+    handlers: {
+      code: (_state: State, node: Code) => highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node)),
+      paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node) ?? defaultHandlers.paragraph(state, node),
+    },
+  }) as HastRoot;
+  // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
+  const tree = raw(hast) as HastRoot;
+  const assets: RenderedChapter['assets'] = [];
+  visit(tree, 'element', (node: Element) => {
+    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+      node.properties.href = rewrite(node.properties.href, book, chapter, mode, assets);
+    } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
+      node.properties.src = rewrite(node.properties.src, book, chapter, mode, assets);
+      if (node.tagName === 'img') node.properties.loading ??= 'lazy';
+    } else if (node.tagName === 'table') {
+      return; // wrapped below
+    }
+    if (/^h[1-6]$/.test(node.tagName) && typeof node.properties.id === 'string') {
+      const id = `${prefix}${node.properties.id}`;
+      node.properties.id = id;
+      if (node.tagName !== 'h1') {
+        node.children.push({
+          type: 'element',
+          tagName: 'a',
+          properties: { className: ['heading-anchor'], href: `#${id}`, ariaLabel: `Link to this section` },
+          children: [{ type: 'text', value: '#' }],
+        });
+      }
+    } else if (prefix && typeof node.properties.id === 'string' && !node.properties.id.startsWith(prefix)) {
+      node.properties.id = `${prefix}${node.properties.id}`;
+    }
+  });
+  wrapTables(tree);
+  if (!chapter.analysis.headings.some((h) => h.depth === 1) || (chapter.analysis.frontMatter.title && !chapter.analysis.titleHeadingId)) {
+    tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
+  }
+  return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
+}
+
+function rewrite(url: string, book: Book, chapter: Chapter, mode: 'pages' | 'single', assets: RenderedChapter['assets']): string {
+  const resolved = resolveLink(book, chapter, url);
+  switch (resolved.kind) {
+    case 'chapter': {
+      if (mode === 'single') return `#${resolved.chapter.slug}${resolved.anchor ? `--${resolved.anchor}` : ''}`;
+      const page = resolved.chapter === chapter ? '' : `${resolved.chapter.slug}.html`;
+      return `${page}${resolved.anchor ? `#${resolved.anchor}` : ''}` || '#';
+    }
+    case 'asset':
+      assets.push({ file: resolved.file, relPath: resolved.relPath });
+      return `${mediaDir}/${resolved.relPath.split('/').map(encodeURIComponent).join('/')}${resolved.suffix}`;
+    default:
+      if (mode === 'single' && url.startsWith('#')) return `#${chapter.slug}--${url.slice(1)}`;
+      return url;
+  }
+}
+
+/** A paragraph holding only an image becomes a figure; the image's title, if any, is its caption. */
+function figureForLoneImage(state: State, node: Paragraph): Element | undefined {
+  const meaningful = node.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
+  if (meaningful.length !== 1 || meaningful[0].type !== 'image') return undefined;
+  const image = meaningful[0] as Image;
+  const img = state.one(image, node) as Element;
+  const children: ElementContent[] = [img];
+  if (image.title) {
+    delete img.properties.title;
+    children.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: image.title }] });
+  }
+  const figure: Element = { type: 'element', tagName: 'figure', properties: { className: ['figure'] }, children };
+  state.patch(node, figure);
+  return figure;
+}
+
+/** Tables scroll sideways on narrow screens instead of overflowing the page. */
+function wrapTables(tree: HastRoot | Element): void {
+  tree.children.forEach((child: RootContent | ElementContent, index: number) => {
+    if (child.type !== 'element') return;
+    if (child.tagName === 'table') {
+      tree.children[index] = { type: 'element', tagName: 'div', properties: { className: ['table-wrap'], tabIndex: 0 }, children: [child] };
+    } else {
+      wrapTables(child);
+    }
+  });
+}

@@ -1,0 +1,165 @@
+import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Code } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { resolveLink } from '../../book/links.js';
+import type { Book, Chapter } from '../../book/model.js';
+import { DiskCache } from '../../util/diskCache.js';
+import { sha256 } from '../../util/hash.js';
+import { evergreenVersion } from '../../util/version.js';
+import type { CodePresenter } from '../codePresentation.js';
+import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
+import { copyFonts, fillTemplate, loadFonts, loadTheme } from '../theme.js';
+import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
+import { prepareHighlighter } from './highlight.js';
+import { renderPrevNext, renderTitlePage, renderToc } from './navigation.js';
+
+const require = createRequire(import.meta.url);
+
+export interface HtmlRendererOptions {
+  /** Extra HTML for every page's <head> (the dev server injects its live-reload client here). */
+  extraHead?: string;
+  /** Identifies the presenter's behaviour in cache keys (e.g. the sample checker's version and inputs). */
+  presenterKey?: string;
+}
+
+/** The multi-page HTML book: one page per chapter, a title page, search data and the theme's assets. */
+export function htmlRenderer(options: HtmlRendererOptions = {}): Renderer {
+  return {
+    name: 'html',
+    render: (ctx) => renderHtmlBook(ctx, options),
+  };
+}
+
+/** A chapter's rendered body depends on its text, the pages its links point to, and how code is presented. */
+export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = ''): string {
+  const linkTargets = chapter.analysis.links.map((l) => {
+    const r = resolveLink(book, chapter, l.url);
+    return r.kind === 'chapter' ? `${r.chapter.slug}#${r.anchor ?? ''}` : r.kind;
+  });
+  return sha256('html', evergreenVersion, chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey);
+}
+
+async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions): Promise<RenderResult> {
+  const { book, version } = ctx;
+  const outDir = path.join(ctx.stagingDir, 'html');
+  const assetsDir = path.join(outDir, 'assets');
+  await mkdir(assetsDir, { recursive: true });
+  const theme = await loadTheme(book.root);
+  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'html-chapters') : undefined;
+
+  const bodies = new Map<Chapter, RenderedChapter>();
+  const stale: { chapter: Chapter; key: string }[] = [];
+  for (const chapter of book.chapters) {
+    const key = chapterRenderKey(book, chapter, options.presenterKey);
+    const cached = cache?.get(key);
+    if (cached) bodies.set(chapter, cached);
+    else stale.push({ chapter, key });
+  }
+  if (stale.length > 0) {
+    ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
+    const highlighter = await prepareHighlighter(stale.flatMap(({ chapter }) => codeLanguages(chapter)));
+    for (const { chapter, key } of stale) {
+      const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'pages' });
+      bodies.set(chapter, rendered);
+      cache?.set(key, rendered);
+    }
+  }
+
+  const page = theme.files['page.html']!;
+  const common = {
+    lang: book.config.language,
+    bookTitle: book.config.title,
+    description: book.config.description ?? book.config.subtitle ?? book.config.title,
+    evergreenVersion,
+    bookVersion: version.label,
+    versionLabel: version.label,
+    extraHead: [theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '', options.extraHead ?? ''].join('\n'),
+  };
+  const writes: Promise<unknown>[] = [];
+  writes.push(
+    writeFile(
+      path.join(outDir, 'index.html'),
+      fillTemplate(page, {
+        ...common,
+        pageTitle: book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title,
+        bodyClass: 'title-page-body',
+        toc: renderToc(book),
+        content: renderTitlePage(book, version.label, version.date),
+        prevNext: renderPrevNext(book, undefined).replace('<nav class="prev-next"', '<nav class="prev-next"'),
+      }),
+    ),
+  );
+  const copied = new Set<string>();
+  for (const chapter of book.chapters) {
+    const body = bodies.get(chapter)!;
+    writes.push(
+      writeFile(
+        path.join(outDir, `${chapter.slug}.html`),
+        fillTemplate(page, {
+          ...common,
+          pageTitle: `${chapter.title} · ${book.config.title}`,
+          bodyClass: 'chapter-page',
+          toc: renderToc(book, chapter),
+          content: body.html,
+          prevNext: renderPrevNext(book, chapter),
+        }),
+      ),
+    );
+    for (const asset of body.assets) {
+      if (copied.has(asset.relPath)) continue;
+      copied.add(asset.relPath);
+      writes.push(copyAsset(asset.file, path.join(outDir, 'media', asset.relPath)));
+    }
+  }
+  writes.push(writeFile(path.join(outDir, 'search-data.js'), searchData(book)));
+  writes.push(writeFile(path.join(assetsDir, 'book.css'), theme.files['book.css'] ?? ''));
+  writes.push(writeFile(path.join(assetsDir, 'book.js'), theme.files['book.js'] ?? ''));
+  if (theme.files['custom.css']) writes.push(writeFile(path.join(assetsDir, 'custom.css'), theme.files['custom.css']));
+  writes.push(loadFonts().then((fonts) => writeFile(path.join(assetsDir, 'fonts.css'), fonts.css)));
+  writes.push(copyFonts(assetsDir));
+  writes.push(copyFile(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
+  // A static host serves this when a reader follows an old link; opened from disk it is never needed.
+  writes.push(writeFile(path.join(outDir, '.nojekyll'), ''));
+  await Promise.all(writes);
+  return { outputs: ['html'], stats: { pages: book.chapters.length + 1, chaptersRendered: stale.length } };
+}
+
+/** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */
+function minisearchBrowserBuild(): string {
+  const entry = require.resolve('minisearch');
+  return path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)), 'dist', 'umd', 'index.js');
+}
+
+function codeLanguages(chapter: Chapter): string[] {
+  const langs: string[] = [];
+  visit(chapter.tree(), 'code', (node: Code) => {
+    if (node.lang) langs.push(node.lang.toLowerCase());
+  });
+  return langs;
+}
+
+/** Hard-links unchanged media into the staging folder when possible: large images cost no copy. */
+async function copyAsset(from: string, to: string): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
+}
+
+/** One search document per section: the browser builds its index from these on first search. */
+function searchData(book: Book): string {
+  const docs = book.chapters.flatMap((chapter) =>
+    chapter.analysis.search.map((section, i) => ({
+      id: `${chapter.slug}#${section.id || i}`,
+      title: section.title || chapter.title,
+      chapter: chapter.title,
+      url: `${chapter.slug}.html${section.id ? `#${section.id}` : ''}`,
+      text: section.text,
+    })),
+  );
+  return `window.EVERGREEN_SEARCH = ${JSON.stringify(docs).replace(/<\/script/gi, '<\\/script')};\n`;
+}

@@ -1,0 +1,66 @@
+import type { Book, Chapter } from '../../book/model.js';
+import { escapeHtml } from '../theme.js';
+
+/** The sidebar: every chapter (grouped by part), with the current chapter expanded to its sections. */
+export function renderToc(book: Book, current?: Chapter): string {
+  const item = (chapter: Chapter) => {
+    const isCurrent = chapter === current;
+    const sections = isCurrent
+      ? chapter.analysis.headings
+          .filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.analysis.titleHeadingId)
+          .map((h) => `<li class="depth-${h.depth}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
+          .join('')
+      : '';
+    return (
+      `<li class="chapter${isCurrent ? ' current' : ''}"><a href="${chapter.slug}.html"${isCurrent ? ' aria-current="page"' : ''}>` +
+      `<span class="chapter-number">${chapter.index + 1}</span><span>${escapeHtml(chapter.title)}</span></a>` +
+      (sections ? `<ol class="sections">${sections}</ol>` : '') +
+      `</li>`
+    );
+  };
+  const entries = book.toc.map((entry) =>
+    entry.kind === 'chapter'
+      ? item(entry.chapter)
+      : `<li class="part"><span class="part-title">${escapeHtml(entry.title)}</span><ol>${entry.chapters.map(item).join('')}</ol></li>`,
+  );
+  const home = `<li class="home${current ? '' : ' current'}"><a href="index.html"${current ? '' : ' aria-current="page"'}><span>Contents</span></a></li>`;
+  return `<ol class="toc">${home}${entries.join('')}</ol>`;
+}
+
+export function renderPrevNext(book: Book, chapter: Chapter | undefined): string {
+  const index = chapter ? chapter.index : -1;
+  const prev = index > 0 ? book.chapters[index - 1] : undefined;
+  const next = book.chapters[index + 1];
+  const prevLink = chapter
+    ? prev
+      ? `<a class="prev" rel="prev" href="${prev.slug}.html"><span class="direction">← Previous</span>${escapeHtml(prev.title)}</a>`
+      : `<a class="prev" rel="prev" href="index.html"><span class="direction">← Previous</span>Contents</a>`
+    : '';
+  const nextLink = next ? `<a class="next" rel="next" href="${next.slug}.html"><span class="direction">Next →</span>${escapeHtml(next.title)}</a>` : '';
+  if (!prevLink && !nextLink) return '';
+  return `<nav class="prev-next" aria-label="Previous and next chapter">${prevLink}${nextLink}</nav>`;
+}
+
+/** The book's home page: title, subtitle, authors, version, and the full table of contents. */
+export function renderTitlePage(book: Book, versionLabel: string, date: string): string {
+  const { config } = book;
+  const first = book.chapters[0];
+  const chapterItem = (c: Chapter) => {
+    const sections = c.analysis.headings.filter((h) => h.depth === 2).map((h) => `<a href="${c.slug}.html#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a>`);
+    return `<li><a href="${c.slug}.html">${c.index + 1}. ${escapeHtml(c.title)}</a>${sections.length ? `<div class="chapter-sections">${sections.join(' · ')}</div>` : ''}</li>`;
+  };
+  const list = book.toc
+    .map((e) => (e.kind === 'chapter' ? chapterItem(e.chapter) : `<li class="part-heading">${escapeHtml(e.title)}</li>${e.chapters.map(chapterItem).join('')}`))
+    .join('');
+  return [
+    `<header class="title-page">`,
+    `<h1 class="book-title">${escapeHtml(config.title)}</h1>`,
+    config.subtitle ? `<p class="book-subtitle">${escapeHtml(config.subtitle)}</p>` : '',
+    config.authors.length ? `<p class="book-authors">${escapeHtml(config.authors.join(', '))}</p>` : '',
+    `<p class="book-meta">Version <span class="book-version">${escapeHtml(versionLabel)}</span> · ${escapeHtml(date)}</p>`,
+    config.description ? `<p>${escapeHtml(config.description)}</p>` : '',
+    first ? `<a class="start-reading" href="${first.slug}.html">Start reading →</a>` : '',
+    `</header>`,
+    `<section aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2><ol class="contents-list">${list}</ol></section>`,
+  ].join('\n');
+}

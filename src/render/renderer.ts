@@ -1,0 +1,44 @@
+import type { Book } from '../book/model.js';
+import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import type { CodePresenter } from './codePresentation.js';
+
+/** Which version of the book a build shows (footer, title page, PDF colophon). */
+export interface BookVersion {
+  /** What readers see, e.g. `1.2.0`, `1.2.0 + unreleased changes`, or `unreleased`. */
+  label: string;
+  /** The latest published version, if any. */
+  version?: string;
+  /** ISO date (YYYY-MM-DD) of that release, or of the build for unreleased books. */
+  date: string;
+  /** True when the manuscript differs from the latest release. */
+  unreleasedChanges: boolean;
+}
+
+export interface RenderContext {
+  book: Book;
+  /**
+   * A private staging folder. A renderer writes its outputs here (`html/`, `<slug>.pdf`); the driver moves
+   * them into the output folder only when every renderer has succeeded.
+   */
+  stagingDir: string;
+  diagnostics: DiagnosticBag;
+  presenter?: CodePresenter;
+  version: BookVersion;
+  /** Cache folder for content-addressed intermediate results, or undefined to disable caching. */
+  cacheDir?: string;
+  /** Reports progress of long steps (drawn on a TTY, silent when piped). */
+  progress?: (message: string) => void;
+}
+
+/** A renderer turns the book model into one output format. It only reads the model (like mdBook's `Renderer`). */
+export interface Renderer {
+  name: string;
+  render(ctx: RenderContext): Promise<RenderResult>;
+}
+
+export interface RenderResult {
+  /** Paths inside the staging folder this renderer produced (moved into the output folder on success). */
+  outputs: string[];
+  /** Per-renderer figures for benchmarks and the summary line (e.g. pages written, chapters re-rendered). */
+  stats?: Record<string, number>;
+}

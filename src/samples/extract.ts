@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import leven from 'leven';
+import type { Code, Parent } from 'mdast';
+import { visit } from 'unist-util-visit';
+import type { Book, Chapter } from '../book/model.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseFenceMeta } from '../parse/fenceMeta.js';
+import { extractRegion, parseDirectives, targetLineAbove } from './directives.js';
+import type { LineOrigin, Sample, SampleFile } from './types.js';
+
+/** Fence languages that are TypeScript samples. */
+export const sampleLanguages = new Set(['ts', 'typescript', 'tsx', 'mts']);
+
+/** Every attribute the fence info string may carry; anything else is probably a typo (`norun`). */
+export const knownAttributes = ['check', 'no-run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include'];
+
+export const defaultTimeoutMs = 10_000;
+
+/**
+ * The statement placed between a continued sample's code and the continuing one's: the runner splits the
+ * output there, so a `continue` sample is compared on its own output only.
+ */
+export const continueMarker = '(globalThis as any)[Symbol.for("evergreen.continue")]?.();';
+
+export interface ExtractResult {
+  samples: Sample[];
+  diagnostics: Diagnostic[];
+}
+
+/** Finds the samples of the given chapters (all when omitted), following `book.yaml`'s `samples:` mode. */
+export function extractSamples(book: Book, chapters: readonly Chapter[] = book.chapters, strict = false): ExtractResult {
+  const samples: Sample[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const mode = book.config.samples ?? 'all';
+  if (mode === 'none') return { samples, diagnostics };
+  for (const chapter of chapters) extractChapter(book, chapter, mode, strict, samples, diagnostics);
+  return { samples, diagnostics };
+}
+
+function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', strict: boolean, out: Sample[], diagnostics: Diagnostic[]): void {
+  const sourceLines = chapter.source.split(/\r?\n/);
+  const inChapter: Sample[] = [];
+  const severity = strict ? 'error' : 'warning';
+  visit(chapter.tree(), 'code', (node: Code, index, parent: Parent | undefined) => {
+    const lang = (node.lang ?? '').toLowerCase();
+    if (!sampleLanguages.has(lang) || !node.position) return;
+    const meta = parseFenceMeta(node.meta);
+    const names = new Set(meta.attributes.map((a) => a.name));
+    if (mode === 'marked' && !names.has('check') && !names.has('twoslash')) return;
+    const fenceLine = node.position.start.line;
+    const metaColumn = (sourceLines[fenceLine - 1] ?? '').indexOf(node.meta ?? '\u0000') + 1;
+    for (const attribute of meta.attributes) {
+      if (knownAttributes.includes(attribute.name)) continue;
+      const suggestion = knownAttributes.find((k) => leven(k, attribute.name) <= 2);
+      diagnostics.push({
+        severity,
+        file: chapter.path,
+        line: fenceLine,
+        column: metaColumn > 0 ? metaColumn + attribute.offset : node.position.start.column,
+        message: `Unknown sample attribute "${attribute.name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+        hint: `Sample attributes are: ${knownAttributes.join(', ')}, title="…" and {1,3-5}.`,
+        ruleId: 'samples/unknown-attribute',
+      });
+    }
+    const attr = (name: string) => meta.attributes.find((a) => a.name === name);
+    const firstLine = fenceLine + 1;
+    const blockLines = node.value === '' ? [] : node.value.split('\n');
+    const origins: LineOrigin[] = blockLines.map((text, i) => {
+      const source = sourceLines[firstLine - 1 + i] ?? '';
+      return { file: chapter.path, line: firstLine + i, indent: source.endsWith(text) ? source.length - text.length : 0 };
+    });
+    const directives = parseDirectives(blockLines);
+    const hiddenLines = new Set(directives.notationLines);
+    if (directives.cutLine !== undefined) for (let i = 0; i <= directives.cutLine; i++) hiddenLines.add(i);
+
+    const files = splitFiles(blockLines, origins, directives.filenames, lang === 'tsx' ? 'index.tsx' : 'index.ts');
+    const fileOfLine = (line: number) => files.findIndex((f, i) => line >= f.firstBlockLine && (i === files.length - 1 || line < files[i + 1]!.firstBlockLine));
+    const sample: Sample = {
+      name: `${chapter.relPath}:${fenceLine}`,
+      chapter,
+      index: inChapter.length + 1,
+      node,
+      lang,
+      meta,
+      id: attr('id')?.value,
+      check: !names.has('no-check'),
+      run: !names.has('no-check') && !names.has('no-run'),
+      throws: names.has('throws'),
+      timeoutMs: parseTimeout(attr('timeout')?.value),
+      files,
+      flags: Object.fromEntries(directives.flags.map((f) => [f.name, f.value])),
+      expectedErrors: directives.expectedErrors,
+      noErrors: directives.noErrors,
+      queries: directives.queries.map((q) => {
+        const file = fileOfLine(q.line);
+        const base = files[file]!.firstBlockLine;
+        return { file, line: q.line - base, targetLine: targetLineAbove(blockLines, q.line) - base, targetColumn: q.caretColumn, expected: q.expected };
+      }),
+      errorSpans: directives.spans.map((s) => {
+        const file = fileOfLine(s.line);
+        const base = files[file]!.firstBlockLine;
+        return { file, line: s.line - base, targetLine: targetLineAbove(blockLines, s.line) - base, startColumn: s.startColumn, endColumn: s.endColumn, message: s.message };
+      }),
+      hiddenLines,
+      firstLine,
+    };
+    // Samples that expect compile errors are shown for the error, not run (the program would not make sense).
+    if (sample.expectedErrors || sample.noErrors || sample.errorSpans.length > 0 || lang === 'tsx') sample.run = false;
+
+    const next = parent && index !== undefined ? parent.children[index + 1] : undefined;
+    if (next?.type === 'code' && (next.lang ?? '').toLowerCase() === 'output') sample.output = { node: next, text: next.value };
+
+    const include = attr('include');
+    if (include) applyInclude(book, sample, include.value ?? '', diagnostics, fenceLine);
+
+    const continued = attr('continue');
+    if (continued) {
+      const target = continued.value ? inChapter.find((s) => s.id === continued.value) : inChapter[inChapter.length - 1];
+      if (!target) {
+        diagnostics.push({
+          severity: 'error',
+          file: chapter.path,
+          line: fenceLine,
+          column: node.position.start.column,
+          message: continued.value ? `continue=${continued.value}: no earlier sample with id=${continued.value} in this chapter` : '`continue` needs an earlier sample in this chapter',
+          hint: 'Give the earlier sample `id=NAME` and write `continue=NAME`, or move this sample after it.',
+          ruleId: 'samples/continue-target',
+        });
+      } else {
+        sample.continues = target;
+        prependPrelude(sample, target);
+      }
+    }
+    inChapter.push(sample);
+    out.push(sample);
+  });
+}
+
+function parseTimeout(value: string | undefined): number {
+  const n = value === undefined ? Number.NaN : Number.parseInt(value, 10);
+  return Number.isFinite(n) && n > 0 ? n : defaultTimeoutMs;
+}
+
+function splitFiles(lines: string[], origins: LineOrigin[], filenames: { line: number; name: string }[], defaultName: string): SampleFile[] {
+  const make = (name: string, from: number, to: number): SampleFile => ({
+    name,
+    text: lines.slice(from, to).join('\n'),
+    preludeLineCount: 0,
+    origins: origins.slice(from, to),
+    firstBlockLine: from,
+  });
+  if (filenames.length === 0) return [make(defaultName, 0, lines.length)];
+  const files: SampleFile[] = [];
+  // Lines before the first @filename (usually only flags) belong to the first named file.
+  filenames.forEach((f, i) => {
+    const from = i === 0 ? 0 : f.line;
+    const to = i + 1 < filenames.length ? filenames[i + 1]!.line : lines.length;
+    files.push(make(f.name || `file${i + 1}.ts`, from, to));
+  });
+  return files;
+}
+
+/** A `continue` sample compiles and runs after the code it continues, sharing its declarations. */
+function prependPrelude(sample: Sample, target: Sample): void {
+  const previous = target.files[target.files.length - 1]!;
+  const own = sample.files[sample.files.length - 1]!;
+  const preludeLines = [...previous.text.split('\n'), continueMarker];
+  own.text = `${preludeLines.join('\n')}\n${own.text}`;
+  own.preludeLineCount = preludeLines.length;
+  own.origins = [...preludeLines.map(() => undefined), ...own.origins];
+  const shift = preludeLines.length;
+  for (const q of sample.queries) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
+  for (const s of sample.errorSpans) if (s.file === sample.files.length - 1) Object.assign(s, { line: s.line + shift, targetLine: s.targetLine + shift });
+  // Files of a multi-file sample it continues stay importable.
+  for (const file of target.files.slice(0, -1)) if (!sample.files.some((f) => f.name === file.name)) sample.files.unshift({ ...file, origins: file.origins.map(() => undefined) });
+}
+
+/** `include=path/to/file.ts#region`: the real file (relative to the book project) is checked and run in place; the region is shown. */
+function applyInclude(book: Book, sample: Sample, value: string, diagnostics: Diagnostic[], fenceLine: number): void {
+  const [relPath = '', region] = value.split('#');
+  const realPath = path.resolve(book.root, relPath);
+  const fail = (message: string, hint: string) =>
+    diagnostics.push({ severity: 'error', file: sample.chapter.path, line: fenceLine, column: 1, message, hint, ruleId: 'samples/include' });
+  let content: string;
+  try {
+    content = readFileSync(realPath, 'utf8');
+  } catch {
+    fail(`include: cannot read ${relPath}`, 'Paths in include= are relative to the book project folder (the one that contains manuscript/).');
+    sample.check = sample.run = false;
+    return;
+  }
+  let shownText = content.replace(/\n$/, '');
+  if (region) {
+    const found = extractRegion(content, region);
+    if (!found) {
+      fail(`include: no "// #region ${region}" … "// #endregion" in ${relPath}`, 'Mark the lines to show with // #region NAME and // #endregion.');
+      sample.check = sample.run = false;
+      return;
+    }
+    shownText = dedent(found.lines).join('\n');
+  }
+  const lines = content.split(/\r?\n/);
+  sample.files = [{ name: path.basename(realPath), text: lines.join('\n'), preludeLineCount: 0, origins: lines.map((_, i) => ({ file: realPath, line: i + 1, indent: 0 })), firstBlockLine: 0, realPath }];
+  sample.queries = [];
+  sample.errorSpans = [];
+  sample.hiddenLines = new Set();
+  sample.include = { path: realPath, region, shownText, content };
+}
+
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length);
+  const min = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(min));
+}

@@ -1,0 +1,183 @@
+import type { Code } from 'mdast';
+import type { Chapter } from '../book/model.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FenceMeta } from '../parse/fenceMeta.js';
+
+/** Where one line of a virtual sample file came from: a line of the chapter (or an included file). */
+export interface LineOrigin {
+  /** Absolute path of the file the line is written in (the chapter, or an included real file). */
+  file: string;
+  /** 1-based line in that file. */
+  line: number;
+  /** Columns the Markdown container removed (list indentation, `> `): added back when reporting. */
+  indent: number;
+}
+
+/** One file of a sample as the compiler sees it (a multi-file sample has several, split at `// @filename:`). */
+export interface SampleFile {
+  /** File name inside the sample's virtual folder, e.g. `index.ts` or `a.ts`. */
+  name: string;
+  /** Exactly the lines the author wrote (directives stay in as comments, so line numbers are unchanged). */
+  text: string;
+  /** Lines of earlier samples prepended by `continue` (compiled and run, never reported or shown). */
+  preludeLineCount: number;
+  /** Origin of each line of `text` (prelude lines: undefined). */
+  origins: (LineOrigin | undefined)[];
+  /** Index of this file's first line among the code block's lines. */
+  firstBlockLine: number;
+  /** For `include=`: the real file on disk (compiled in place, so its own imports resolve). */
+  realPath?: string;
+}
+
+/** `//   ^?` with optional asserted text. Lines and columns are 0-based in the owning file's text. */
+export interface TypeQuery {
+  file: number;
+  /** Line of the `^?` comment. */
+  line: number;
+  /** Line and column the caret points at. */
+  targetLine: number;
+  targetColumn: number;
+  expected?: string;
+}
+
+/** `// ~~~ message` under a line: an error must span these columns (0-based, end exclusive). */
+export interface ErrorSpan {
+  file: number;
+  line: number;
+  targetLine: number;
+  startColumn: number;
+  endColumn: number;
+  message?: string;
+}
+
+export interface Sample {
+  /** Stable name for reports and `--grep`: `chapter.md:LINE` or `chapter.md#id`. */
+  name: string;
+  chapter: Chapter;
+  /** 1-based position among the chapter's samples. */
+  index: number;
+  node: Code;
+  lang: string;
+  meta: FenceMeta;
+  /** `id=NAME`, used by `continue=NAME`. */
+  id?: string;
+  /** The earlier sample this one continues, if any. */
+  continues?: Sample;
+  /** Type-check this sample (false for `no-check`). */
+  check: boolean;
+  /** Run it (false for `no-run`, `no-check`, samples that expect errors). */
+  run: boolean;
+  /** Must throw or exit non-zero. */
+  throws: boolean;
+  timeoutMs: number;
+  files: SampleFile[];
+  /** Per-sample compiler flags (`// @strict: false`), as raw JSON-ish values. */
+  flags: Record<string, unknown>;
+  /** `// @errors:` codes; undefined when none are expected. */
+  expectedErrors?: number[];
+  noErrors: boolean;
+  queries: TypeQuery[];
+  errorSpans: ErrorSpan[];
+  /** Block lines that are hidden in the book (directives, `^?`, `~~~`, everything above `---cut---`). 0-based in the block. */
+  hiddenLines: Set<number>;
+  /** The ```output block that follows the sample. */
+  output?: { node: Code; text: string };
+  /** `include=path#region`: the real file that is checked and run, and the region shown. */
+  include?: { path: string; region?: string; shownText: string; content: string };
+  /** Chapter line of the code block's first content line. */
+  firstLine: number;
+}
+
+/** A problem found in a sample, relative to the sample (so cached results survive the sample moving). */
+export interface SampleProblem {
+  /** Index into `sample.files`. */
+  file: number;
+  /** 0-based line in that file's text (including prelude lines). */
+  line: number;
+  /** 0-based column. */
+  column: number;
+  message: string;
+  ruleId: string;
+  details?: string;
+  /** Warnings (an unknown `// @flag`) do not fail the sample unless `--strict`. */
+  severity?: 'warning';
+}
+
+/** What running a sample produced. */
+export interface RunOutcome {
+  /** stdout and stderr interleaved in the order written, normalised. */
+  output: string;
+  exitCode: number;
+  /** `Name: message` of an uncaught exception, if any. */
+  error?: string;
+  unhandledRejection?: string;
+  timedOut?: boolean;
+  outputTruncated?: boolean;
+  /** The runner process died (crash, out of memory). */
+  crashed?: string;
+  durationMs: number;
+}
+
+/** What the type-check learned about a sample (cacheable). */
+export interface TypeOutcome {
+  problems: SampleProblem[];
+  /** Types for `^?` queries, in `sample.queries` order. */
+  queryTypes: string[];
+}
+
+export interface CachedOutcome {
+  types: TypeOutcome;
+  run?: RunOutcome;
+}
+
+export type SampleStatus = 'passed' | 'failed' | 'skipped';
+
+export interface SampleResult {
+  name: string;
+  /** Absolute chapter path. */
+  file: string;
+  line: number;
+  status: SampleStatus;
+  /** True when the result came from the on-disk cache. */
+  cached: boolean;
+  /** Failure diagnostics for this sample (empty when passed). */
+  diagnostics: Diagnostic[];
+  /** Actual output when the sample ran. */
+  actualOutput?: string;
+  expectedOutput?: string;
+  /** True when `--update` rewrote this sample's output block. */
+  updated?: boolean;
+  durationMs: number;
+}
+
+export interface CheckOptions {
+  /** The book project folder (contains manuscript/). */
+  root: string;
+  /** Only these chapters (paths relative to manuscript/, or absolute, or relative to cwd). */
+  files?: string[];
+  /** Only samples whose name or code contains this text. */
+  grep?: string;
+  /** Rewrite output blocks that differ from the actual output. */
+  update?: boolean;
+  noCache?: boolean;
+  /** Unknown fence attributes and flags are errors instead of warnings. */
+  strict?: boolean;
+  /** Runner processes (default: os.availableParallelism()). */
+  workers?: number;
+  /** Extra variables for the samples' minimal environment (tests). */
+  env?: Record<string, string>;
+}
+
+export interface CheckResult {
+  samples: SampleResult[];
+  /** Every problem: sample failures plus warnings (unknown attributes…) and book loading errors. */
+  diagnostics: Diagnostic[];
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Samples whose outcome came from the cache. */
+  cached: number;
+  /** Chapters whose output blocks `--update` rewrote. */
+  updatedFiles: string[];
+  durationMs: number;
+}
