@@ -86,7 +86,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;
       results.push(result);
     }
-    if (diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats };
+    // Author errors stop the build before rendering; an error here means a renderer could not produce its
+    // output (e.g. no browser for the PDF). The outputs that were produced are still committed.
     const names = results.flatMap((r) => r.outputs);
     await commitStaging(stagingDir, outDir, names);
     committed = true;
@@ -94,7 +95,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   } finally {
     if (!committed) await discardStaging(stagingDir);
   }
-  return { ok: true, book, outDir, outputs, diagnostics: diagnostics.sorted(), stats };
+  return { ok: !diagnostics.hasErrors(), book, outDir, outputs, diagnostics: diagnostics.sorted(), stats };
 }
 
 /** Until the book has releases, it is `unreleased`, dated today (or SOURCE_DATE_EPOCH for reproducible builds). */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packageRoot } from '../util/version.js';
@@ -52,7 +52,16 @@ export function loadFonts(): Promise<FontBundle> {
 export async function copyFonts(targetDir: string): Promise<void> {
   const { files } = await loadFonts();
   await mkdir(path.join(targetDir, 'fonts'), { recursive: true });
-  await Promise.all(files.map((f) => copyFile(f.from, path.join(targetDir, 'fonts', f.name))));
+  await Promise.all(files.map((f) => linkOrCopy(f.from, path.join(targetDir, 'fonts', f.name))));
+}
+
+/** Hard-links a file when the file systems allow it (no bytes copied on every rebuild), else copies it. */
+export async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
 }
 
 /** The theme files a book may override by putting a file of the same name in its own `templates/` folder. */

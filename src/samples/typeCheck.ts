@@ -161,7 +161,8 @@ export class SampleTypeChecker {
       }
       return text;
     });
-    const result: TypeCheckResult = { types: { problems, queryTypes } };
+    const expected = found.filter((d) => consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
+    const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
     if (emit) {
       const files: Record<string, string> = {};
       sample.files.forEach((file, index) => {
@@ -193,6 +194,8 @@ class Group {
   readonly service: ts.LanguageService;
   private readonly files = new Map<string, { text: string; version: number }>();
   private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
+  /** Every folder that holds a virtual file, and their parents (module resolution asks about them). */
+  private readonly dirs = new Set<string>();
 
   constructor(
     private readonly tsApi: TS,
@@ -201,7 +204,6 @@ class Group {
     registry: ts.DocumentRegistry,
   ) {
     const sys = tsApi.sys;
-    const virtualDirs = () => [...this.files.keys()].map((f) => path.posix.dirname(f));
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...this.files.keys()],
@@ -221,7 +223,7 @@ class Group {
       getDefaultLibFileName: (o) => tsApi.getDefaultLibFilePath(o),
       fileExists: (fileName) => this.files.has(fileName) || sys.fileExists(fileName),
       readFile: (fileName) => this.files.get(fileName)?.text ?? sys.readFile(fileName),
-      directoryExists: (dir) => virtualDirs().some((d) => d === dir || d.startsWith(`${dir}/`)) || sys.directoryExists(dir),
+      directoryExists: (dir) => this.dirs.has(dir.replace(/\/$/, '')) || sys.directoryExists(dir),
       getDirectories: (dir) => sys.getDirectories(dir),
       readDirectory: (...args) => sys.readDirectory(...args),
       realpath: sys.realpath,
@@ -235,6 +237,7 @@ class Group {
       const existing = this.files.get(fileName);
       if (existing?.text === text) continue;
       this.files.set(fileName, { text, version: (existing?.version ?? 0) + 1 });
+      for (let dir = path.posix.dirname(fileName); !this.dirs.has(dir) && dir !== path.posix.dirname(dir); dir = path.posix.dirname(dir)) this.dirs.add(dir);
     }
   }
 }

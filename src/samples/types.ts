@@ -123,6 +123,8 @@ export interface TypeOutcome {
   problems: SampleProblem[];
   /** Types for `^?` queries, in `sample.queries` order. */
   queryTypes: string[];
+  /** The errors the sample expected and got (`@errors`, `~~~`): shown in the book under their line. */
+  expected: SampleProblem[];
 }
 
 export interface CachedOutcome {

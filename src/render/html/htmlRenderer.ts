@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Code } from 'mdast';
@@ -10,7 +10,7 @@ import { sha256 } from '../../util/hash.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../codePresentation.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
-import { copyFonts, fillTemplate, loadFonts, loadTheme } from '../theme.js';
+import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
 import { prepareHighlighter } from './highlight.js';
 import { renderPrevNext, renderTitlePage, renderToc } from './navigation.js';
@@ -119,7 +119,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   if (theme.files['custom.css']) writes.push(writeFile(path.join(assetsDir, 'custom.css'), theme.files['custom.css']));
   writes.push(loadFonts().then((fonts) => writeFile(path.join(assetsDir, 'fonts.css'), fonts.css)));
   writes.push(copyFonts(assetsDir));
-  writes.push(copyFile(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
+  writes.push(linkOrCopy(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writeFile(path.join(outDir, '.nojekyll'), ''));
   await Promise.all(writes);
@@ -143,11 +143,7 @@ function codeLanguages(chapter: Chapter): string[] {
 /** Hard-links unchanged media into the staging folder when possible: large images cost no copy. */
 async function copyAsset(from: string, to: string): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true });
-  try {
-    await link(from, to);
-  } catch {
-    await copyFile(from, to);
-  }
+  await linkOrCopy(from, to);
 }
 
 /** One search document per section: the browser builds its index from these on first search. */
