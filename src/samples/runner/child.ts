@@ -31,6 +31,7 @@ interface Current {
   exitCode?: number;
   error?: string;
   unhandled?: string;
+  timedOut?: boolean;
 }
 let current: Current | undefined;
 
@@ -59,8 +60,9 @@ process.stderr.write = writeShim as typeof process.stderr.write;
 function describe(error: unknown): string {
   if (error instanceof ExitSignal) return `process.exit(${error.code})`;
   if (error && typeof error === 'object' && 'message' in error) {
-    const e = error as { name?: unknown; message?: unknown };
-    return `${String(e.name ?? 'Error')}: ${String(e.message)}`;
+    const e = error as { name?: unknown; message?: unknown; code?: unknown };
+    const code = typeof e.code === 'string' && !String(e.name).includes(e.code) ? ` [${e.code}]` : '';
+    return `${String(e.name ?? 'Error')}${code}: ${String(e.message)}`;
   }
   return `Uncaught ${typeof error === 'string' ? JSON.stringify(error) : String(error)}`;
 }
@@ -69,6 +71,10 @@ function fail(error: unknown): void {
   if (!current) return;
   if (error instanceof ExitSignal) {
     current.exitCode ??= error.code;
+    return;
+  }
+  if ((error as { code?: unknown } | undefined)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+    current.timedOut = true;
     return;
   }
   if (current.error === undefined) {
@@ -267,9 +273,10 @@ async function runJob(job: RunJob): Promise<RunReply> {
     // A leftover temp folder is removed with the run folder.
   }
   const chunks = job.splitAtContinue && run.markAt !== undefined ? run.chunks.slice(run.markAt) : run.chunks;
-  const output = chunks.join('').split(cwd).join('<tmp>').split(pathToFileURL(cwd).href).join('<tmp>');
+  let output = chunks.join('');
+  for (const dir of [cwd, runDir]) output = output.split(pathToFileURL(dir).href).join('<tmp>').split(dir).join('<tmp>');
   const exitCode = run.exitCode ?? (run.error || run.unhandled ? 1 : 0);
-  return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined };
+  return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined, timedOut: run.timedOut };
 }
 
 let queue = Promise.resolve();

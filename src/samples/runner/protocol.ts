@@ -22,4 +22,6 @@ export interface RunReply {
   error?: string;
   unhandledRejection?: string;
   outputTruncated?: boolean;
+  /** The synchronous part ran past the timeout (an endless loop), stopped by the vm timeout. */
+  timedOut?: boolean;
 }

@@ -1,0 +1,44 @@
+import { Command, Option } from 'commander';
+import { EvergreenError } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics } from '../diagnostics/report.js';
+import { check, formatCheckResult, reporterNames, type ReporterName } from '../samples/index.js';
+
+interface CheckFlags {
+  root: string;
+  grep?: string;
+  update?: boolean;
+  reporter: ReporterName;
+  cache: boolean;
+  strict?: boolean;
+}
+
+/** `evergreen check [chapters...]`: type-checks and runs the book's samples; exit code 1 when any fails. */
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('type-check and run every TypeScript sample, comparing output with the ```output blocks')
+    .argument('[chapters...]', 'only these chapters (paths under manuscript/)')
+    .option('--root <dir>', 'the book project folder (contains manuscript/)', '.')
+    .option('--grep <text>', 'only samples whose name, id or code contains this text')
+    .option('--update', 'rewrite ```output blocks from the actual output')
+    .addOption(new Option('--reporter <name>', 'output format').choices(reporterNames).default('pretty'))
+    .option('--no-cache', 'ignore cached results and re-check everything')
+    .option('--strict', 'unknown fence attributes and flags are errors')
+    .action(async (chapters: string[], flags: CheckFlags) => {
+      try {
+        const result = await check({
+          root: flags.root,
+          files: chapters,
+          grep: flags.grep,
+          update: flags.update,
+          noCache: !flags.cache,
+          strict: flags.strict,
+        });
+        process.stdout.write(`${formatCheckResult(result, flags.reporter)}\n`);
+        process.exitCode = result.failed > 0 || result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+      } catch (error) {
+        if (!(error instanceof EvergreenError)) throw error;
+        process.stderr.write(`${formatDiagnostics(error.diagnostics)}\n${error.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,94 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { normalizeOutput, outputDiff } from './compare.js';
+import type { CachedOutcome, Sample, SampleProblem, SampleResult } from './types.js';
+
+/** Positions a problem found in a sample's virtual file at the line and column the author wrote it. */
+export function problemToDiagnostic(sample: Sample, problem: SampleProblem, strict: boolean): Diagnostic {
+  const file = sample.files[problem.file];
+  const origin = file?.origins[problem.line];
+  return {
+    severity: problem.severity === 'warning' && !strict ? 'warning' : 'error',
+    file: origin?.file ?? sample.chapter.path,
+    line: origin?.line ?? sample.firstLine - 1,
+    column: origin ? problem.column + 1 + origin.indent : 1,
+    message: problem.message,
+    details: problem.details,
+    ruleId: problem.ruleId,
+  };
+}
+
+/** Decides whether a sample passed, from its (possibly cached) type-check and run outcome. */
+export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, cached: boolean, strict: boolean): SampleResult {
+  const fenceLine = sample.firstLine - 1;
+  const result: SampleResult = {
+    name: sample.name,
+    file: sample.chapter.path,
+    line: fenceLine,
+    status: 'passed',
+    cached,
+    diagnostics: [],
+    expectedOutput: sample.output ? normalizeOutput(sample.output.text) : undefined,
+    durationMs: outcome?.run?.durationMs ?? 0,
+  };
+  if (!sample.check) {
+    result.status = 'skipped';
+    return result;
+  }
+  if (!outcome) {
+    result.status = 'skipped';
+    return result;
+  }
+  const at = (message: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
+    severity: 'error',
+    file: sample.chapter.path,
+    line: fenceLine,
+    column: sample.node.position?.start.column ?? 1,
+    message,
+    ...extra,
+  });
+  result.diagnostics.push(...outcome.types.problems.map((p) => problemToDiagnostic(sample, p, strict)));
+  const run = outcome.run;
+  if (sample.run && run) {
+    result.actualOutput = normalizeOutput(run.output);
+    if (run.timedOut) {
+      result.diagnostics.push(at(`The sample did not finish within ${sample.timeoutMs} ms; it was stopped`, { ruleId: 'samples/timeout', hint: 'Fix the endless loop or unsettled promise, or raise the limit with timeout=MS in the fence.' }));
+    } else if (run.crashed) {
+      result.diagnostics.push(at(`The sample crashed ${run.crashed}`, { ruleId: 'samples/crashed' }));
+    } else {
+      if (run.unhandledRejection) {
+        result.diagnostics.push(at(`Unhandled promise rejection: ${run.unhandledRejection}`, { ruleId: 'samples/unhandled-rejection', hint: 'Await the promise or add a .catch() handler.' }));
+      }
+      const failedRun = run.error !== undefined || run.exitCode !== 0;
+      if (sample.throws && !failedRun) {
+        result.diagnostics.push(at('The sample is marked `throws`, but it finished without throwing', { ruleId: 'samples/expected-throw' }));
+      } else if (!sample.throws && failedRun && !run.unhandledRejection) {
+        const what = run.error ? `threw ${run.error}` : `exited with code ${run.exitCode}`;
+        const hint = run.error?.includes('ERR_ACCESS_DENIED')
+          ? 'Samples run with write access only to their temporary working folder, never to the book project.'
+          : 'Mark the fence `throws` if the sample is meant to fail.';
+        result.diagnostics.push(at(`The sample ${what}`, { ruleId: 'samples/threw', hint, details: run.error ? undefined : tail(result.actualOutput) }));
+      }
+      if (run.outputTruncated) result.diagnostics.push(at('The sample printed more than the output limit (1 MB); the rest was dropped', { ruleId: 'samples/output-limit' }));
+      if (sample.output && result.expectedOutput !== result.actualOutput) {
+        const outputLine = (sample.output.node.position?.start.line ?? fenceLine) + 1;
+        result.diagnostics.push({
+          severity: 'error',
+          file: sample.chapter.path,
+          line: outputLine,
+          column: 1,
+          message: 'The output differs from the ```output block',
+          hint: 'Run `evergreen check --update` to rewrite the block from the actual output.',
+          ruleId: 'samples/output-mismatch',
+          details: outputDiff(result.expectedOutput ?? '', result.actualOutput),
+        });
+      }
+    }
+  }
+  if (result.diagnostics.some((d) => d.severity === 'error')) result.status = 'failed';
+  return result;
+}
+
+function tail(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  return text.split('\n').slice(-10).join('\n');
+}

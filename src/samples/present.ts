@@ -1,0 +1,94 @@
+import type { Code } from 'mdast';
+import type { Book, Chapter } from '../book/model.js';
+import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../render/codePresentation.js';
+import { bookKey, sampleKey } from './cacheKey.js';
+import { sampleCache } from './check.js';
+import { bookCompilerOptions } from './compilerOptions.js';
+import { extractSamples } from './extract.js';
+import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
+
+/**
+ * How `evergreen build` shows samples: without the setup above `---cut---` and without the notation lines
+ * (`// @errors`, `// @filename`, flags, `^?`, `~~~`), with the `^?` types filled in from the type-check
+ * (never by running anything). Types come from the check cache when the sample is unchanged; otherwise
+ * only the samples with queries or expected errors are type-checked, in one program.
+ */
+export async function createSamplePresenter(book: Book): Promise<CodePresenter> {
+  const { samples } = extractSamples(book);
+  const cache = sampleCache(book.root);
+  const bookHash = bookKey(book);
+  const types = new Map<Sample, TypeOutcome>();
+  const missing: Sample[] = [];
+  for (const sample of samples) {
+    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined);
+    if (!needsTypes) continue;
+    const hit = cache.get(sampleKey(bookHash, sample));
+    if (hit) types.set(sample, hit.types);
+    else missing.push(sample);
+  }
+  if (missing.length > 0) {
+    const { default: ts } = await import('typescript');
+    const { SampleTypeChecker } = await import('./typeCheck.js');
+    const checker = new SampleTypeChecker(ts, book, bookCompilerOptions(ts, book, []));
+    for (const [sample, result] of checker.checkAll(missing, () => false)) {
+      types.set(sample, result.types);
+      // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
+      if (!sample.run) cache.set(sampleKey(bookHash, sample), { types: result.types } satisfies CachedOutcome);
+    }
+  }
+  const byNode = new Map<string, CodePresentation>();
+  for (const sample of samples) byNode.set(nodeKey(sample.chapter, sample.node), presentSample(sample, types.get(sample)));
+  return (chapter: Chapter, node: Code) => {
+    const found = byNode.get(nodeKey(chapter, node));
+    if (found) return found;
+    if ((node.lang ?? '').toLowerCase() === 'output') return { ...defaultCodePresentation(node), kind: 'output' };
+    return undefined;
+  };
+}
+
+function nodeKey(chapter: Chapter, node: Code): string {
+  return `${chapter.path}\0${node.position?.start.offset ?? -1}`;
+}
+
+/** The reader's view of one sample. Exported for tests. */
+export function presentSample(sample: Sample, types: TypeOutcome | undefined): CodePresentation {
+  const base = defaultCodePresentation(sample.node);
+  if (sample.include) {
+    return { ...base, lang: 'ts', code: sample.include.shownText, kind: 'sample', title: sample.meta.title ?? sample.files[0]?.name };
+  }
+  const blockLines = sample.node.value.split('\n');
+  // Displayed line number (1-based) of each block line, or undefined when hidden.
+  const shownAs: (number | undefined)[] = [];
+  const shown: string[] = [];
+  blockLines.forEach((line, i) => {
+    if (sample.hiddenLines.has(i)) return;
+    shown.push(line);
+    shownAs[i] = shown.length;
+  });
+  // A block whose visible part starts or ends with blank lines (after the cut) shows without them.
+  while (shown.length > 0 && shown[0]!.trim() === '') {
+    shown.shift();
+    for (let i = 0; i < shownAs.length; i++) if (shownAs[i] !== undefined) shownAs[i] = shownAs[i]! - 1 || undefined;
+  }
+  while (shown.length > 0 && shown[shown.length - 1]!.trim() === '') shown.pop();
+  const toBlockLine = (file: number, line: number) => sample.files[file]!.firstBlockLine + line - sample.files[file]!.preludeLineCount;
+  const typeAnnotations = sample.queries.flatMap((q, i) => {
+    const line = shownAs[toBlockLine(q.file, q.targetLine)];
+    const text = types?.queryTypes[i];
+    return line !== undefined && text ? [{ line, column: q.targetColumn + 1, text }] : [];
+  });
+  const errorAnnotations = (types?.expected ?? []).flatMap((e) => {
+    const line = shownAs[toBlockLine(e.file, e.line)];
+    return line !== undefined ? [{ line, column: e.column + 1, text: e.message }] : [];
+  });
+  const named = sample.files.filter((f) => f.name !== 'index.ts' && f.name !== 'index.tsx');
+  return {
+    lang: sample.lang === 'typescript' ? 'ts' : sample.lang,
+    code: shown.join('\n'),
+    highlightLines: base.highlightLines.map((n) => shownAs[n - 1]).filter((n): n is number => n !== undefined),
+    title: sample.meta.title ?? (named.length > 0 ? named.map((f) => f.name).join(', ') : undefined),
+    kind: 'sample',
+    typeAnnotations,
+    errorAnnotations,
+  };
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import pc from 'picocolors';
+import { formatLocation, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics } from '../diagnostics/report.js';
+import type { CheckResult } from './types.js';
+
+export type ReporterName = 'pretty' | 'json' | 'junit' | 'github';
+export const reporterNames: ReporterName[] = ['pretty', 'json', 'junit', 'github'];
+
+export interface ReportOptions {
+  cwd?: string;
+  color?: boolean;
+}
+
+/** `12 passed, 1 failed` plus `, 2 skipped` when any were skipped. */
+export function summaryLine(result: Pick<CheckResult, 'passed' | 'failed' | 'skipped'>): string {
+  return `${result.passed} passed, ${result.failed} failed${result.skipped > 0 ? `, ${result.skipped} skipped` : ''}`;
+}
+
+export function formatCheckResult(result: CheckResult, reporter: ReporterName, options: ReportOptions = {}): string {
+  switch (reporter) {
+    case 'json':
+      return formatJson(result, options);
+    case 'junit':
+      return formatJunit(result, options);
+    case 'github':
+      return formatGithub(result, options);
+    default:
+      return formatPretty(result, options);
+  }
+}
+
+/** Diagnostics with coloured diffs, the chapters `--update` rewrote, and the summary line last. */
+export function formatPretty(result: CheckResult, options: ReportOptions = {}): string {
+  const colors = pc.createColors(options.color ?? pc.isColorSupported);
+  const coloured = result.diagnostics.map((d) => (d.ruleId === 'samples/output-mismatch' && d.details ? { ...d, details: colourDiff(d.details, colors) } : d));
+  const parts: string[] = [];
+  if (coloured.length > 0) parts.push(formatDiagnostics(coloured, { cwd: options.cwd, color: options.color }));
+  for (const sample of result.samples) if (sample.updated) parts.push(`${colors.cyan('updated')} output of ${formatLocation({ file: sample.file, line: sample.line, column: 1 }, options.cwd)}`);
+  const summary = summaryLine(result);
+  const cached = result.cached > 0 ? colors.dim(` (${result.cached} cached)`) : '';
+  parts.push(`${result.failed > 0 ? colors.red(summary) : colors.green(summary)}${cached}`);
+  return parts.join('\n');
+}
+
+function colourDiff(diff: string, colors: ReturnType<typeof pc.createColors>): string {
+  return diff
+    .split('\n')
+    .map((line) => (line.startsWith('+') ? colors.green(line) : line.startsWith('-') ? colors.red(line) : line.startsWith('@@') ? colors.cyan(line) : line))
+    .join('\n');
+}
+
+function relative(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel.startsWith('..') ? file : rel.replace(/\\/g, '/');
+}
+
+function formatJson(result: CheckResult, options: ReportOptions): string {
+  return JSON.stringify(
+    {
+      passed: result.passed,
+      failed: result.failed,
+      skipped: result.skipped,
+      cached: result.cached,
+      durationMs: result.durationMs,
+      updatedFiles: result.updatedFiles.map((f) => relative(f, options.cwd)),
+      samples: result.samples.map((s) => ({ ...s, file: relative(s.file, options.cwd), diagnostics: s.diagnostics.map((d) => ({ ...d, file: relative(d.file, options.cwd) })) })),
+      diagnostics: sortDiagnostics(result.diagnostics).map((d) => ({ ...d, file: relative(d.file, options.cwd) })),
+    },
+    null,
+    2,
+  );
+}
+
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+function formatJunit(result: CheckResult, options: ReportOptions): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="evergreen check" tests="${result.samples.length}" failures="${result.failed}" skipped="${result.skipped}" time="${(result.durationMs / 1000).toFixed(3)}">`,
+  ];
+  const byFile = new Map<string, CheckResult['samples']>();
+  for (const s of result.samples) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  for (const [file, samples] of byFile) {
+    const name = relative(file, options.cwd);
+    const failures = samples.filter((s) => s.status === 'failed').length;
+    const skipped = samples.filter((s) => s.status === 'skipped').length;
+    lines.push(`  <testsuite name="${xml(name)}" tests="${samples.length}" failures="${failures}" skipped="${skipped}">`);
+    for (const s of samples) {
+      lines.push(`    <testcase classname="${xml(name)}" name="${xml(s.name)}" file="${xml(name)}" line="${s.line}" time="${(s.durationMs / 1000).toFixed(3)}">`);
+      if (s.status === 'skipped') lines.push('      <skipped/>');
+      for (const d of s.diagnostics.filter((x) => x.severity === 'error')) {
+        const body = [formatLocation(d, options.cwd), d.message, d.details ?? ''].join('\n');
+        lines.push(`      <failure message="${xml(d.message)}" type="${xml(d.ruleId ?? 'error')}">${xml(body)}</failure>`);
+      }
+      lines.push('    </testcase>');
+    }
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>');
+  return lines.join('\n');
+}
+
+/** GitHub Actions workflow commands: each problem becomes an annotation on the chapter line. */
+function formatGithub(result: CheckResult, options: ReportOptions): string {
+  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const lines = sortDiagnostics(result.diagnostics)
+    .filter((d): d is Diagnostic => d.severity !== 'info')
+    .map((d) => {
+      const props = [`file=${escapeProperty(relative(d.file, options.cwd))}`];
+      if (d.line !== undefined) props.push(`line=${d.line}`);
+      if (d.column !== undefined) props.push(`col=${d.column}`);
+      if (d.ruleId) props.push(`title=${escapeProperty(d.ruleId)}`);
+      const message = [d.message, d.hint, d.details].filter(Boolean).join('\n');
+      return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
+    });
+  lines.push(summaryLine(result));
+  return lines.join('\n');
+}
