@@ -10,7 +10,12 @@ import type { Browser } from 'puppeteer-core';
  * Chrome/Chromium, then a Chrome that puppeteer may have cached earlier.
  */
 export function findBrowser(explicit?: string): string | undefined {
+  // EVERGREEN_BROWSER=none pretends no browser is installed (to test the "no browser" path on any machine);
+  // any other value is a path tried first.
+  const forced = process.env.EVERGREEN_BROWSER;
+  if (forced === 'none') return undefined;
   const candidates = [
+    forced,
     explicit,
     process.env.PUPPETEER_EXECUTABLE_PATH,
     process.env.CHROME_PATH,

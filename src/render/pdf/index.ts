@@ -1,18 +1,146 @@
-import type { Renderer } from '../renderer.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Code } from 'mdast';
+import { visit } from 'unist-util-visit';
+import type { Chapter } from '../../book/model.js';
+import { BrowserNotFoundError, findBrowser, launchBrowser, noBrowserHint } from '../../util/browser.js';
+import { evergreenVersion } from '../../util/version.js';
+import type { CodePresenter } from '../codePresentation.js';
+import { renderChapterHtml } from '../html/chapterHtml.js';
+import { prepareHighlighter } from '../html/highlight.js';
+import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
+import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { finishPdf } from './finishPdf.js';
+import { layOut } from './layoutPasses.js';
+import { pageCss, pageGeometry } from './pageStyle.js';
+import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
 
-// Placeholder until the PDF renderer lands (issue 4): the build reports PDF as not yet available.
+/**
+ * The print PDF: the same chapter HTML as the HTML book, assembled into one print document and laid out by
+ * headless Chromium (found on the machine, never downloaded). See layoutPasses.ts for the two-pass layout.
+ */
 export function pdfRenderer(): Renderer {
-  return {
-    name: 'pdf',
-    async render(ctx) {
-      ctx.diagnostics.add({
-        severity: 'error',
-        file: ctx.book.configPath,
-        message: 'PDF output is not available in this version of Evergreen',
-        hint: 'Build HTML only with `--format html`, or set `formats: [html]` in book.yaml.',
-        ruleId: 'pdf/unavailable',
-      });
-      return { outputs: [] };
-    },
-  };
+  return { name: 'pdf', render: renderPdf };
 }
+
+async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
+  const { book } = ctx;
+  // Look for the browser before doing any work: without one there is nothing to print with.
+  const executablePath = findBrowser();
+  if (!executablePath) {
+    reportNoBrowser(ctx, new BrowserNotFoundError().message);
+    return { outputs: [] };
+  }
+  const started = performance.now();
+  const workDir = path.join(ctx.stagingDir, '.pdf-work');
+  await mkdir(workDir, { recursive: true });
+  ctx.progress?.('PDF: assembling the print book');
+  const htmlFile = await writePrintDocument(ctx, workDir);
+  const assembledMs = performance.now() - started;
+
+  ctx.progress?.('PDF: laying out pages');
+  let launched;
+  try {
+    launched = await launchBrowser({ executablePath });
+  } catch (error) {
+    reportNoBrowser(ctx, `Chromium at ${executablePath} could not be started: ${(error as Error).message.split('\n')[0]}`);
+    return { outputs: [] };
+  }
+  try {
+    const page = await launched.browser.newPage();
+    // Images and fonts come from files next to the document: load it from disk, not with setContent.
+    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout: 0 });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const layout = await layOut(page, { recto: book.config.pdf.recto });
+    if (!layout.settled) {
+      ctx.diagnostics.warn(book.configPath, `PDF: the page numbers in the table of contents did not settle after ${layout.passes} layouts; some may be off by a page`, {
+        ruleId: 'pdf/toc-unsettled',
+      });
+    }
+    const headings = await page.evaluate(() =>
+      [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''),
+    );
+    ctx.progress?.('PDF: bookmarks and metadata');
+    const { config } = book;
+    const { bytes } = await finishPdf(layout.pdf, {
+      headings,
+      frontPages: layout.frontPages,
+      metadata: {
+        title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
+        authors: config.authors,
+        subject: config.description ?? config.subtitle,
+        keywords: config.keywords,
+        language: config.language,
+        creator: `Evergreen ${evergreenVersion}`,
+        date: ctx.version.date,
+      },
+    });
+    const name = `${config.slug}.pdf`;
+    await writeFile(path.join(ctx.stagingDir, name), bytes);
+    return {
+      outputs: [name],
+      stats: { pages: layout.pageCount, passes: layout.passes, bytes: bytes.length, assembleMs: assembledMs, totalMs: performance.now() - started },
+    };
+  } finally {
+    await launched.close();
+  }
+}
+
+function reportNoBrowser(ctx: RenderContext, message: string): void {
+  ctx.diagnostics.add({
+    severity: 'error',
+    file: ctx.book.configPath,
+    message: `The PDF was not built: ${message.replace(` ${noBrowserHint}`, '')}`,
+    hint: `${noBrowserHint} The other formats were still written. To skip the PDF, build with \`--format html\` or set \`formats: [html]\` in book.yaml.`,
+    ruleId: 'pdf/no-browser',
+  });
+}
+
+/** Writes print.html with its fonts, stylesheets and media into the work folder; returns its path. */
+async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<string> {
+  const { book } = ctx;
+  const highlighter = await prepareHighlighter(book.chapters.flatMap(codeLanguages));
+  const chapters: PrintChapter[] = [];
+  const media = new Map<string, string>();
+  for (const chapter of book.chapters) {
+    const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    chapters.push({ chapter, html: rendered.html });
+    for (const asset of rendered.assets) media.set(asset.relPath, asset.file);
+  }
+  const theme = await loadTheme(book.root);
+  const geometry = pageGeometry(book.config.pdf);
+  const html = printDocument({
+    book,
+    version: ctx.version,
+    chapters,
+    pageCss: pageCss(
+      geometry,
+      book.config.title,
+      book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
+    ),
+    printCss: theme.files['print.css'] ?? '',
+    generator: `Evergreen ${evergreenVersion}`,
+  });
+  const htmlFile = path.join(workDir, 'print.html');
+  await Promise.all([
+    writeFile(htmlFile, html),
+    loadFonts().then((fonts) => writeFile(path.join(workDir, 'fonts.css'), fonts.css)),
+    copyFonts(workDir),
+    ...[...media].map(async ([relPath, file]) => {
+      const target = path.join(workDir, 'media', relPath);
+      await mkdir(path.dirname(target), { recursive: true });
+      await linkOrCopy(file, target);
+    }),
+  ]);
+  return htmlFile;
+}
+
+function codeLanguages(chapter: Chapter): string[] {
+  const langs: string[] = [];
+  visit(chapter.tree(), 'code', (node: Code) => {
+    if (node.lang) langs.push(node.lang.toLowerCase());
+  });
+  return langs;
+}
+

@@ -1,0 +1,49 @@
+/**
+ * Where each element with an id landed: Chromium writes a named destination for every link target in the
+ * document, so the first layout tells us on which page each chapter and section starts (Chromium has no
+ * `target-counter()` to do this in CSS). Read with pdfjs-dist's legacy build, which runs on Node 20.
+ */
+
+type PdfjsModule = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfjsModule> | undefined;
+
+function loadPdfjs(): Promise<PdfjsModule> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjs;
+}
+
+export interface PdfLayout {
+  pageCount: number;
+  /** 0-based page index of each named destination. */
+  pages: Map<string, number>;
+}
+
+export async function readLayout(pdf: Uint8Array): Promise<PdfLayout> {
+  const { getDocument } = await loadPdfjs();
+  // pdfjs takes ownership of (and detaches) the buffer it is given: hand it a copy.
+  const doc = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true }).promise;
+  try {
+    const destinations = (await doc.getDestinations()) as Record<string, unknown[] | null>;
+    const pages = new Map<string, number>();
+    // Many destinations share a page object: resolve each page reference once.
+    const refIndex = new Map<string, number>();
+    for (const [name, dest] of Object.entries(destinations)) {
+      const ref = dest?.[0] as { num: number; gen: number } | number | undefined;
+      if (ref === undefined || ref === null) continue;
+      if (typeof ref === 'number') {
+        pages.set(name, ref);
+        continue;
+      }
+      const key = `${ref.num}:${ref.gen}`;
+      let index = refIndex.get(key);
+      if (index === undefined) {
+        index = await doc.getPageIndex(ref);
+        refIndex.set(key, index);
+      }
+      pages.set(name, index);
+    }
+    return { pageCount: doc.numPages, pages };
+  } finally {
+    await doc.destroy();
+  }
+}

@@ -1,0 +1,101 @@
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, type PDFRef } from 'pdf-lib';
+
+/**
+ * The last touches Chromium cannot make: correct bookmark titles (Chromium drops the space wherever a
+ * heading wrapped onto a second line), page labels so viewers show "iii" and "12" like the printed numbers,
+ * and the document information (title, authors, subject, keywords, language).
+ */
+
+export interface FinishOptions {
+  /** Heading texts in document order, as the reader sees them. */
+  headings: string[];
+  /** Pages numbered in roman numerals before main-matter page 1. */
+  frontPages: number;
+  metadata: {
+    title: string;
+    authors: string[];
+    subject?: string;
+    keywords?: string[];
+    language: string;
+    creator: string;
+    /** ISO date (YYYY-MM-DD): the book version's date, so the same text gives the same PDF. */
+    date: string;
+  };
+}
+
+export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promise<{ bytes: Uint8Array; outlineFixed: number }> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const outlineFixed = fixOutlineTitles(doc, options.headings);
+  setPageLabels(doc, options.frontPages);
+  const { metadata } = options;
+  const date = new Date(`${metadata.date}T00:00:00Z`);
+  doc.setTitle(metadata.title, { showInWindowTitleBar: true });
+  if (metadata.authors.length) doc.setAuthor(metadata.authors.join(', '));
+  if (metadata.subject) doc.setSubject(metadata.subject);
+  if (metadata.keywords?.length) doc.setKeywords(metadata.keywords);
+  doc.setLanguage(metadata.language);
+  doc.setCreator(metadata.creator);
+  doc.setProducer(metadata.creator);
+  if (!Number.isNaN(date.getTime())) {
+    doc.setCreationDate(date);
+    doc.setModificationDate(date);
+  }
+  // Open with the bookmarks panel: a long book is navigated by its outline.
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+  const bytes = await doc.save({ useObjectStreams: true });
+  return { bytes, outlineFixed };
+}
+
+/** Outline items in document order (depth first), as Chromium wrote them. */
+export function outlineItems(doc: PDFDocument): PDFDict[] {
+  const items: PDFDict[] = [];
+  const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
+  const walk = (first: PDFRef | undefined) => {
+    let ref = first;
+    const seen = new Set<PDFRef>();
+    while (ref && !seen.has(ref)) {
+      seen.add(ref);
+      const item = doc.context.lookup(ref, PDFDict);
+      items.push(item);
+      walk(item.get(PDFName.of('First')) as PDFRef | undefined);
+      ref = item.get(PDFName.of('Next')) as PDFRef | undefined;
+    }
+  };
+  if (outlines) walk(outlines.get(PDFName.of('First')) as PDFRef | undefined);
+  return items;
+}
+
+export function decodeTitle(item: PDFDict): string {
+  const title = item.lookup(PDFName.of('Title'));
+  return title instanceof PDFString || title instanceof PDFHexString ? title.decodeText() : '';
+}
+
+const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * Matches each bookmark to the next heading whose text is the same once whitespace is ignored, and writes
+ * the heading's real text. Headings Chromium left out (hidden ones) are skipped over.
+ */
+function fixOutlineTitles(doc: PDFDocument, headings: string[]): number {
+  let cursor = 0;
+  let fixed = 0;
+  for (const item of outlineItems(doc)) {
+    const current = decodeTitle(item);
+    const wanted = squeeze(current);
+    const at = headings.findIndex((h, i) => i >= cursor && squeeze(h) === wanted);
+    if (at === -1) continue;
+    cursor = at + 1;
+    const text = headings[at].replace(/\s+/g, ' ').trim();
+    if (text !== current) {
+      item.set(PDFName.of('Title'), PDFHexString.fromText(text));
+      fixed++;
+    }
+  }
+  return fixed;
+}
+
+/** Roman numerals for the front matter, then arabic from 1: what the printed page numbers say. */
+function setPageLabels(doc: PDFDocument, frontPages: number): void {
+  const nums = frontPages > 0 ? [PDFNumber.of(0), doc.context.obj({ S: 'r' }), PDFNumber.of(frontPages), doc.context.obj({ S: 'D' })] : [PDFNumber.of(0), doc.context.obj({ S: 'D' })];
+  doc.catalog.set(PDFName.of('PageLabels'), doc.context.obj({ Nums: nums }));
+}

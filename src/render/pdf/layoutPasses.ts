@@ -1,0 +1,126 @@
+import type { Page, PDFOptions } from 'puppeteer-core';
+import { readLayout, type PdfLayout } from './destinations.js';
+
+/**
+ * Chromium lays the book out once; we read where every chapter landed, then change the same loaded page in
+ * place (page numbers into the TOC, blank pages so chapters open on the right) and print again. The page is
+ * never reloaded and no chapter is rendered twice. A last check confirms the printed numbers are right.
+ */
+
+export interface LayoutOptions {
+  /** Start every chapter (and part) on a right-hand page. */
+  recto: boolean;
+  /** Give up after this many prints when the numbers keep moving (they settle on the second in practice). */
+  maxPasses?: number;
+}
+
+export interface LayoutResult {
+  pdf: Uint8Array;
+  /** Pages before main-matter page 1 (title, colophon, contents, blank). */
+  frontPages: number;
+  pageCount: number;
+  passes: number;
+  /** False when the TOC numbers did not settle (a warning for the author). */
+  settled: boolean;
+}
+
+export const pdfOptions: PDFOptions = {
+  preferCSSPageSize: true,
+  printBackground: true,
+  outline: true,
+  tagged: true,
+  displayHeaderFooter: false,
+  // Large books take longer than puppeteer's default 30 s on slow machines: never time out.
+  timeout: 0,
+};
+
+interface Plan {
+  /** Ids of the elements before which a blank page is needed. */
+  blanksBefore: string[];
+  /** TOC page number per target id. */
+  numbers: Record<string, string>;
+  frontPages: number;
+}
+
+export async function layOut(page: Page, options: LayoutOptions): Promise<LayoutResult> {
+  const maxPasses = options.maxPasses ?? 3;
+  const opening = await page.evaluate(() => ({
+    /** Every element that starts on a new page in the main matter: parts and chapters, in order. */
+    starts: [...document.querySelectorAll('.main-matter > .chapter, .main-matter > .part-page')].map((el) => el.id),
+    targets: [...document.querySelectorAll<HTMLElement>('.toc-page[data-target]')].map((el) => el.dataset.target!),
+  }));
+  let pdf = await page.pdf(pdfOptions);
+  let layout = await readLayout(pdf);
+  let passes = 1;
+  const mainStart = opening.starts[0];
+  if (!mainStart) return { pdf, frontPages: layout.pageCount, pageCount: layout.pageCount, passes, settled: true };
+
+  const plan = planPass(layout, opening.starts, opening.targets, options.recto);
+  let applied = plan;
+  await applyPlan(page, plan);
+  for (;;) {
+    pdf = await page.pdf(pdfOptions);
+    passes++;
+    layout = await readLayout(pdf);
+    // Blank pages are already in the document now: only the numbers can still be off.
+    const check = planPass(layout, opening.starts, opening.targets, false);
+    const settled = Object.entries(check.numbers).every(([id, n]) => applied.numbers[id] === n);
+    if (settled || passes >= maxPasses) {
+      return { pdf, frontPages: check.frontPages, pageCount: layout.pageCount, passes, settled };
+    }
+    applied = { ...check, blanksBefore: [] };
+    await applyPlan(page, applied);
+  }
+}
+
+/** Decides blank pages and TOC numbers from one layout. Exported for unit tests. */
+export function planPass(layout: PdfLayout, starts: string[], targets: string[], recto: boolean): Plan {
+  const startPage = (id: string) => {
+    const p = layout.pages.get(id);
+    if (p === undefined) throw new Error(`The print layout has no destination for "${id}"`);
+    return p;
+  };
+  let frontPages = startPage(starts[0]);
+  const blanksBefore: string[] = [];
+  // Each inserted blank page shifts everything after it by exactly one page.
+  const shiftBefore = new Map<string, number>();
+  let shift = 0;
+  if (recto && frontPages % 2 === 1) {
+    blanksBefore.push(starts[0]);
+    shift++;
+    frontPages++;
+  }
+  for (const id of starts) {
+    if (recto && id !== starts[0] && (startPage(id) + shift) % 2 === 1) {
+      blanksBefore.push(id);
+      shift++;
+    }
+    shiftBefore.set(id, shift);
+  }
+  // Sections inherit the shift of the chapter they are in: the last chapter start at or before them.
+  const numbers: Record<string, string> = {};
+  const startList = starts.map((id) => ({ id, page: startPage(id) }));
+  for (const target of targets) {
+    const p = layout.pages.get(target);
+    if (p === undefined) continue;
+    const owner = [...startList].reverse().find((s) => s.page <= p);
+    const physical = p + (owner ? shiftBefore.get(owner.id)! : 0);
+    numbers[target] = String(physical - frontPages + 1);
+  }
+  return { blanksBefore, numbers, frontPages };
+}
+
+async function applyPlan(page: Page, plan: Plan): Promise<void> {
+  await page.evaluate(({ blanksBefore, numbers }) => {
+    for (const id of blanksBefore) {
+      const blank = document.createElement('div');
+      blank.className = document.getElementById(id)?.closest('.main-matter') && id !== document.querySelector('.main-matter > *')?.id ? 'blank-page' : 'blank-page front-blank';
+      blank.setAttribute('aria-hidden', 'true');
+      document.getElementById(id)?.before(blank);
+    }
+    document.querySelectorAll<HTMLElement>('.toc-page[data-target]').forEach((el) => {
+      const n = numbers[el.dataset.target!];
+      if (n !== undefined) el.textContent = n;
+    });
+  }, plan);
+}
