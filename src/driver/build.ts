@@ -98,9 +98,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   return { ok: !diagnostics.hasErrors(), book, outDir, outputs, diagnostics: diagnostics.sorted(), stats };
 }
 
-/** Until the book has releases, it is `unreleased`, dated today (or SOURCE_DATE_EPOCH for reproducible builds). */
-async function defaultVersion(_book: Book): Promise<BookVersion> {
-  return { label: 'unreleased', date: buildDate(), unreleasedChanges: true };
+/** From the release history (src/release/version.ts): the latest release, with "+ unreleased changes" when the manuscript differs; `unreleased` before the first release. */
+async function defaultVersion(book: Book): Promise<BookVersion> {
+  const { bookVersionFromHistory } = await import('../release/version.js');
+  return bookVersionFromHistory(book, buildDate());
 }
 
 export function buildDate(): string {

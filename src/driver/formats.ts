@@ -6,6 +6,11 @@ export type OutputFormat = (typeof outputFormats)[number];
 
 export interface RendererOptions {
   extraHead?: string;
+  /**
+   * Regenerate the reader site (`site/`) from the release history. Default: on, except for live-reload builds
+   * (`extraHead` set, i.e. `evergreen dev`), which should stay fast. Writes nothing for books without releases.
+   */
+  site?: boolean;
 }
 
 /** The renderers for the requested formats, in a fixed order (HTML first: the PDF is made from the same chapters). */
@@ -16,6 +21,11 @@ export async function renderersFor(formats: readonly OutputFormat[], options: Re
     // Loaded lazily: puppeteer is only needed for the PDF.
     const { pdfRenderer } = await import('../render/pdf/index.js');
     renderers.push(pdfRenderer());
+  }
+  if (options.site ?? options.extraHead === undefined) {
+    // The reader site comes from releases/, not from this build's outputs; a no-op for books without releases.
+    const { siteRenderer } = await import('../release/site.js');
+    renderers.push(siteRenderer());
   }
   return renderers;
 }

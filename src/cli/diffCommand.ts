@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { diffVersions } from '../release/release.js';
+import { formatDiff } from '../release/format.js';
+import { colors } from './terminal.js';
+
+export function diffCommand(): Command {
+  return new Command('diff')
+    .description('Show what changed between two releases (<to> defaults to the current manuscript)')
+    .argument('<from>', 'a published version (or "latest")')
+    .argument('[to]', 'a later published version; default: the current manuscript')
+    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
+    .option('--json', 'print the diff as JSON')
+    .option('--detail', 'also print the word-level changes of every changed block')
+    .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean }) => {
+      const diff = await diffVersions({ root: opts.root, from, to });
+      if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
+      else {
+        const color = process.stdout.isTTY ? { green: colors.green, red: colors.red, yellow: colors.yellow, bold: colors.bold, dim: colors.dim } : undefined;
+        process.stdout.write(formatDiff(diff, { color, detail: opts.detail }));
+      }
+      process.exitCode = 0;
+    });
+}

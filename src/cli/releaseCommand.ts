@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, Option } from 'commander';
+import { build, buildDate } from '../driver/build.js';
+import { outputFormats, type OutputFormat } from '../driver/formats.js';
+import { formatDiff } from '../release/format.js';
+import { openHistory, yankRelease } from '../release/history.js';
+import { release } from '../release/release.js';
+import { siteRenderer } from '../release/site.js';
+import { colors, createProgress, displayPath, formatDuration, printDiagnostics } from './terminal.js';
+import { UsageError } from './usageError.js';
+
+export function releaseCommand(): Command {
+  return new Command('release')
+    .description('Publish a new immutable version: check samples, build every format, record it in releases/ and regenerate dist/site/')
+    .argument('<version>', 'major, minor, patch, or an exact version such as 1.2.0')
+    .option('--notes <file>', 'Markdown file with the release notes')
+    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
+    .option('--yes', 'do not ask for confirmation when the version contradicts the suggested bump')
+    .addOption(new Option('--format <formats>', `formats to build and publish: ${outputFormats.join(', ')} (default: formats in book.yaml)`))
+    .addOption(new Option('--date <date>', 'release date YYYY-MM-DD (default: today)').hideHelp())
+    .action(async (version: string, opts: { notes?: string; root: string; yes?: boolean; format?: string; date?: string }) => {
+      const started = performance.now();
+      const formats = opts.format ? parseFormats(opts.format) : undefined;
+      let notes = '';
+      if (opts.notes) {
+        const file = path.resolve(opts.notes);
+        if (!existsSync(file)) throw new UsageError(`Release notes file not found: ${opts.notes}`);
+        notes = await readFile(file, 'utf8');
+      }
+      if (opts.date && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD, not "${opts.date}"`);
+      const progress = createProgress();
+      let confirmed = true;
+      const result = await release({
+        root: opts.root,
+        version,
+        notes,
+        date: opts.date,
+        formats,
+        progress: progress.update,
+        confirm: async (warnings, contradicts) => {
+          progress.done();
+          for (const w of warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);
+          if (!contradicts || opts.yes || !process.stdin.isTTY || !process.stderr.isTTY) return true;
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          const answer = await rl.question('Publish anyway? [y/N] ');
+          rl.close();
+          confirmed = /^y(es)?$/i.test(answer.trim());
+          return confirmed;
+        },
+      }).finally(() => progress.done());
+      if (!confirmed) {
+        process.stderr.write('Nothing was published.\n');
+        process.exitCode = 1;
+        return;
+      }
+      printDiagnostics(result.diagnostics);
+      if (result.diff) process.stderr.write(formatDiff(result.diff));
+      const artifacts = result.release?.artifacts.map((a) => `${path.posix.basename(a.path)} (${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`) ?? [];
+      process.stderr.write(
+        `${colors.green('✓')} Released ${result.version} in ${formatDuration(performance.now() - started)}: releases/${result.version}/ ${artifacts.length ? `with ${artifacts.join(', ')}` : ''}\n` +
+          `  site: ${displayPath(path.join(path.resolve(opts.root), 'dist', 'site'))}\n`,
+      );
+      process.exitCode = result.ok ? 0 : 1;
+    });
+}
+
+export function yankCommand(): Command {
+  return new Command('yank')
+    .description('Mark a published version as withdrawn (it stays listed, with the reason); fix mistakes with a new release')
+    .argument('<version>', 'the published version to withdraw')
+    .requiredOption('--reason <text>', 'why readers should not use this version')
+    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
+    .action(async (version: string, opts: { reason: string; root: string }) => {
+      const history = await openHistory(opts.root, { cleanup: true });
+      const record = await yankRelease(history, version, opts.reason, buildDate());
+      const site = await build({ root: opts.root, renderers: [siteRenderer()] });
+      printDiagnostics(site.diagnostics);
+      process.stderr.write(`${colors.green('✓')} Yanked ${record.version}: ${record.reason}\n`);
+      process.exitCode = site.ok ? 0 : 1;
+    });
+}
+
+function parseFormats(value: string): OutputFormat[] {
+  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  for (const f of formats) {
+    if (!(outputFormats as readonly string[]).includes(f)) throw new UsageError(`Unknown format "${f}". Use one or more of: ${outputFormats.join(', ')}.`);
+  }
+  return formats as OutputFormat[];
+}

@@ -1,0 +1,605 @@
+import { diffArrays, diffLines, diffWordsWithSpace } from 'diff';
+import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
+
+/**
+ * The reader's diff between two versions of a book, in three levels:
+ *  1. structure: chapters and sections matched by stable ids, then by content similarity (Dice coefficient
+ *     on word shingles ≥ 0.5), so a renamed or moved chapter/section is reported as such;
+ *  2. blocks: normalized blocks diffed by hash (jsdiff's diffArrays); a removed and an added block of the
+ *     same kind that are similar are one modified block; the same block removed here and added there moved;
+ *  3. inline: word-level changes in prose, line-level changes in code.
+ * Work is bounded: every text diff has a time budget and falls back to "replaced".
+ */
+export interface InlinePart {
+  t: 'same' | 'ins' | 'del';
+  v: string;
+}
+
+export type BlockChange =
+  | { op: 'same'; block: Block }
+  | { op: 'added'; block: Block }
+  | { op: 'removed'; block: Block }
+  | { op: 'moved'; block: Block }
+  | { op: 'modified'; old: Block; block: Block; parts: InlinePart[]; replaced?: boolean };
+
+export type SectionStatus = 'added' | 'removed' | 'changed' | 'moved' | 'renamed';
+
+export interface SectionDiff {
+  status: SectionStatus;
+  /** Id in the new version (or the old one, for removed sections). */
+  id: string;
+  oldId?: string;
+  title: string;
+  oldTitle?: string;
+  renamed: boolean;
+  /** Moved within its chapter, or from another chapter (`movedFrom`). */
+  moved: boolean;
+  movedFrom?: { chapterKey: string; chapterTitle: string };
+  /** Content changed (some block added, removed or modified). */
+  contentChanged: boolean;
+  wordsAdded: number;
+  wordsRemoved: number;
+  samplesChanged: number;
+  /** Every block of the section (unchanged ones as `same`, for context). */
+  blocks: BlockChange[];
+}
+
+export type ChapterStatus = 'added' | 'removed' | 'changed';
+
+export interface ChapterDiff {
+  status: ChapterStatus;
+  key: string;
+  title: string;
+  oldTitle?: string;
+  slug: string;
+  oldSlug?: string;
+  renamed: boolean;
+  moved: boolean;
+  /** Only the sections that changed (all of them for added/removed chapters). */
+  sections: SectionDiff[];
+}
+
+export type Bump = 'none' | 'patch' | 'minor' | 'major';
+
+export interface DiffSummary {
+  chaptersAdded: number;
+  chaptersRemoved: number;
+  chaptersRenamed: number;
+  chaptersMoved: number;
+  chaptersChanged: number;
+  sectionsAdded: number;
+  sectionsRemoved: number;
+  sectionsChanged: number;
+  sectionsMoved: number;
+  sectionsRenamed: number;
+  samplesChanged: number;
+  wordsAdded: number;
+  wordsRemoved: number;
+  /** Words of new and changed blocks: what a reader re-reads. */
+  wordsToReread: number;
+  /** Estimated re-reading time at 230 words per minute, rounded up. */
+  rereadMinutes: number;
+  /** Blocks whose text diff ran out of time and are shown as replaced. */
+  replacedBlocks: number;
+}
+
+export interface BookDiff {
+  from: string;
+  to: string;
+  chapters: ChapterDiff[];
+  summary: DiffSummary;
+  bump: Bump;
+  bumpReasons: string[];
+}
+
+export interface DiffOptions {
+  /** Milliseconds for one block's text diff before it is shown as replaced. Default 100. */
+  blockBudgetMs?: number;
+  /** Milliseconds for the whole diff; after it, text diffs are skipped (blocks shown as replaced). Default 5000. */
+  totalBudgetMs?: number;
+}
+
+export const wordsPerMinute = 230;
+const similarityThreshold = 0.5;
+
+export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: { label: string; snapshot: Snapshot }, store: BlockStore, options: DiffOptions = {}): BookDiff {
+  const deadline = performance.now() + (options.totalBudgetMs ?? 5000);
+  const blockBudget = options.blockBudgetMs ?? 100;
+  const block = (hash: string): Block => store.get(hash) ?? { k: 'other', x: '' };
+  const oldChapters = from.snapshot.chapters;
+  const newChapters = to.snapshot.chapters;
+
+  // 1. Chapters: by key (front matter id, else file path), then by content similarity.
+  const chapterPairs = matchItems(
+    oldChapters,
+    newChapters,
+    (c) => c.key,
+    (c) => shingles(c.sections.flatMap((s) => [s.title, ...s.blocks.map((h) => block(h).x)]).join(' ')),
+  );
+  const movedChapters = movedByOrder(chapterPairs.pairs.map(([o, n]) => [oldChapters.indexOf(o), newChapters.indexOf(n)]));
+
+  // 2. Sections within each matched chapter: by id, then similarity; leftovers across chapters.
+  interface SectionPair {
+    old: SnapshotSection;
+    new: SnapshotSection;
+    oldChapter: SnapshotChapter;
+    newChapter: SnapshotChapter;
+    moved: boolean;
+    /** Matched across chapters (the section moved to another chapter). */
+    across: boolean;
+  }
+  const sectionPairs: SectionPair[] = [];
+  const unpairedOld: { section: SnapshotSection; chapter: SnapshotChapter }[] = [];
+  const unpairedNew: { section: SnapshotSection; chapter: SnapshotChapter }[] = [];
+  const sectionText = (s: SnapshotSection) => shingles([s.title, ...s.blocks.map((h) => block(h).x)].join(' '));
+  for (const [o, n] of chapterPairs.pairs) {
+    const m = matchItems(o.sections, n.sections, (s) => `#${s.id}`, sectionText);
+    const moved = movedByOrder(m.pairs.map(([a, b]) => [o.sections.indexOf(a), n.sections.indexOf(b)]));
+    m.pairs.forEach(([a, b], i) => sectionPairs.push({ old: a, new: b, oldChapter: o, newChapter: n, moved: moved.has(i), across: false }));
+    unpairedOld.push(...m.removed.map((section) => ({ section, chapter: o })));
+    unpairedNew.push(...m.added.map((section) => ({ section, chapter: n })));
+  }
+  const across = matchItems(
+    unpairedOld,
+    unpairedNew,
+    (x) => (x.section.explicitId ? `#${x.section.id}` : undefined),
+    (x) => sectionText(x.section),
+  );
+  for (const [a, b] of across.pairs) sectionPairs.push({ old: a.section, new: b.section, oldChapter: a.chapter, newChapter: b.chapter, moved: true, across: true });
+
+  // 3. Blocks: hashes removed somewhere and added elsewhere are moves.
+  const removedHashes = new Set<string>();
+  const addedHashes = new Set<string>();
+  const rawDiffs = new Map<SectionPair, { op: 'same' | 'added' | 'removed'; hash: string }[]>();
+  for (const pair of sectionPairs) {
+    const ops = diffHashes(pair.old.blocks, pair.new.blocks, deadline);
+    rawDiffs.set(pair, ops);
+    for (const op of ops) {
+      if (op.op === 'removed') removedHashes.add(op.hash);
+      if (op.op === 'added') addedHashes.add(op.hash);
+    }
+  }
+  for (const x of across.removed) for (const h of x.section.blocks) removedHashes.add(h);
+  for (const x of across.added) for (const h of x.section.blocks) addedHashes.add(h);
+  for (const c of chapterPairs.removed) for (const s of c.sections) for (const h of s.blocks) removedHashes.add(h);
+  for (const c of chapterPairs.added) for (const s of c.sections) for (const h of s.blocks) addedHashes.add(h);
+  const movedHashes = new Set([...removedHashes].filter((h) => addedHashes.has(h)));
+
+  let replacedBlocks = 0;
+  const sectionDiffs = new Map<SectionPair, SectionDiff>();
+  for (const pair of sectionPairs) {
+    const ops = rawDiffs.get(pair)!;
+    const changes: BlockChange[] = [];
+    // Pair each run of removed blocks with the run of added blocks next to it.
+    for (let i = 0; i < ops.length; ) {
+      if (ops[i].op === 'same') {
+        changes.push({ op: 'same', block: block(ops[i].hash) });
+        i++;
+        continue;
+      }
+      const removed: string[] = [];
+      const added: string[] = [];
+      while (i < ops.length && ops[i].op !== 'same') {
+        (ops[i].op === 'removed' ? removed : added).push(ops[i].hash);
+        i++;
+      }
+      changes.push(...pairBlocks(removed, added, block, movedHashes, blockBudget, deadline, () => replacedBlocks++));
+    }
+    sectionDiffs.set(pair, sectionDiff(pair.new, pair.old, changes, pair.moved, pair.across ? pair.oldChapter : undefined));
+  }
+
+  // 4. Assemble per chapter, in the new reading order; removed chapters after.
+  const chapters: ChapterDiff[] = [];
+  const pairOfSection = new Map(sectionPairs.map((p) => [p.new, p]));
+  const pairOfNew = new Map(chapterPairs.pairs.map(([o, n], i) => [n, { old: o, moved: movedChapters.has(i) }]));
+  for (const chapter of newChapters) {
+    const matched = pairOfNew.get(chapter);
+    if (!matched) {
+      chapters.push({
+        status: 'added',
+        key: chapter.key,
+        title: chapter.title,
+        slug: chapter.slug,
+        renamed: false,
+        moved: false,
+        sections: chapter.sections.map((s) => wholeSection('added', s, block, movedHashes)),
+      });
+      continue;
+    }
+    const sections: SectionDiff[] = [];
+    for (const section of chapter.sections) {
+      const pair = pairOfSection.get(section);
+      if (!pair) {
+        sections.push(wholeSection('added', section, block, movedHashes));
+        continue;
+      }
+      const d = sectionDiffs.get(pair)!;
+      if (d.contentChanged || d.renamed || d.moved) sections.push(d);
+    }
+    for (const x of across.removed.filter((r) => r.chapter === matched.old)) sections.push(wholeSection('removed', x.section, block, movedHashes));
+    const renamed = normalizeTitle(matched.old.title) !== normalizeTitle(chapter.title);
+    if (sections.length === 0 && !renamed && !matched.moved) continue;
+    chapters.push({
+      status: 'changed',
+      key: chapter.key,
+      title: chapter.title,
+      oldTitle: renamed ? matched.old.title : undefined,
+      slug: chapter.slug,
+      oldSlug: matched.old.slug !== chapter.slug ? matched.old.slug : undefined,
+      renamed,
+      moved: matched.moved,
+      sections,
+    });
+  }
+  for (const chapter of chapterPairs.removed) {
+    chapters.push({
+      status: 'removed',
+      key: chapter.key,
+      title: chapter.title,
+      slug: chapter.slug,
+      renamed: false,
+      moved: false,
+      sections: chapter.sections.map((s) => wholeSection('removed', s, block, movedHashes)),
+    });
+  }
+
+  const summary = summarize(chapters, replacedBlocks);
+  const { bump, reasons } = suggestBump(chapters, summary);
+  return { from: from.label, to: to.label, chapters, summary, bump, bumpReasons: reasons };
+}
+
+function normalizeTitle(title: string): string {
+  return title.replace(/\s+/g, ' ').trim();
+}
+
+function sectionDiff(section: SnapshotSection, old: SnapshotSection, blocks: BlockChange[], moved: boolean, fromChapter?: SnapshotChapter): SectionDiff {
+  const counts = countChanges(blocks);
+  const renamed = normalizeTitle(old.title) !== normalizeTitle(section.title);
+  const contentChanged = blocks.some((b) => b.op !== 'same' && b.op !== 'moved') || counts.movedBlocks > 0;
+  return {
+    status: contentChanged ? 'changed' : moved ? 'moved' : renamed ? 'renamed' : 'changed',
+    id: section.id,
+    oldId: old.id !== section.id ? old.id : undefined,
+    title: section.title,
+    oldTitle: renamed ? old.title : undefined,
+    renamed,
+    moved,
+    movedFrom: fromChapter ? { chapterKey: fromChapter.key, chapterTitle: fromChapter.title } : undefined,
+    contentChanged,
+    wordsAdded: counts.wordsAdded,
+    wordsRemoved: counts.wordsRemoved,
+    samplesChanged: counts.samplesChanged,
+    blocks,
+  };
+}
+
+function wholeSection(status: 'added' | 'removed', section: SnapshotSection, block: (h: string) => Block, moved: Set<string>): SectionDiff {
+  const blocks: BlockChange[] = section.blocks.map((h) => (moved.has(h) ? { op: 'moved', block: block(h) } : { op: status, block: block(h) }));
+  const counts = countChanges(blocks);
+  return {
+    status,
+    id: section.id,
+    title: section.title,
+    renamed: false,
+    moved: false,
+    contentChanged: true,
+    wordsAdded: counts.wordsAdded + (status === 'added' ? countTitle(section.title) : 0),
+    wordsRemoved: counts.wordsRemoved + (status === 'removed' ? countTitle(section.title) : 0),
+    samplesChanged: counts.samplesChanged,
+    blocks,
+  };
+}
+
+function countTitle(title: string): number {
+  return blockWords({ k: 'paragraph', x: title });
+}
+
+function countChanges(blocks: BlockChange[]) {
+  let wordsAdded = 0;
+  let wordsRemoved = 0;
+  let samplesChanged = 0;
+  let movedBlocks = 0;
+  for (const b of blocks) {
+    if (b.op === 'added') wordsAdded += blockWords(b.block);
+    else if (b.op === 'removed') wordsRemoved += blockWords(b.block);
+    else if (b.op === 'moved') movedBlocks++;
+    else if (b.op === 'modified') {
+      for (const p of b.parts) {
+        if (p.t === 'ins') wordsAdded += blockWords({ k: 'paragraph', x: p.v });
+        if (p.t === 'del') wordsRemoved += blockWords({ k: 'paragraph', x: p.v });
+      }
+    }
+    if (b.block.k === 'code' && (b.op === 'added' || b.op === 'removed' || b.op === 'modified')) samplesChanged++;
+  }
+  return { wordsAdded, wordsRemoved, samplesChanged, movedBlocks };
+}
+
+/** Words a reader re-reads: the whole new text of every added or modified block. */
+function rereadWords(blocks: BlockChange[]): number {
+  let n = 0;
+  for (const b of blocks) if (b.op === 'added' || b.op === 'modified') n += blockWords(b.block);
+  return n;
+}
+
+function summarize(chapters: ChapterDiff[], replacedBlocks: number): DiffSummary {
+  const s: DiffSummary = {
+    chaptersAdded: 0,
+    chaptersRemoved: 0,
+    chaptersRenamed: 0,
+    chaptersMoved: 0,
+    chaptersChanged: 0,
+    sectionsAdded: 0,
+    sectionsRemoved: 0,
+    sectionsChanged: 0,
+    sectionsMoved: 0,
+    sectionsRenamed: 0,
+    samplesChanged: 0,
+    wordsAdded: 0,
+    wordsRemoved: 0,
+    wordsToReread: 0,
+    rereadMinutes: 0,
+    replacedBlocks,
+  };
+  for (const c of chapters) {
+    if (c.status === 'added') s.chaptersAdded++;
+    else if (c.status === 'removed') s.chaptersRemoved++;
+    else {
+      if (c.renamed) s.chaptersRenamed++;
+      if (c.moved) s.chaptersMoved++;
+      if (c.sections.length > 0) s.chaptersChanged++;
+    }
+    for (const sec of c.sections) {
+      s.wordsAdded += sec.wordsAdded;
+      s.wordsRemoved += sec.wordsRemoved;
+      s.samplesChanged += sec.samplesChanged;
+      if (c.status !== 'removed') s.wordsToReread += rereadWords(sec.blocks);
+      if (c.status !== 'changed') continue;
+      if (sec.status === 'added') s.sectionsAdded++;
+      else if (sec.status === 'removed') s.sectionsRemoved++;
+      else {
+        if (sec.contentChanged) s.sectionsChanged++;
+        if (sec.moved) s.sectionsMoved++;
+        if (sec.renamed) s.sectionsRenamed++;
+      }
+    }
+  }
+  s.rereadMinutes = s.wordsToReread === 0 ? 0 : Math.ceil(s.wordsToReread / wordsPerMinute);
+  return s;
+}
+
+/**
+ * Semantic versioning for books, by what a reader must do: patch = nobody must re-learn anything (fixes,
+ * rewording, moves); minor = only additions; major = something a reader learned is gone or the code they
+ * typed in changed (chapters or sections removed, samples changed or removed).
+ */
+export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bump: Bump; reasons: string[] } {
+  const major: string[] = [];
+  const minor: string[] = [];
+  const patch: string[] = [];
+  if (summary.chaptersRemoved) major.push(`${plural(summary.chaptersRemoved, 'chapter')} removed`);
+  if (summary.sectionsRemoved) major.push(`${plural(summary.sectionsRemoved, 'section')} removed`);
+  const codeChanged = chapters.flatMap((c) => c.sections.flatMap((s) => s.blocks)).filter((b) => b.block.k === 'code' && (b.op === 'modified' || b.op === 'removed')).length;
+  if (codeChanged) major.push(`${plural(codeChanged, 'code sample')} changed or removed`);
+  if (summary.chaptersAdded) minor.push(`${plural(summary.chaptersAdded, 'chapter')} added`);
+  if (summary.sectionsAdded) minor.push(`${plural(summary.sectionsAdded, 'section')} added`);
+  const blocksAdded = chapters.filter((c) => c.status === 'changed').flatMap((c) => c.sections.filter((s) => s.status !== 'added').flatMap((s) => s.blocks)).filter((b) => b.op === 'added').length;
+  if (blocksAdded) minor.push(`${plural(blocksAdded, 'block')} added`);
+  if (chapters.length > 0) patch.push('text changed');
+  if (major.length) return { bump: 'major', reasons: major };
+  if (minor.length) return { bump: 'minor', reasons: minor };
+  if (patch.length) return { bump: 'patch', reasons: ['only changes to existing text (no additions or removals)'] };
+  return { bump: 'none', reasons: ['no changes'] };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Pairs removed with added blocks of one hunk: moves first, then similar blocks of the same kind as modified. */
+function pairBlocks(
+  removed: string[],
+  added: string[],
+  block: (h: string) => Block,
+  moved: Set<string>,
+  budgetMs: number,
+  deadline: number,
+  onReplaced: () => void,
+): BlockChange[] {
+  const out: BlockChange[] = [];
+  const pairedWith = new Map<number, number>(); // added index → removed index
+  const usedRemoved = new Set<number>();
+  let lastRemoved = -1;
+  for (let a = 0; a < added.length; a++) {
+    if (moved.has(added[a])) continue;
+    const nb = block(added[a]);
+    let best = -1;
+    let bestScore = similarityThreshold;
+    const nbShingles = shingles(nb.x);
+    for (let r = lastRemoved + 1; r < removed.length; r++) {
+      if (moved.has(removed[r])) continue;
+      const ob = block(removed[r]);
+      if (ob.k !== nb.k) continue;
+      const sameSample = nb.k === 'code' && ob.s !== undefined && ob.s === nb.s;
+      const score = sameSample ? 1 : dice(shingles(ob.x), nbShingles);
+      if (score >= bestScore) {
+        best = r;
+        bestScore = score;
+        if (score === 1) break;
+      }
+    }
+    if (best >= 0) {
+      pairedWith.set(a, best);
+      usedRemoved.add(best);
+      lastRemoved = best;
+    }
+  }
+  // Emit in order: removed blocks up to each pair's removed index, then the pair, then trailing ones.
+  let r = 0;
+  const emitRemovedUntil = (limit: number) => {
+    for (; r < limit; r++) {
+      if (usedRemoved.has(r)) continue;
+      if (moved.has(removed[r])) continue; // shown where it moved to
+      out.push({ op: 'removed', block: block(removed[r]) });
+    }
+  };
+  for (let a = 0; a < added.length; a++) {
+    const pr = pairedWith.get(a);
+    const nb = block(added[a]);
+    if (pr === undefined) {
+      out.push(moved.has(added[a]) ? { op: 'moved', block: nb } : { op: 'added', block: nb });
+      continue;
+    }
+    emitRemovedUntil(pr);
+    r = pr + 1;
+    const ob = block(removed[pr]);
+    const parts = inlineDiff(ob, nb, Math.min(budgetMs, Math.max(0, deadline - performance.now())));
+    if (!parts) onReplaced();
+    out.push({
+      op: 'modified',
+      old: ob,
+      block: nb,
+      parts: parts ?? [
+        { t: 'del', v: ob.x },
+        { t: 'ins', v: nb.x },
+      ],
+      ...(parts ? {} : { replaced: true }),
+    });
+  }
+  emitRemovedUntil(removed.length);
+  return out;
+}
+
+/** Word diff for prose, line diff for code; undefined when the budget ran out. */
+export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
+  if (budgetMs <= 0) return undefined;
+  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWordsWithSpace(a.x, b.x, { timeout: budgetMs });
+  if (!changes) return undefined;
+  const parts: InlinePart[] = [];
+  for (const c of changes) {
+    const t = c.added ? 'ins' : c.removed ? 'del' : 'same';
+    const v = a.k === 'code' ? c.value.replace(/\n$/, '') : c.value;
+    const last = parts[parts.length - 1];
+    if (last && last.t === t && a.k !== 'code') last.v += v;
+    else parts.push({ t, v });
+  }
+  return parts;
+}
+
+function diffHashes(a: string[], b: string[], deadline: number): { op: 'same' | 'added' | 'removed'; hash: string }[] {
+  const out: { op: 'same' | 'added' | 'removed'; hash: string }[] = [];
+  if (a.length === b.length && a.every((h, i) => h === b[i])) return a.map((hash) => ({ op: 'same', hash }));
+  const budget = Math.max(50, deadline - performance.now());
+  const changes = diffArrays(a, b, { timeout: budget });
+  if (!changes) {
+    // Out of time: the whole section is replaced.
+    return [...a.map((hash) => ({ op: 'removed' as const, hash })), ...b.map((hash) => ({ op: 'added' as const, hash }))];
+  }
+  for (const c of changes) for (const hash of c.value) out.push({ op: c.added ? 'added' : c.removed ? 'removed' : 'same', hash });
+  return out;
+}
+
+/**
+ * Matches two lists: first by identity key (when both sides have one), then greedily by content similarity
+ * (best pairs first, Dice ≥ 0.5). Bounded: similarity is only tried for up to 400×400 leftovers.
+ */
+export function matchItems<T>(
+  olds: T[],
+  news: T[],
+  key: (item: T) => string | undefined,
+  text: (item: T) => Set<string>,
+): { pairs: [T, T][]; removed: T[]; added: T[] } {
+  const pairs: [T, T][] = [];
+  const byKey = new Map<string, T>();
+  for (const o of olds) {
+    const k = key(o);
+    if (k !== undefined && !byKey.has(k)) byKey.set(k, o);
+  }
+  const pairedOld = new Set<T>();
+  const pairedNew = new Set<T>();
+  for (const n of news) {
+    const k = key(n);
+    const o = k === undefined ? undefined : byKey.get(k);
+    if (o && !pairedOld.has(o)) {
+      pairs.push([o, n]);
+      pairedOld.add(o);
+      pairedNew.add(n);
+    }
+  }
+  const restOld = olds.filter((o) => !pairedOld.has(o));
+  const restNew = news.filter((n) => !pairedNew.has(n));
+  if (restOld.length > 0 && restNew.length > 0 && restOld.length * restNew.length <= 160_000) {
+    const oldSets = restOld.map(text);
+    const newSets = restNew.map(text);
+    const candidates: { o: number; n: number; score: number }[] = [];
+    for (let i = 0; i < restOld.length; i++)
+      for (let j = 0; j < restNew.length; j++) {
+        const score = dice(oldSets[i], newSets[j]);
+        if (score >= similarityThreshold) candidates.push({ o: i, n: j, score });
+      }
+    candidates.sort((x, y) => y.score - x.score || x.o - y.o || x.n - y.n);
+    const usedO = new Set<number>();
+    const usedN = new Set<number>();
+    for (const c of candidates) {
+      if (usedO.has(c.o) || usedN.has(c.n)) continue;
+      usedO.add(c.o);
+      usedN.add(c.n);
+      pairs.push([restOld[c.o], restNew[c.n]]);
+      pairedOld.add(restOld[c.o]);
+      pairedNew.add(restNew[c.n]);
+    }
+  }
+  // Keep pairs in the new order.
+  const newIndex = new Map(news.map((n, i) => [n, i]));
+  pairs.sort((x, y) => newIndex.get(x[1])! - newIndex.get(y[1])!);
+  return { pairs, removed: olds.filter((o) => !pairedOld.has(o)), added: news.filter((n) => !pairedNew.has(n)) };
+}
+
+/** Indexes (into `pairs`, given as [oldIndex, newIndex] in new order) of items that changed place: not on the longest increasing run. */
+export function movedByOrder(pairs: [number, number][]): Set<number> {
+  const olds = pairs.map((p) => p[0]);
+  // Longest increasing subsequence (patience sorting), O(n log n).
+  const tails: number[] = [];
+  const prev: number[] = new Array(olds.length).fill(-1);
+  for (let i = 0; i < olds.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (olds[tails[mid]] < olds[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[i] = tails[lo - 1];
+    tails[lo] = i;
+  }
+  const keep = new Set<number>();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) keep.add(i);
+  const moved = new Set<number>();
+  for (let i = 0; i < olds.length; i++) if (!keep.has(i)) moved.add(i);
+  return moved;
+}
+
+const wordRe = /[\p{L}\p{N}_]+/gu;
+const maxShingles = 4000;
+
+/** Word 3-shingles (single words for very short texts), lowercased. */
+export function shingles(text: string): Set<string> {
+  const words = (text.toLowerCase().match(wordRe) ?? []).slice(0, maxShingles + 2);
+  const out = new Set<string>();
+  if (words.length < 3) {
+    for (const w of words) out.add(w);
+    return out;
+  }
+  for (let i = 0; i + 2 < words.length; i++) out.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);
+  return out;
+}
+
+export function dice(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  let common = 0;
+  for (const x of small) if (large.has(x)) common++;
+  return (2 * common) / (a.size + b.size);
+}

@@ -1,0 +1,91 @@
+import type { BookDiff, BlockChange, ChapterDiff, SectionDiff } from './diff.js';
+import { plural } from './diff.js';
+
+export interface FormatOptions {
+  color?: { green: (s: string) => string; red: (s: string) => string; yellow: (s: string) => string; bold: (s: string) => string; dim: (s: string) => string };
+  /** Also print the word-level changes of each changed block. */
+  detail?: boolean;
+}
+
+const plain = { green: (s: string) => s, red: (s: string) => s, yellow: (s: string) => s, bold: (s: string) => s, dim: (s: string) => s };
+
+/** The terminal form of a diff: changed chapters by title with their changed sections; unchanged ones are left out. */
+export function formatDiff(diff: BookDiff, options: FormatOptions = {}): string {
+  const c = options.color ?? plain;
+  const lines: string[] = [c.bold(`Changes from ${diff.from} to ${diff.to}`), ''];
+  if (diff.chapters.length === 0) lines.push('  No changes to the text.');
+  for (const chapter of diff.chapters) {
+    lines.push(`  ${chapterLine(chapter, c)}`);
+    if (chapter.status === 'changed') {
+      for (const section of chapter.sections) {
+        lines.push(`      ${sectionLine(section, c)}`);
+        if (options.detail) for (const b of section.blocks) for (const l of blockLines(b, c)) lines.push(`          ${l}`);
+      }
+    }
+  }
+  const s = diff.summary;
+  lines.push('');
+  lines.push(
+    `${c.bold('Summary:')} ${[
+      s.chaptersAdded && `${plural(s.chaptersAdded, 'chapter')} added`,
+      s.chaptersRemoved && `${plural(s.chaptersRemoved, 'chapter')} removed`,
+      s.chaptersRenamed && `${plural(s.chaptersRenamed, 'chapter')} renamed`,
+      s.chaptersMoved && `${plural(s.chaptersMoved, 'chapter')} moved`,
+      s.sectionsAdded && `${plural(s.sectionsAdded, 'section')} added`,
+      s.sectionsRemoved && `${plural(s.sectionsRemoved, 'section')} removed`,
+      s.sectionsChanged && `${plural(s.sectionsChanged, 'section')} changed`,
+      s.sectionsMoved && `${plural(s.sectionsMoved, 'section')} moved`,
+      s.sectionsRenamed && `${plural(s.sectionsRenamed, 'section')} renamed`,
+      s.samplesChanged && `${plural(s.samplesChanged, 'code sample')} changed`,
+    ]
+      .filter(Boolean)
+      .join(', ') || 'nothing changed'}`,
+  );
+  lines.push(`         ${s.wordsAdded} words added, ${s.wordsRemoved} removed; about ${s.rereadMinutes} min of re-reading (${s.wordsToReread} words at 230 wpm)`);
+  if (s.replacedBlocks) lines.push(c.yellow(`         ${plural(s.replacedBlocks, 'block')} too costly to compare word by word: shown as replaced`));
+  lines.push(`${c.bold('Suggested bump:')} ${diff.bump} (${diff.bumpReasons.join('; ')})`);
+  return `${lines.join('\n')}\n`;
+}
+
+function chapterLine(ch: ChapterDiff, c: Required<FormatOptions>['color']): string {
+  if (ch.status === 'added') return c.green(`+ ${ch.title}  (new chapter, ${plural(ch.sections.length, 'section')})`);
+  if (ch.status === 'removed') return c.red(`- ${ch.title}  (removed)`);
+  const notes = [ch.renamed && `renamed from “${ch.oldTitle}”`, ch.moved && 'moved'].filter(Boolean);
+  return c.yellow(`~ ${ch.title}${notes.length ? `  (${notes.join(', ')})` : ''}`);
+}
+
+function sectionLine(s: SectionDiff, c: Required<FormatOptions>['color']): string {
+  const title = s.title || 'Opening text';
+  if (s.status === 'added') return c.green(`+ ${title}  (new section, ${s.wordsAdded} words)`);
+  if (s.status === 'removed') return c.red(`- ${title}  (removed, ${s.wordsRemoved} words)`);
+  const notes = [
+    s.renamed && `renamed from “${s.oldTitle}”`,
+    s.moved && (s.movedFrom ? `moved from “${s.movedFrom.chapterTitle}”` : 'moved'),
+    s.contentChanged && `+${s.wordsAdded}/-${s.wordsRemoved} words`,
+    s.samplesChanged && c.bold(`code changed (${s.samplesChanged})`),
+  ].filter(Boolean);
+  return `${s.contentChanged ? '~' : '↕'} ${title}  (${notes.join(', ')})`;
+}
+
+function clip(text: string, max = 240): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+function blockLines(b: BlockChange, c: Required<FormatOptions>['color']): string[] {
+  switch (b.op) {
+    case 'same':
+      return [];
+    case 'added':
+      return [c.green(`+ ${clip(b.block.x)}`)];
+    case 'removed':
+      return [c.red(`- ${clip(b.block.x)}`)];
+    case 'moved':
+      return [c.dim(`↕ ${clip(b.block.x, 80)} (moved here)`)];
+    case 'modified':
+      if (b.block.k === 'code') {
+        return b.parts.filter((p) => p.t !== 'same').flatMap((p) => p.v.split('\n').map((l) => (p.t === 'ins' ? c.green(`+ ${l}`) : c.red(`- ${l}`))));
+      }
+      return [`~ ${clip(b.parts.map((p) => (p.t === 'ins' ? c.green(`{+${p.v}+}`) : p.t === 'del' ? c.red(`[-${p.v}-]`) : p.v)).join(''), 400)}`];
+  }
+}

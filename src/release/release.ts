@@ -1,0 +1,266 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { loadBook } from '../book/loadBook.js';
+import type { Book } from '../book/model.js';
+import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
+import { build, buildDate } from '../driver/build.js';
+import { type OutputFormat, renderersFor } from '../driver/formats.js';
+import { commitStaging } from '../driver/outputDir.js';
+import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
+import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history.js';
+import { siteRenderer } from './site.js';
+import { snapshotBook } from './snapshot.js';
+import { zipFolder } from './zip.js';
+
+export type VersionRequest = 'major' | 'minor' | 'patch' | string;
+
+export interface ReleaseOptions {
+  root?: string;
+  /** An exact version (`1.2.0`) or the part to bump (`major`, `minor`, `patch`). */
+  version: VersionRequest;
+  notes?: string;
+  /** Release date (YYYY-MM-DD); default today (or SOURCE_DATE_EPOCH). */
+  date?: string;
+  /** Formats to build and publish; default `formats` in book.yaml. */
+  formats?: OutputFormat[];
+  /** Check the samples first (default true; the release is refused when any fails). */
+  checkSamples?: boolean;
+  progress?: (message: string) => void;
+  /**
+   * Called when the requested version contradicts the suggested bump (e.g. a patch release that removes a
+   * chapter), with the warnings; return false to publish nothing. Without it, the warnings are returned.
+   */
+  confirm?: (warnings: string[], contradicts: boolean) => Promise<boolean>;
+}
+
+export interface ReleaseResult {
+  ok: boolean;
+  version?: string;
+  /** What changed since the latest release (undefined for the first release). */
+  diff?: BookDiff;
+  suggested: Bump;
+  /** Messages for the author (e.g. the requested bump contradicts the suggestion). */
+  warnings: string[];
+  diagnostics: Diagnostic[];
+  release?: PublishedRelease;
+  /** Paths written into dist/. */
+  outputs: string[];
+}
+
+/** Refusal: a clear message, exit 1. */
+export class ReleaseRefused extends EvergreenError {
+  override name = 'ReleaseRefused';
+}
+
+/** Resolves `major|minor|patch|x.y.z` against the history; refuses a version not greater than the latest or ever published. */
+export function resolveVersion(history: History, request: VersionRequest): string {
+  const latest = history.latest?.version;
+  let version: string | null;
+  if (request === 'major' || request === 'minor' || request === 'patch') {
+    version = semver.inc(latest ?? '0.0.0', request);
+  } else {
+    version = semver.valid(semver.clean(request) ?? request);
+    if (!version) throw new ReleaseRefused(`"${request}" is not a version: use major, minor, patch or a semantic version such as 1.2.0`);
+  }
+  if (!version) throw new ReleaseRefused(`Cannot bump ${latest ?? 'the first release'} by ${request}`);
+  const published = history.get(version);
+  if (published) {
+    throw new ReleaseRefused(
+      `Version ${version} was already published on ${published.date}${published.yanked ? ' (and yanked)' : ''}; a published version is never replaced. Release a new version instead.`,
+    );
+  }
+  if (latest && !semver.gt(version, latest)) {
+    throw new ReleaseRefused(`Version ${version} is not greater than the latest release ${latest}`);
+  }
+  return version;
+}
+
+/** Loads a book and refuses when it has errors. */
+export async function loadBookForRelease(root: string): Promise<Book> {
+  const book = await loadBook(root);
+  const errors = book.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new ReleaseRefused('The book has errors; fix them before releasing', errors);
+  return book;
+}
+
+/**
+ * Integration point with the sample checker (src/samples/index.ts, `check({ root })`): a release is refused
+ * when any sample fails. Loaded dynamically so the release stage works in builds without the checker.
+ */
+export async function checkSamplesForRelease(root: string): Promise<{ available: boolean; diagnostics: Diagnostic[]; failed: number }> {
+  const modulePath = '../samples/index.js';
+  let mod: { check?: (o: { root: string }) => Promise<{ diagnostics: Diagnostic[]; failed: number | unknown[] }> };
+  try {
+    mod = (await import(modulePath)) as typeof mod;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return { available: false, diagnostics: [], failed: 0 };
+    throw error;
+  }
+  if (typeof mod.check !== 'function') return { available: false, diagnostics: [], failed: 0 };
+  const result = await mod.check({ root });
+  const failed = typeof result.failed === 'number' ? result.failed : Array.isArray(result.failed) ? result.failed.length : 0;
+  return { available: true, diagnostics: result.diagnostics ?? [], failed };
+}
+
+const bumpRank: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
+
+/** The bump a version request amounts to, relative to the latest release. */
+export function requestedBump(latest: string | undefined, version: string): Bump {
+  if (!latest) return 'major';
+  const d = semver.diff(latest, version);
+  if (d === 'major' || d === 'premajor') return 'major';
+  if (d === 'minor' || d === 'preminor') return 'minor';
+  return 'patch';
+}
+
+/** What `evergreen release` does: refuse, or build every format, publish the release atomically, and update dist/. */
+export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
+  const root = path.resolve(options.root ?? '.');
+  const progress = options.progress ?? (() => {});
+  const warnings: string[] = [];
+  const history = await openHistory(root, { cleanup: true });
+  const version = resolveVersion(history, options.version);
+  const book = await loadBookForRelease(root);
+
+  if (options.checkSamples !== false) {
+    progress('checking samples');
+    const samples = await checkSamplesForRelease(root);
+    if (samples.failed > 0) {
+      throw new ReleaseRefused(
+        `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed; a release is refused until every sample passes`,
+        samples.diagnostics.filter((d) => d.severity === 'error'),
+      );
+    }
+    if (!samples.available) warnings.push('The sample checker is not available in this build; samples were not checked.');
+  }
+
+  const { snapshot, store } = snapshotBook(book, new Map(history.store));
+  let diff: BookDiff | undefined;
+  let suggested: Bump = 'major';
+  if (history.latest) {
+    diff = diffSnapshots({ label: history.latest.version, snapshot: history.latest.snapshot }, { label: version, snapshot }, store);
+    suggested = diff.bump;
+    const requested = requestedBump(history.latest.version, version);
+    if (suggested === 'none') warnings.push(`Nothing changed since ${history.latest.version}.`);
+    else if (bumpRank[requested] < bumpRank[suggested]) {
+      warnings.push(`The changes suggest a ${suggested} release (${diff.bumpReasons.join('; ')}), but ${version} is a ${requested} release.`);
+    } else if (bumpRank[requested] > bumpRank[suggested]) {
+      warnings.push(`The changes only need a ${suggested} release (${diff.bumpReasons.join('; ')}); ${version} is a ${requested} release.`);
+    }
+  }
+  if (warnings.length && options.confirm) {
+    const contradicts = history.latest !== undefined && bumpRank[requestedBump(history.latest.version, version)] < bumpRank[suggested];
+    const go = await options.confirm([...warnings], contradicts);
+    warnings.length = 0;
+    if (!go && contradicts) return { ok: false, version, diff, suggested, warnings, diagnostics: [], outputs: [] };
+  }
+
+  // Build every format with the new version printed in it, into a private folder.
+  const date = options.date ?? buildDate();
+  const formats = options.formats ?? book.config.formats;
+  const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
+  await cleanupWorkDirs(root);
+  await mkdir(workDir, { recursive: true });
+  try {
+    progress(`building ${version}`);
+    const built = await build({
+      root,
+      book,
+      outDir: workDir,
+      formats,
+      renderers: await renderersFor(formats, { site: false }),
+      version: { label: version, version, date, unreleasedChanges: false },
+      progress,
+    });
+    if (!built.ok) throw new ReleaseRefused(`The build of ${version} failed; nothing was published`, built.diagnostics.filter((d) => d.severity === 'error'));
+    crashPoint('built');
+
+    const artifacts: NewRelease['artifacts'] = [];
+    const slug = book.config.slug;
+    const pdfName = `${slug}.pdf`;
+    if (formats.includes('pdf') && existsSync(path.join(workDir, pdfName))) {
+      artifacts.push({ kind: 'pdf', name: `${slug}-${version}.pdf`, bytes: await readFile(path.join(workDir, pdfName)) });
+    }
+    if (existsSync(path.join(workDir, 'html'))) {
+      progress('zipping the HTML book');
+      artifacts.push({ kind: 'html-zip', name: `${slug}-${version}-html.zip`, bytes: await zipFolder(path.join(workDir, 'html'), `${slug}-${version}`, date) });
+    }
+
+    progress(`publishing ${version}`);
+    const published = await publishRelease(history, {
+      version,
+      date,
+      notes: options.notes ?? '',
+      bookContentHash: book.contentHash,
+      snapshot,
+      store,
+      artifacts,
+    });
+    crashPoint('published');
+
+    // The reader site, then the freshly built formats, into dist/ (each output swapped atomically).
+    progress('generating the site');
+    const outDir = path.join(root, 'dist');
+    const site = await build({ root, book, outDir, renderers: [siteRenderer()], version: { label: version, version, date, unreleasedChanges: false } });
+    const names = built.outputs.map((o) => path.basename(o));
+    await commitStaging(workDir, outDir, names);
+    return {
+      ok: site.ok,
+      version,
+      diff,
+      suggested,
+      warnings,
+      diagnostics: [...built.diagnostics, ...site.diagnostics],
+      release: published,
+      outputs: [...site.outputs, ...names.map((n) => path.join(outDir, n))],
+    };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Removes the build folders of releases that were killed. */
+async function cleanupWorkDirs(root: string): Promise<void> {
+  const dir = path.join(root, '.evergreen');
+  if (!existsSync(dir)) return;
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith('release-')) continue;
+    const pid = Number(name.split('-')[1]);
+    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    await rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `evergreen diff <from> [<to>]`: between two releases, or from a release to the current manuscript. */
+export async function diffVersions(options: { root?: string; from: string; to?: string }): Promise<BookDiff> {
+  const root = path.resolve(options.root ?? '.');
+  const history = await openHistory(root, { verifyArtifacts: false });
+  const find = (v: string) => {
+    const version = v === 'latest' ? history.latest?.version : (semver.clean(v) ?? v);
+    const release = version ? history.get(version) : undefined;
+    if (!release) {
+      const known = history.releases.map((r) => r.version).join(', ') || 'none yet';
+      throw new EvergreenError(`No release ${v} in the history (published: ${known})`);
+    }
+    return release;
+  };
+  const from = find(options.from);
+  if (options.to && options.to !== 'current') {
+    const to = find(options.to);
+    return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
+  }
+  const book = await loadBookForRelease(root);
+  const { snapshot, store } = snapshotBook(book, new Map(history.store));
+  return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: 'current manuscript', snapshot }, store);
+}

@@ -1,0 +1,203 @@
+import type { Heading, List, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { countWords } from '../book/analyzeChapter.js';
+import type { Book, Chapter } from '../book/model.js';
+import { parseFenceMeta } from '../parse/fenceMeta.js';
+import { headingIdOf } from '../parse/headingIds.js';
+import { sha256 } from '../util/hash.js';
+
+/**
+ * The normalized content of one version of a book, as stored in the release history and compared by the
+ * diff: chapters → sections → blocks. Blocks are referenced by content hash and kept in a block store
+ * shared by all releases, so an unchanged paragraph is stored once however many versions contain it.
+ */
+export interface Snapshot {
+  format: 1;
+  title: string;
+  chapters: SnapshotChapter[];
+}
+
+export interface SnapshotChapter {
+  /** Stable identity: the front matter `id`, else `file:<relPath>`. */
+  key: string;
+  /** True when the identity comes from the author's front matter `id` (survives renames and file moves). */
+  explicitId: boolean;
+  relPath: string;
+  /** Page name in the HTML book (`<slug>.html`). */
+  slug: string;
+  title: string;
+  sections: SnapshotSection[];
+}
+
+export interface SnapshotSection {
+  /** Heading id (`{#id}` or slug); '' for the text before the chapter's first section heading. */
+  id: string;
+  /** True when the author wrote `{#id}`. */
+  explicitId: boolean;
+  title: string;
+  /** Heading depth (0 for the chapter's opening text). */
+  depth: number;
+  /** Block hashes in order (see `Block`). */
+  blocks: string[];
+}
+
+export type BlockKind = 'paragraph' | 'list' | 'table' | 'code' | 'blockquote' | 'html' | 'break' | 'definition' | 'footnote' | 'other';
+
+/** One normalized block: reflowing or re-indenting prose does not change its text, so not its hash. */
+export interface Block {
+  k: BlockKind;
+  /** Normalized text (Markdown-like inline marks, whitespace collapsed; code kept line for line). */
+  x: string;
+  /** Code language. */
+  l?: string;
+  /** Sample id (`id=` in the fence) for code blocks. */
+  s?: string;
+}
+
+export type BlockStore = Map<string, Block>;
+
+export function blockHash(block: Block): string {
+  return sha256(JSON.stringify([block.k, block.x, block.l ?? '', block.s ?? ''])).slice(0, 24);
+}
+
+export function blockWords(block: Block): number {
+  return countWords(block.x);
+}
+
+export function chapterKey(chapter: Pick<Chapter, 'id' | 'relPath'>): string {
+  return chapter.id ? chapter.id : `file:${chapter.relPath}`;
+}
+
+/** Snapshots a loaded book; new blocks are added to `store`. */
+export function snapshotBook(book: Book, store: BlockStore = new Map()): { snapshot: Snapshot; store: BlockStore } {
+  const chapters = book.chapters.map((chapter) => snapshotChapter(chapter, store));
+  return { snapshot: { format: 1, title: book.config.title, chapters }, store };
+}
+
+function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
+  const tree: Root = chapter.tree();
+  const sections: SnapshotSection[] = [];
+  let current: SnapshotSection = { id: '', explicitId: false, title: '', depth: 0, blocks: [] };
+  const titleId = chapter.analysis.titleHeadingId;
+  const push = (block: Block) => {
+    const hash = blockHash(block);
+    if (!store.has(hash)) store.set(hash, block);
+    current.blocks.push(hash);
+  };
+  for (const node of tree.children) {
+    if (node.type === 'yaml') continue;
+    if (node.type === 'heading') {
+      const data = headingIdOf(node as Heading);
+      const id = data?.id ?? '';
+      if (node.depth === 1 && id === titleId && sections.length === 0 && current.blocks.length === 0) continue;
+      if (current.id !== '' || current.blocks.length > 0) sections.push(current);
+      current = { id, explicitId: data?.explicit ?? false, title: normalizeSpace(toString(node)), depth: node.depth, blocks: [] };
+      continue;
+    }
+    const block = normalizeBlock(node);
+    if (block) push(block);
+  }
+  if (current.id !== '' || current.blocks.length > 0 || sections.length === 0) sections.push(current);
+  return { key: chapterKey(chapter), explicitId: chapter.id !== undefined, relPath: chapter.relPath, slug: chapter.slug, title: chapter.title, sections };
+}
+
+export function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A top-level mdast node as a normalized block (undefined for nodes that carry no content). */
+export function normalizeBlock(node: RootContent): Block | undefined {
+  switch (node.type) {
+    case 'paragraph':
+      return { k: 'paragraph', x: inline(node.children) };
+    case 'code': {
+      const meta = parseFenceMeta(node.meta);
+      const id = meta.attributes.find((a) => a.name === 'id')?.value;
+      const x = node.value
+        .split('\n')
+        .map((line) => line.replace(/\s+$/, ''))
+        .join('\n')
+        .replace(/^\n+|\n+$/g, '');
+      return { k: 'code', x, ...(node.lang ? { l: node.lang.toLowerCase() } : {}), ...(id ? { s: id } : {}) };
+    }
+    case 'list':
+      return { k: 'list', x: listText(node) };
+    case 'table':
+      return { k: 'table', x: tableText(node) };
+    case 'blockquote':
+      return { k: 'blockquote', x: node.children.map((c) => blockText(c as RootContent)).filter(Boolean).join('\n') };
+    case 'html':
+      return node.value.trim() ? { k: 'html', x: node.value.trim() } : undefined;
+    case 'thematicBreak':
+      return { k: 'break', x: '---' };
+    case 'definition':
+      return { k: 'definition', x: `[${node.label ?? node.identifier}]: ${node.url}` };
+    case 'footnoteDefinition':
+      return { k: 'footnote', x: `[^${node.label ?? node.identifier}]: ${node.children.map((c) => blockText(c as RootContent)).join('\n')}` };
+    case 'heading':
+      return { k: 'paragraph', x: inline(node.children) };
+    default: {
+      const text = normalizeSpace(toString(node as Nodes));
+      return text ? { k: 'other', x: text } : undefined;
+    }
+  }
+}
+
+function blockText(node: RootContent): string {
+  return normalizeBlock(node)?.x ?? '';
+}
+
+function listText(list: List): string {
+  const start = list.start ?? 1;
+  return list.children
+    .map((item, i) => {
+      const marker = list.ordered ? `${start + i}.` : '-';
+      const check = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
+      const body = item.children
+        .map((c) => blockText(c as RootContent))
+        .join('\n')
+        .replace(/\n/g, '\n  ');
+      return `${marker} ${check}${body}`;
+    })
+    .join('\n');
+}
+
+function tableText(table: Table): string {
+  return table.children.map((row) => `| ${row.children.map((cell) => inline(cell.children)).join(' | ')} |`).join('\n');
+}
+
+/** Inline content with Markdown-like marks, so changing a link target or emphasis is a change but reflowing is not. */
+function inline(nodes: PhrasingContent[]): string {
+  return normalizeSpace(nodes.map(inlineNode).join(''));
+}
+
+function inlineNode(node: PhrasingContent): string {
+  switch (node.type) {
+    case 'text':
+      return node.value;
+    case 'emphasis':
+      return `_${inline(node.children)}_`;
+    case 'strong':
+      return `**${inline(node.children)}**`;
+    case 'delete':
+      return `~~${inline(node.children)}~~`;
+    case 'inlineCode':
+      return `\`${node.value}\``;
+    case 'break':
+      return ' ';
+    case 'link':
+      return `[${inline(node.children)}](${node.url})`;
+    case 'image':
+      return `![${node.alt ?? ''}](${node.url})`;
+    case 'linkReference':
+      return `[${inline(node.children)}][${node.identifier}]`;
+    case 'imageReference':
+      return `![${node.alt ?? ''}][${node.identifier}]`;
+    case 'footnoteReference':
+      return `[^${node.identifier}]`;
+    case 'html':
+      return node.value;
+    default:
+      return toString(node as Nodes);
+  }
+}
