@@ -33,25 +33,39 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     return { outputs: [] };
   }
   const started = performance.now();
+  // Chromium starts while the print document is assembled: its start-up is a good part of a small build.
+  const launchStarted = performance.now();
+  const launching = launchBrowser({ executablePath }).then(
+    (launched) => ({ launched, launchMs: performance.now() - launchStarted }),
+    (error: Error) => ({ error }),
+  );
   const workDir = path.join(ctx.stagingDir, '.pdf-work');
   await mkdir(workDir, { recursive: true });
   ctx.progress?.('PDF: assembling the print book');
-  const htmlFile = await writePrintDocument(ctx, workDir);
+  let htmlFile: string;
+  try {
+    htmlFile = await writePrintDocument(ctx, workDir);
+  } catch (error) {
+    await launching.then((r) => ('launched' in r ? r.launched.close() : undefined));
+    throw error;
+  }
   const assembledMs = performance.now() - started;
 
   ctx.progress?.('PDF: laying out pages');
-  let launched;
-  try {
-    launched = await launchBrowser({ executablePath });
-  } catch (error) {
-    reportNoBrowser(ctx, `Chromium at ${executablePath} could not be started: ${(error as Error).message.split('\n')[0]}`);
+  const launch = await launching;
+  if ('error' in launch) {
+    reportNoBrowser(ctx, `Chromium at ${executablePath} could not be started: ${launch.error.message.split('\n')[0]}`);
     return { outputs: [] };
   }
+  const { launched, launchMs } = launch;
   try {
+    const loadStarted = performance.now();
     const page = await launched.browser.newPage();
     // Images and fonts come from files next to the document: load it from disk, not with setContent.
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout: 0 });
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const loadedMs = performance.now() - loadStarted;
+    const layoutStarted = performance.now();
     const layout = await layOut(page, { recto: book.config.pdf.recto });
     if (!layout.settled) {
       ctx.diagnostics.warn(book.configPath, `PDF: the page numbers in the table of contents did not settle after ${layout.passes} layouts; some may be off by a page`, {
@@ -61,7 +75,9 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     const headings = await page.evaluate(() =>
       [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''),
     );
+    const layoutMs = performance.now() - layoutStarted;
     ctx.progress?.('PDF: bookmarks and metadata');
+    const finishStarted = performance.now();
     const { config } = book;
     const { bytes } = await finishPdf(layout.pdf, {
       headings,
@@ -80,7 +96,16 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     await writeFile(path.join(ctx.stagingDir, name), bytes);
     return {
       outputs: [name],
-      stats: { pages: layout.pageCount, passes: layout.passes, bytes: bytes.length, assembleMs: assembledMs, totalMs: performance.now() - started },
+      stats: {
+        pages: layout.pageCount,
+        passes: layout.passes,
+        bytes: bytes.length,
+        assembleMs: assembledMs,
+        launchMs,
+        loadMs: loadedMs,
+        layoutMs,
+        finishMs: performance.now() - finishStarted,
+      },
     };
   } finally {
     await launched.close();
