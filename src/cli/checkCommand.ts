@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/report.js';
-import { check, formatCheckResult, reporterNames, type ReporterName } from '../samples/index.js';
+import { formatCheckResult, reporterNames, type ReporterName } from '../samples/reporters.js';
 
 interface CheckFlags {
   root: string;
@@ -25,6 +25,8 @@ export function checkCommand(): Command {
     .option('--strict', 'unknown fence attributes and flags are errors')
     .action(async (chapters: string[], flags: CheckFlags) => {
       try {
+        // Loaded on use: registering the command must not cost the other commands the checker's start-up.
+        const { check } = await import('../samples/check.js');
         const result = await check({
           root: flags.root,
           files: chapters,

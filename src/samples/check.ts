@@ -6,7 +6,7 @@ import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { evergreenVersion } from '../util/version.js';
-import { bookKey, sampleKey } from './cacheKey.js';
+import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
 import { bookCompilerOptions } from './compilerOptions.js';
 import { extractSamples } from './extract.js';
 import { judgeSample } from './judge.js';
@@ -35,7 +35,7 @@ export class CheckSession {
     const book = await loadBook(options.root, { noCache: options.noCache });
     const diagnostics: Diagnostic[] = book.diagnostics.filter((d) => d.severity === 'error' && d.ruleId?.startsWith('config/'));
     const chapters = selectChapters(book, options.files, diagnostics);
-    const extracted = extractSamples(book, chapters, options.strict);
+    const extracted = extractSamples(book, chapters, options.strict, options.noCache);
     diagnostics.push(...extracted.diagnostics);
     const samples = options.grep ? extracted.samples.filter((s) => matchesGrep(s, options.grep!)) : extracted.samples;
 
@@ -54,14 +54,23 @@ export class CheckSession {
     if (toCheck.length > 0) {
       const checker = await this.typeChecker(book);
       diagnostics.push(...checker.diagnostics);
-      const typed = checker.checker.checkAll(toCheck, (s) => s.run);
-      const runs = toCheck.map(async (sample) => {
-        const checked = typed.get(sample)!;
+      if (toCheck.some((s) => s.run)) this.startPool();
+      const runs: Promise<void>[] = [];
+      await checker.checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
         const outcome: CachedOutcome = { types: checked.types };
-        // A sample that does not compile is reported for that; running it would only add noise.
-        if (sample.run && checked.emitted && !checked.types.problems.some((p) => p.severity !== 'warning')) outcome.run = await this.runSample(book, sample, checked);
         outcomes.set(sample, { outcome, cached: false });
-        if (!sample.run || outcome.run) cache?.set(keys.get(sample)!, outcome);
+        // A sample that does not compile is reported for that; running it would only add noise.
+        const runnable = sample.run && checked.emitted && !checked.types.problems.some((p) => p.severity !== 'warning');
+        if (!runnable) {
+          if (!sample.run) cache?.set(keys.get(sample)!, outcome);
+          return;
+        }
+        runs.push(
+          this.runSample(book, sample, checked).then((run) => {
+            outcome.run = run;
+            cache?.set(keys.get(sample)!, outcome);
+          }),
+        );
       });
       await Promise.all(runs);
     }
@@ -91,7 +100,7 @@ export class CheckSession {
     const key = bookKey(book) + book.root;
     if (this.checker?.key !== key) {
       // Loaded only when something is not cached: importing the compiler alone takes ~0.4 s.
-      const { default: ts } = await import('typescript');
+      const ts = loadTypeScript();
       const { SampleTypeChecker } = await import('./typeCheck.js');
       const diagnostics: Diagnostic[] = [];
       const options = bookCompilerOptions(ts, book, diagnostics);
@@ -100,11 +109,17 @@ export class CheckSession {
     return this.checker;
   }
 
-  private async runSample(book: Book, sample: Sample, checked: TypeCheckResult) {
+  private startPool(): RunnerPool {
     this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env });
+    this.pool.warmUp();
+    return this.pool;
+  }
+
+  private async runSample(book: Book, sample: Sample, checked: TypeCheckResult) {
+    this.startPool();
     const emitted = checked.emitted!;
     const realPath = sample.files[sample.files.length - 1]!.realPath;
-    return this.pool.run({
+    return this.pool!.run({
       files: emitted.files,
       entry: emitted.entry,
       entryUrl: realPath ? pathToFileURL(realPath).href : undefined,

@@ -1,7 +1,7 @@
 import type { Code } from 'mdast';
 import type { Book, Chapter } from '../book/model.js';
 import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../render/codePresentation.js';
-import { bookKey, sampleKey } from './cacheKey.js';
+import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
 import { sampleCache } from './check.js';
 import { bookCompilerOptions } from './compilerOptions.js';
 import { extractSamples } from './extract.js';
@@ -27,10 +27,10 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
     else missing.push(sample);
   }
   if (missing.length > 0) {
-    const { default: ts } = await import('typescript');
+    const ts = loadTypeScript();
     const { SampleTypeChecker } = await import('./typeCheck.js');
     const checker = new SampleTypeChecker(ts, book, bookCompilerOptions(ts, book, []));
-    for (const [sample, result] of checker.checkAll(missing, () => false)) {
+    for (const [sample, result] of await checker.checkAll(missing, () => false)) {
       types.set(sample, result.types);
       // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
       if (!sample.run) cache.set(sampleKey(bookHash, sample), { types: result.types } satisfies CachedOutcome);

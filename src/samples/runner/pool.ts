@@ -68,6 +68,11 @@ export class RunnerPool {
     }
   }
 
+  /** Starts the runner processes now, so their start-up overlaps the type-check. */
+  warmUp(): void {
+    for (const slot of this.slots) if (!slot.child) this.spawn(slot);
+  }
+
   /** Ends every runner and removes the run folder. */
   close(): void {
     for (const slot of this.slots) slot.child?.kill('SIGKILL');
