@@ -156,9 +156,12 @@ function resolvePackage(root: string, specifier: string): string | undefined {
   const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   const subpath = parts.slice(specifier.startsWith('@') ? 2 : 1).join('/');
   for (let dir = root; ; dir = path.dirname(dir)) {
-    const pkgDir = path.join(dir, 'node_modules', name);
+    // A package may import itself by name (Node's self-reference), e.g. a library's own docs book.
+    const own = path.join(dir, 'package.json');
+    const self = existsSync(own) && (JSON.parse(readFileSync(own, 'utf8')) as { name?: string; exports?: unknown }).name === name;
+    const pkgDir = self ? dir : path.join(dir, 'node_modules', name);
     const manifest = path.join(pkgDir, 'package.json');
-    if (existsSync(manifest)) {
+    if (existsSync(manifest) && (!self || (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown }).exports !== undefined)) {
       const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
       if (pkg.exports !== undefined) {
         const target = resolveExports(pkg.exports, subpath ? `./${subpath}` : '.');
