@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Book } from '../book/model.js';
 import { sha256 } from '../util/hash.js';
 import { evergreenVersion } from '../util/version.js';
+import { runnerFingerprint } from './runner/pool.js';
 import type { Sample } from './types.js';
 
 /** The TypeScript version, read without loading the compiler (that alone takes ~0.4 s; a warm check must not need it). */
@@ -30,7 +31,7 @@ const lockfiles = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
  * written (tsconfig.json or book.yaml), and the lockfile (a package upgrade can change what a sample prints).
  */
 export function bookKey(book: Book): string {
-  const parts: string[] = [evergreenVersion, typescriptVersion, process.version];
+  const parts: string[] = [evergreenVersion, typescriptVersion, process.version, runnerFingerprint()];
   const tsconfig = path.join(book.manuscriptDir, 'tsconfig.json');
   parts.push(existsSync(tsconfig) ? readFileSync(tsconfig, 'utf8') : JSON.stringify(book.config.compilerOptions ?? null));
   parts.push(String(existsSync(path.join(book.root, 'node_modules', '@types', 'node'))));

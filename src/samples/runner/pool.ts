@@ -1,8 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '../../util/hash.js';
 import { packageRoot } from '../../util/version.js';
 import type { RunOutcome } from '../types.js';
 import type { RunJob, RunReply } from './protocol.js';
@@ -14,6 +15,18 @@ function childScript(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return path.join(path.dirname(here), 'child.js');
   return path.join(packageRoot, 'lib', 'samples', 'runner', 'child.js');
+}
+
+/**
+ * A hash of the runner script, part of every cache key: a changed runner (a development build, a patch)
+ * never serves results it did not produce.
+ */
+export function runnerFingerprint(): string {
+  try {
+    return sha256(readFileSync(childScript()));
+  } catch {
+    return 'missing-runner';
+  }
 }
 
 /** Node 20 spells the permission model `--experimental-permission`; 22 and later `--permission`. */
