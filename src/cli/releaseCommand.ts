@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
+import { EvergreenError } from '../diagnostics/diagnostic.js';
 import { build, buildDate } from '../driver/build.js';
 import { outputFormats, type OutputFormat } from '../driver/formats.js';
 import { formatDiff } from '../release/format.js';
@@ -33,7 +34,9 @@ export function releaseCommand(): Command {
       if (opts.date && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD, not "${opts.date}"`);
       const progress = createProgress();
       let confirmed = true;
-      const result = await release({
+      let result;
+      try {
+        result = await release({
         root: opts.root,
         version,
         notes,
@@ -50,7 +53,16 @@ export function releaseCommand(): Command {
           confirmed = /^y(es)?$/i.test(answer.trim());
           return confirmed;
         },
-      }).finally(() => progress.done());
+      });
+      } catch (error) {
+        progress.done();
+        if (!(error instanceof EvergreenError)) throw error;
+        printDiagnostics(error.diagnostics);
+        process.stderr.write(`${colors.red('error')}: ${error.message}\n${colors.red('✗')} Nothing was published; the release history is unchanged.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      progress.done();
       if (!confirmed) {
         process.stderr.write('Nothing was published.\n');
         process.exitCode = 1;

@@ -127,11 +127,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   if (options.checkSamples !== false) {
     progress('checking samples');
     const samples = await checkSamplesForRelease(root);
-    if (samples.failed > 0) {
-      throw new ReleaseRefused(
-        `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed; a release is refused until every sample passes`,
-        samples.diagnostics.filter((d) => d.severity === 'error'),
-      );
+    const errors = samples.diagnostics.filter((d) => d.severity === 'error');
+    if (samples.failed > 0 || errors.length > 0) {
+      const what = samples.failed > 0 ? `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed` : 'the sample check reported errors';
+      throw new ReleaseRefused(`${what}; a release is refused until every sample passes (run \`evergreen check\`)`, errors);
     }
     if (!samples.available) warnings.push('The sample checker is not available in this build; samples were not checked.');
   }
