@@ -1,0 +1,256 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Book } from '../book/model.js';
+import { type Diagnostic, EvergreenError, formatLocation } from '../diagnostics/diagnostic.js';
+import { build, type BuildResult } from '../driver/build.js';
+import { loadTheme } from '../render/theme.js';
+import { devHead } from './browserClient.js';
+import { type ChangeWatcher, watchChanges } from './changeWatcher.js';
+import { createBookServer, listen } from './httpServer.js';
+import { LiveReloadHub, type LiveEvent, type OverlayProblem } from './liveReloadHub.js';
+import { diffOutput, type OutputChanges, snapshotOutput, type OutputSnapshot } from './outputChanges.js';
+import { RebuildQueue } from './rebuildQueue.js';
+import { SampleChecks } from './sampleChecks.js';
+import { extraWatchPaths, includedFiles, isBookSource } from './watchTargets.js';
+
+export interface DevServerOptions {
+  /** The book project folder (contains manuscript/book.yaml). */
+  root?: string;
+  /** Default 3000; 0 picks any free port. */
+  port?: number;
+  /** Default 127.0.0.1 (this machine only). */
+  host?: string;
+  /** Fail when the port is taken instead of trying the next ones. */
+  strictPort?: boolean;
+  /** Re-check the samples of changed chapters in the background. Default true. */
+  checkSamples?: boolean;
+  /** Quiet time that groups a burst of file events into one rebuild. Default 30 ms. */
+  debounceMs?: number;
+  /** Where messages go (the terminal); silent by default. */
+  reporter?: DevReporter;
+}
+
+/** What the dev server tells the person at the terminal. */
+export interface DevReporter {
+  info(message: string): void;
+  /** Problems of a failed build or of failing samples (all of them, each time they change). */
+  problems(diagnostics: Diagnostic[], what: 'build' | 'samples'): void;
+  rebuilt(report: RebuildReport): void;
+}
+
+export interface RebuildReport {
+  ok: boolean;
+  /** Files whose change caused the rebuild (absolute), empty for the first build. */
+  changed: string[];
+  /** From the first file event of the batch (or the start) to the reload event being sent. */
+  durationMs: number;
+  stats: Record<string, number>;
+  /** What the browser was told to reload. */
+  reload?: { pages: string[] | 'all'; stylesheets: string[] };
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A running `evergreen dev`: emits `rebuild` (RebuildReport), `event` (each live-reload message sent) and
+ * `samples` (after each background sample check).
+ */
+export interface DevServer extends EventEmitter {
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** `<root>/.evergreen/dev`: never the release build's dist/. */
+  readonly outDir: string;
+  /** Resolves when no rebuild and no sample check is running or waiting. */
+  idle(): Promise<void>;
+  /** Stops the watcher, the server (ending open event streams) and the sample checker; waits for a running build. */
+  close(): Promise<void>;
+}
+
+const silent: DevReporter = { info: () => {}, problems: () => {}, rebuilt: () => {} };
+
+/** Where `evergreen dev` builds a book. */
+export function devOutDir(root: string): string {
+  return path.join(root, '.evergreen', 'dev');
+}
+
+/** Builds the book, serves it, and rebuilds on every save. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const root = path.resolve(options.root ?? '.');
+  const reporter = options.reporter ?? silent;
+  const configPath = path.join(root, 'manuscript', 'book.yaml');
+  if (!existsSync(configPath)) {
+    throw new EvergreenError(`No book.yaml found at ${configPath}`, [
+      {
+        severity: 'error',
+        file: configPath,
+        message: 'book.yaml is missing',
+        hint: 'Run `evergreen init` to create a book project, or pass --root to point at one (the folder that contains manuscript/book.yaml).',
+        ruleId: 'config/missing',
+      },
+    ]);
+  }
+  const outDir = devOutDir(root);
+  const htmlDir = path.join(outDir, 'html');
+  const hub = new LiveReloadHub();
+  const events = new EventEmitter();
+  hub.onSend = (event: LiveEvent) => events.emit('event', event);
+
+  let snapshot: OutputSnapshot = await snapshotOutput(htmlDir);
+  let book: Book | undefined;
+  let buildProblems: Diagnostic[] = [];
+  const sampleProblems = new Map<string, Diagnostic[]>();
+  let extraWatched: string[] = [];
+  let watcher: ChangeWatcher | undefined;
+
+  const toOverlay = (d: Diagnostic, source: OverlayProblem['source']): OverlayProblem => ({
+    location: formatLocation(d, root),
+    message: d.message,
+    hint: d.hint,
+    details: d.details,
+    source,
+  });
+  const publishProblems = () => {
+    const fromSamples = [...sampleProblems.values()].flat().filter((d) => d.severity === 'error');
+    hub.setProblems([...buildProblems.map((d) => toOverlay(d, 'build')), ...fromSamples.map((d) => toOverlay(d, 'samples'))]);
+  };
+
+  const samples =
+    options.checkSamples !== false
+    ? new SampleChecks({
+        root,
+        onResults: (results) => {
+          for (const [file, list] of results) {
+            if (list.length > 0) sampleProblems.set(file, list);
+            else sampleProblems.delete(file);
+          }
+          reporter.problems([...sampleProblems.values()].flat(), 'samples');
+          publishProblems();
+          events.emit('samples', results);
+        },
+        onError: (error) => reporter.info(`sample check failed: ${String(error)}`),
+      })
+    : undefined;
+
+  /** One rebuild: load, render into the dev folder, compare outputs, tell the pages. Never throws. */
+  const rebuild = async (changed: ReadonlySet<string>, since: number): Promise<void> => {
+    let result: BuildResult;
+    try {
+      result = await build({ root, outDir, formats: ['html'], extraHead: devHead });
+    } catch (error) {
+      result = { ok: false, outDir, outputs: [], stats: {}, diagnostics: [{ severity: 'error', file: configPath, message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, ruleId: 'dev/crash' }] };
+    }
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    let reload: RebuildReport['reload'];
+    if (result.ok) {
+      const next = await snapshotOutput(htmlDir);
+      const changes: OutputChanges = diffOutput(snapshot, next);
+      snapshot = next;
+      const pages = changes.assets.length > 0 ? 'all' : changes.pages;
+      hub.published({ pages, stylesheets: changes.stylesheets });
+      if (pages === 'all' || pages.length > 0 || changes.stylesheets.length > 0) reload = { pages, stylesheets: changes.stylesheets };
+    }
+    const durationMs = performance.now() - since;
+    const previous = book;
+    if (result.book) book = result.book;
+    buildProblems = result.ok ? [] : errors.length > 0 ? errors : result.diagnostics;
+    if (result.book) {
+      const chapters = new Set(result.book.chapters.map((c) => c.path));
+      for (const file of sampleProblems.keys()) if (!chapters.has(file)) sampleProblems.delete(file);
+    }
+    publishProblems();
+    if (!result.ok) reporter.problems(result.diagnostics, 'build');
+    reporter.rebuilt({ ok: result.ok, changed: [...changed], durationMs, stats: result.stats, reload, diagnostics: result.diagnostics });
+    events.emit('rebuild', { ok: result.ok, changed: [...changed], durationMs, stats: result.stats, reload, diagnostics: result.diagnostics } satisfies RebuildReport);
+    if (result.book) {
+      await updateWatchList(result.book);
+      if (result.ok) samples?.schedule(result.book, chaptersToCheck(result.book, previous, changed));
+    }
+  };
+
+  const updateWatchList = async (current: Book) => {
+    if (!watcher) return;
+    const theme = await loadTheme(root).catch(() => ({ sources: [] as string[] }));
+    const next = extraWatchPaths(current, theme.sources);
+    watcher.add(next.filter((p) => !extraWatched.includes(p)));
+    watcher.remove(extraWatched.filter((p) => !next.includes(p)));
+    extraWatched = next;
+  };
+
+  // When the oldest change not yet built was seen: rebuild times are measured from the save.
+  let pendingSince: number | undefined;
+  const queue = new RebuildQueue((changed) => {
+    const since = pendingSince ?? performance.now();
+    pendingSince = undefined;
+    return rebuild(changed, since);
+  });
+
+  // The first build: the server starts with the book (or with the errors) ready to show.
+  reporter.info('building the book…');
+  await rebuild(new Set(), performance.now());
+
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = createBookServer({ htmlDir, hub });
+  let port: number;
+  try {
+    const listening = await listen(server, host, options.port ?? 3000, { strictPort: options.strictPort });
+    port = listening.port;
+    if (listening.note) reporter.info(listening.note);
+  } catch (error) {
+    await samples?.close();
+    throw error;
+  }
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  watcher = watchChanges({
+    root,
+    relevant: (file) => isBookSource(root, file),
+    debounceMs: options.debounceMs,
+    onChange: (paths, firstEventAt) => {
+      pendingSince ??= firstEventAt;
+      queue.push(paths);
+    },
+    onError: (error) => reporter.info(`watcher: ${String(error)}`),
+  });
+  await watcher.ready;
+  if (book) await updateWatchList(book);
+
+  let closing: Promise<void> | undefined;
+  const devServer = Object.assign(events, {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    host,
+    outDir,
+    async idle() {
+      await queue.idle();
+      await samples?.idle();
+      await queue.idle();
+    },
+    close() {
+      closing ??= (async () => {
+        await watcher?.close();
+        await queue.close();
+        await samples?.close();
+        hub.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  });
+  return devServer as DevServer;
+}
+
+/** Which chapters' samples to re-check after a rebuild. */
+function chaptersToCheck(book: Book, previous: Book | undefined, changed: ReadonlySet<string>): string[] {
+  // The first build, a config or compiler-options change: every chapter (the checker's cache skips unchanged samples).
+  if (!previous || [...changed].some((f) => f === book.configPath || path.basename(f) === 'tsconfig.json')) return book.chapters.map((c) => c.path);
+  const before = new Map(previous.chapters.map((c) => [c.path, c.hash]));
+  const out = new Set<string>();
+  for (const chapter of book.chapters) if (before.get(chapter.path) !== chapter.hash) out.add(chapter.path);
+  for (const [chapter, files] of includedFiles(book)) if (files.some((f) => changed.has(f))) out.add(chapter);
+  return [...out];
+}

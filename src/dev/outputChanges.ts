@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A fingerprint of every served file that can change between builds, keyed by URL path (`/intro.html`). */
+export type OutputSnapshot = Map<string, string>;
+
+/** What a rebuild changed, as the browser needs to know it. */
+export interface OutputChanges {
+  /** HTML pages whose bytes changed, were added or were removed (URL paths). */
+  pages: string[];
+  /** Stylesheets that changed (URL paths): reloaded in place, without reloading the page. */
+  stylesheets: string[];
+  /** A script, image or other asset that pages already used changed or disappeared: every open page must reload. */
+  assets: string[];
+}
+
+/** Folders whose files never change during a session (fonts come from npm packages). */
+const skippedFolders = new Set(['assets/fonts']);
+/** Files that change with every text edit but never need an open page to reload (read on next page load). */
+const passive = new Set(['/search-data.js']);
+
+/**
+ * Hashes the text outputs (pages, styles, scripts) and stats the media. Reading back ~200 pages costs a few
+ * milliseconds and is exact: a page is reloaded only when its bytes really changed, whatever the cause
+ * (the chapter's text, a title in the navigation, a template).
+ */
+export async function snapshotOutput(htmlDir: string): Promise<OutputSnapshot> {
+  const snapshot: OutputSnapshot = new Map();
+  const walk = async (relDir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(htmlDir, relDir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.name.startsWith('.')) return;
+        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+        const abs = path.join(htmlDir, rel);
+        if (entry.isDirectory()) {
+          if (!skippedFolders.has(rel)) await walk(rel);
+          return;
+        }
+        try {
+          if (/\.(html|css|js)$/.test(entry.name)) {
+            snapshot.set(`/${rel}`, createHash('sha1').update(await readFile(abs)).digest('hex'));
+          } else {
+            const s = await stat(abs);
+            snapshot.set(`/${rel}`, `${s.size}:${s.mtimeMs}:${s.ino}`);
+          }
+        } catch {
+          // Vanished while we looked (a build swapped the folder): the next snapshot sees the new state.
+        }
+      }),
+    );
+  };
+  await walk('');
+  return snapshot;
+}
+
+export function diffOutput(before: OutputSnapshot, after: OutputSnapshot): OutputChanges {
+  const changes: OutputChanges = { pages: [], stylesheets: [], assets: [] };
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  for (const key of keys) {
+    if (before.get(key) === after.get(key) || passive.has(key)) continue;
+    if (key.endsWith('.html')) changes.pages.push(key);
+    else if (key.endsWith('.css') && after.has(key) && before.has(key)) changes.stylesheets.push(key);
+    // A new asset cannot be on any open page yet: whatever page uses it changed too.
+    else if (before.has(key)) changes.assets.push(key);
+  }
+  for (const list of Object.values(changes)) list.sort();
+  return changes;
+}

@@ -1,0 +1,210 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DevServer, startDevServer } from '../../../src/dev/devServer.js';
+import { PortInUseError } from '../../../src/dev/httpServer.js';
+import { atomicWrite, makeDevBook, writeBookYaml } from './devBook.js';
+import { get, nextRebuild, rawGet, read, record, waitFor } from './devHarness.js';
+
+const open: DevServer[] = [];
+const roots: string[] = [];
+
+async function start(root = makeDevBook(), options: Parameters<typeof startDevServer>[0] = {}) {
+  roots.push(root);
+  const server = await startDevServer({ root, port: 0, checkSamples: false, ...options });
+  open.push(server);
+  return { root, server, page: (slug: string) => path.join(server.outDir, 'html', `${slug}.html`), chapter: (name: string) => path.join(root, 'manuscript', name) };
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+describe('evergreen dev: rebuilds', () => {
+  it('builds into .evergreen/dev (never dist/) and serves the book', async () => {
+    const { root, server } = await start();
+    expect(server.outDir).toBe(path.join(root, '.evergreen', 'dev'));
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+    const home = await get(server.url);
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('/__evergreen/client.js');
+    expect(home.body).toMatch(/<meta name="evergreen-dev-build" content="\w+:\d+">/);
+    expect((await get(`${server.url}basics.html`)).body).toContain('Numbers are numbers.');
+    expect((await get(`${server.url}basics`)).status).toBe(200);
+    expect(home.headers['cache-control']).toBe('no-store');
+  });
+
+  it('re-renders only the edited chapter and reloads only its page', async () => {
+    const { server, chapter, page } = await start();
+    const report = await nextRebuild(server, () => writeFileSync(chapter('basics.md'), read(chapter('basics.md')).replace('Some basics.', 'Some fresh basics.')));
+    expect(report.ok).toBe(true);
+    expect(report.changed).toEqual([chapter('basics.md')]);
+    expect(report.stats['html.chaptersRendered']).toBe(1);
+    expect(report.reload).toEqual({ pages: ['/basics.html'], stylesheets: [] });
+    expect(read(page('basics'))).toContain('Some fresh basics.');
+  });
+
+  it('re-renders only the retitled chapter, and updates the navigation of every page', async () => {
+    const { server, chapter, page } = await start();
+    const report = await nextRebuild(server, () => writeFileSync(chapter('basics.md'), read(chapter('basics.md')).replace('# Basics', '# Basic Ideas')));
+    expect(report.stats['html.chaptersRendered']).toBe(1);
+    expect(report.reload?.pages).toEqual(['/advanced.html', '/basics.html', '/index.html', '/intro.html']);
+    expect(read(page('advanced'))).toContain('Basic Ideas');
+    expect(read(page('intro'))).toContain('Basic Ideas');
+  });
+
+  it('takes an atomic save (temp file + rename) as one change of the chapter', async () => {
+    const { server, chapter, page } = await start();
+    const log = record(server);
+    const report = await nextRebuild(server, () => atomicWrite(chapter('intro.md'), '# Introduction\n\nSaved atomically.\n'));
+    expect(report.ok).toBe(true);
+    expect(report.changed).toEqual([chapter('intro.md')]);
+    expect(read(page('intro'))).toContain('Saved atomically.');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(log.rebuilds.length).toBe(1);
+    expect(log.rebuilds.every((r) => r.ok)).toBe(true);
+  });
+
+  it('coalesces a burst of saves, queues saves made during a build, and ends with the last state', async () => {
+    const { server, chapter, page } = await start();
+    const log = record(server);
+    for (let i = 1; i <= 20; i++) {
+      writeFileSync(chapter('advanced.md'), `# Advanced\n\nVersion ${i}.\n`);
+      await new Promise((r) => setTimeout(r, i % 5 === 0 ? 60 : 2));
+    }
+    await waitFor(() => read(page('advanced')).includes('Version 20.'), 20_000, 'the last save to be built');
+    await server.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    await server.idle();
+    expect(log.rebuilds.length).toBeGreaterThanOrEqual(1);
+    expect(log.rebuilds.length).toBeLessThanOrEqual(6);
+    expect(read(page('advanced'))).toContain('Version 20.');
+    expect(existsSync(path.join(server.outDir, 'html')) && readdirSync(server.outDir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('adds a chapter listed in book.yaml to the navigation, and drops a deleted one', async () => {
+    const { root, server, chapter, page } = await start();
+    writeFileSync(chapter('extra.md'), '# Extra Chapter\n\nNew.\n');
+    await nextRebuild(server); // the new file itself (not listed yet: no page changes)
+    const report = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'basics.md', 'advanced.md', 'extra.md']));
+    expect(report.ok).toBe(true);
+    expect(report.reload?.pages).toContain('/extra.html');
+    expect(read(page('intro'))).toContain('Extra Chapter');
+    const removed = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'basics.md', 'extra.md']));
+    expect(removed.ok).toBe(true);
+    expect(existsSync(page('advanced'))).toBe(false);
+    expect(read(page('intro'))).not.toContain('Advanced');
+  });
+
+  it('shows an invalid book.yaml as a problem, keeps serving the last good build, and recovers', async () => {
+    const { root, server, page } = await start();
+    const log = record(server);
+    const before = read(page('intro'));
+    const broken = await nextRebuild(server, () => writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: [unclosed\nchapters:\n  - intro.md\n'));
+    expect(broken.ok).toBe(false);
+    const problems = log.events.filter((e) => e.type === 'problems').at(-1);
+    expect(problems).toMatchObject({ type: 'problems', problems: [{ source: 'build', location: expect.stringContaining('manuscript/book.yaml') }] });
+    expect(read(page('intro'))).toBe(before);
+    expect((await get(`${server.url}intro.html`)).status).toBe(200);
+    const fixed = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'basics.md', 'advanced.md']));
+    expect(fixed.ok).toBe(true);
+    expect(log.events.filter((e) => e.type === 'problems').at(-1)).toEqual({ type: 'problems', problems: [] });
+  });
+
+  it('shows a broken chapter (a missing chapter file) as a problem at its line in book.yaml', async () => {
+    const { root, server } = await start();
+    const log = record(server);
+    const report = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'missing.md']));
+    expect(report.ok).toBe(false);
+    const last = log.events.filter((e) => e.type === 'problems').at(-1);
+    expect(JSON.stringify(last)).toContain('missing.md');
+    expect(JSON.stringify(last)).toContain('book.yaml:');
+  });
+
+  it('reloads only the stylesheet when only CSS changed', async () => {
+    const { root, server } = await start();
+    mkdirSync(path.join(root, 'templates'), { recursive: true });
+    const report = await nextRebuild(server, () => writeFileSync(path.join(root, 'templates', 'book.css'), 'body { color: rebeccapurple; }\n'));
+    expect(report.ok).toBe(true);
+    expect(report.reload).toEqual({ pages: [], stylesheets: ['/assets/book.css'] });
+    expect((await get(`${server.url}assets/book.css`)).body).toContain('rebeccapurple');
+  });
+});
+
+describe('evergreen dev: serving', () => {
+  it('serves nothing outside the output folder, whatever the encoding, and lists no folders', async () => {
+    const { root, server } = await start();
+    writeFileSync(path.join(root, 'secret.txt'), 'TOP-SECRET');
+    writeFileSync(path.join(server.outDir, 'secret.txt'), 'TOP-SECRET');
+    for (const target of [
+      '/../secret.txt',
+      '/../../secret.txt',
+      '/../../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2e%2e/%2e%2e/secret.txt',
+      '/%2E%2E/%2E%2E/%2E%2E/secret.txt',
+      '/..%2fsecret.txt',
+      '/..%2f..%2f..%2fsecret.txt',
+      '/assets%2f..%2f..%2fsecret.txt',
+      '/..%5c..%5csecret.txt',
+      '/.%2e/.%2e/.%2e/secret.txt',
+      '/%252e%252e/secret.txt',
+      '/assets/../../../secret.txt',
+      '/..\\..\\secret.txt',
+      '/%00/../secret.txt',
+      '/etc/passwd',
+      '/%2fetc%2fpasswd',
+    ]) {
+      const { status, response } = await rawGet(server.port, target);
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(response, target).not.toContain('TOP-SECRET');
+      expect(response, target).not.toContain('root:');
+    }
+    for (const folder of ['/assets', '/assets/', '/assets/fonts/', '/media/']) {
+      const { status, response } = await rawGet(server.port, folder);
+      expect(status, folder).toBe(404);
+      expect(response).not.toContain('book.css');
+    }
+    expect((await rawGet(server.port, '/.nojekyll')).status).toBe(404);
+    expect((await rawGet(server.port, '/assets/book.css')).status).toBe(200);
+  });
+
+  it('refuses methods other than GET and HEAD', async () => {
+    const { server } = await start();
+    const status = await new Promise<number>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write('DELETE /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let data = '';
+      socket.on('data', (c: Buffer) => (data += c.toString()));
+      socket.on('close', () => resolve(Number(data.slice(9, 12))));
+    });
+    expect(status).toBe(405);
+  });
+
+  it('moves to the next free port with a note, or fails clearly with strictPort', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      await expect(start(makeDevBook(), { port: taken, strictPort: true })).rejects.toThrow(PortInUseError);
+      await expect(start(makeDevBook(), { port: taken, strictPort: true })).rejects.toThrow(/already in use/);
+      const notes: string[] = [];
+      const { server } = await start(makeDevBook(), { port: taken, reporter: { info: (m) => notes.push(m), problems: () => {}, rebuilt: () => {} } });
+      expect(server.port).toBeGreaterThan(taken);
+      expect(notes.join('\n')).toContain(`Port ${taken} is in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops cleanly: no server, no watcher, no staging folders', async () => {
+    const { server, chapter } = await start();
+    writeFileSync(chapter('intro.md'), '# Introduction\n\nChanged just before stopping.\n');
+    await new Promise((r) => setTimeout(r, 40));
+    await server.close();
+    await expect(get(server.url)).rejects.toThrow();
+    expect(readdirSync(server.outDir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
