@@ -16,7 +16,9 @@ export function countWords(text: string): number {
 export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
   const headings: HeadingInfo[] = [];
   const links: LinkReference[] = [];
+  let words = 0;
   visit(tree, (node) => {
+    if (node.type === 'text' || node.type === 'inlineCode') words += countWords(node.value);
     const start = node.position?.start;
     const at = { line: start?.line ?? 1, column: start?.column ?? 1 };
     if (node.type === 'heading') {
@@ -40,7 +42,7 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
     titleHeadingId: frontMatter.title === undefined || titleHeading === firstH1 ? titleHeading?.id : undefined,
     headings,
     links,
-    words: countWords(toString(tree)),
+    words,
     search: searchSections(tree),
     diagnostics: fromVFile(file),
   };

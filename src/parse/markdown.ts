@@ -31,6 +31,18 @@ export interface ParsedChapter {
 export function parseMarkdown(source: string, path: string): ParsedChapter {
   const file = new VFile({ path, value: source });
   let tree: Root;
+  const tooDeep = findExcessiveNesting(source);
+  if (tooDeep) {
+    const message = file.message(`Lists or blockquotes are nested ${tooDeep.depth} levels deep here; Evergreen reads at most ${maxNesting}`, {
+      place: { line: tooDeep.line, column: 1 },
+      ruleId: 'nesting-too-deep',
+      source: 'chapter',
+    });
+    message.fatal = true;
+    (message as { data?: unknown }).data = { hint: 'Flatten the structure (use headings or separate lists); deeper nesting cannot be read reliably.' };
+    file.data.frontMatter = {};
+    return { tree: { type: 'root', children: [] }, file };
+  }
   try {
     tree = processor.runSync(processor.parse(file), file) as Root;
   } catch (error) {
@@ -61,4 +73,32 @@ export function decodeChapter(bytes: Uint8Array): { text: string } | { problem: 
   } catch {
     return { problem: 'this file is not valid UTF-8' };
   }
+}
+
+/** Deeper than any real book nests; the Markdown parser's time grows steeply with nesting depth. */
+export const maxNesting = 64;
+
+/**
+ * Estimates container nesting per line (leading indentation in steps of two, plus list and blockquote
+ * markers) outside fenced code, so pathological input is refused in linear time instead of parsed for minutes.
+ */
+export function findExcessiveNesting(source: string): { line: number; depth: number } | undefined {
+  const lines = source.split('\n');
+  let fence: string | undefined;
+  const containerPrefix = /^(?:[ \t]*(?:[-*+]|\d{1,9}[.)]|>)(?=[ \t]|$))+/;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const fenceMatch = /^[ \t>*+\-\d.)]*?(`{3,}|~{3,})/.exec(line);
+    if (fenceMatch) {
+      if (fence === undefined) fence = fenceMatch[1][0];
+      else if (fenceMatch[1][0] === fence) fence = undefined;
+      continue;
+    }
+    if (fence !== undefined) continue;
+    const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+    const markers = (containerPrefix.exec(line)?.[0].match(/[-*+>]|\d{1,9}[.)]/g) ?? []).length;
+    const depth = Math.floor(indent / 2) + markers;
+    if (depth > maxNesting) return { line: i + 1, depth };
+  }
+  return undefined;
 }
