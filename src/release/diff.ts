@@ -1,4 +1,4 @@
-import { diffArrays, diffLines, diffWordsWithSpace } from 'diff';
+import { diffArrays, diffLines, diffWords } from 'diff';
 import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
 
 /**
@@ -72,6 +72,7 @@ export interface DiffSummary {
   sectionsChanged: number;
   sectionsMoved: number;
   sectionsRenamed: number;
+  /** Existing code samples modified or removed (new samples are additions). */
   samplesChanged: number;
   wordsAdded: number;
   wordsRemoved: number;
@@ -309,7 +310,8 @@ function countChanges(blocks: BlockChange[]) {
         if (p.t === 'del') wordsRemoved += blockWords({ k: 'paragraph', x: p.v });
       }
     }
-    if (b.block.k === 'code' && (b.op === 'added' || b.op === 'removed' || b.op === 'modified')) samplesChanged++;
+    // "Code changed" is what matters to a reader who typed the code in: existing samples modified or removed.
+    if (b.block.k === 'code' && (b.op === 'removed' || b.op === 'modified')) samplesChanged++;
   }
   return { wordsAdded, wordsRemoved, samplesChanged, movedBlocks };
 }
@@ -474,7 +476,7 @@ function pairBlocks(
 /** Word diff for prose, line diff for code; undefined when the budget ran out. */
 export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
   if (budgetMs <= 0) return undefined;
-  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWordsWithSpace(a.x, b.x, { timeout: budgetMs });
+  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWords(a.x, b.x, { timeout: budgetMs });
   if (!changes) return undefined;
   const parts: InlinePart[] = [];
   for (const c of changes) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Heading, List, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { countWords } from '../book/analyzeChapter.js';
@@ -70,12 +72,14 @@ export function chapterKey(chapter: Pick<Chapter, 'id' | 'relPath'>): string {
 
 /** Snapshots a loaded book; new blocks are added to `store`. */
 export function snapshotBook(book: Book, store: BlockStore = new Map()): { snapshot: Snapshot; store: BlockStore } {
+  imageHashes.clear();
   const chapters = book.chapters.map((chapter) => snapshotChapter(chapter, store));
   return { snapshot: { format: 1, title: book.config.title, chapters }, store };
 }
 
 function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
   const tree: Root = chapter.tree();
+  imageResolver = (url) => imageHash(chapter.path, url);
   const sections: SnapshotSection[] = [];
   let current: SnapshotSection = { id: '', explicitId: false, title: '', depth: 0, blocks: [] };
   const titleId = chapter.analysis.titleHeadingId;
@@ -98,7 +102,31 @@ function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
     if (block) push(block);
   }
   if (current.id !== '' || current.blocks.length > 0 || sections.length === 0) sections.push(current);
+  imageResolver = undefined;
   return { key: chapterKey(chapter), explicitId: chapter.id !== undefined, relPath: chapter.relPath, slug: chapter.slug, title: chapter.title, sections };
+}
+
+let imageResolver: ((url: string) => string | undefined) | undefined;
+const imageHashes = new Map<string, string | undefined>();
+
+function imageHash(chapterPath: string, url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(url)) return undefined;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.split(/[?#]/)[0]);
+  } catch {
+    return undefined;
+  }
+  const file = path.resolve(path.dirname(chapterPath), rel);
+  if (imageHashes.has(file)) return imageHashes.get(file);
+  let hash: string | undefined;
+  try {
+    hash = sha256(readFileSync(file)).slice(0, 16);
+  } catch {
+    hash = undefined;
+  }
+  imageHashes.set(file, hash);
+  return hash;
 }
 
 export function normalizeSpace(text: string): string {
@@ -187,8 +215,11 @@ function inlineNode(node: PhrasingContent): string {
       return ' ';
     case 'link':
       return `[${inline(node.children)}](${node.url})`;
-    case 'image':
-      return `![${node.alt ?? ''}](${node.url})`;
+    case 'image': {
+      // A local image's bytes are part of the content: replacing a figure is a change even under the same name.
+      const hash = imageResolver?.(node.url);
+      return `![${node.alt ?? ''}](${node.url})${hash ? `{sha256:${hash}}` : ''}`;
+    }
     case 'linkReference':
       return `[${inline(node.children)}][${node.identifier}]`;
     case 'imageReference':

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { loadBook } from '../../../src/book/loadBook.js';
+import { diffSnapshots, dice, inlineDiff, matchItems, movedByOrder, shingles } from '../../../src/release/diff.js';
+import { type BlockStore, snapshotBook, type Snapshot } from '../../../src/release/snapshot.js';
+import { writeBook } from '../../helpers/cli.js';
+
+/** Snapshots a book given as { 'file.md': text } (in that order), sharing one block store. */
+async function snap(chapters: Record<string, string>, store: BlockStore = new Map()): Promise<{ snapshot: Snapshot; store: BlockStore }> {
+  const files: Record<string, string> = {
+    'manuscript/book.yaml': `title: T\nslug: t\nformats: [html]\nchapters:\n${Object.keys(chapters)
+      .map((c) => `  - ${c}`)
+      .join('\n')}\n`,
+  };
+  for (const [name, text] of Object.entries(chapters)) files[`manuscript/${name}`] = text;
+  const book = await loadBook(writeBook(files), { noCache: true });
+  return snapshotBook(book, store);
+}
+
+async function diff(a: Record<string, string>, b: Record<string, string>) {
+  const store: BlockStore = new Map();
+  const x = await snap(a, store);
+  const y = await snap(b, store);
+  return diffSnapshots({ label: 'a', snapshot: x.snapshot }, { label: 'b', snapshot: y.snapshot }, store);
+}
+
+const para = (n: number) => `Paragraph ${n} talks about topic number ${n} with enough distinct words to be recognised, item ${n * 7}.`;
+
+describe('snapshot normalisation', () => {
+  it('ignores reflowing and whitespace in prose, but not in code', async () => {
+    const d = await diff(
+      { 'a.md': '# A\n\nOne two three\nfour five.\n\n- item  one\n- item two\n\n```ts\nconst a = 1;\n```\n' },
+      { 'a.md': '# A\n\nOne   two\nthree four five.\n\n-   item one\n-   item two\n\n```ts\nconst a = 1;   \n\n```\n' },
+    );
+    expect(d.chapters).toEqual([]);
+    expect(d.bump).toBe('none');
+    const c = await diff({ 'a.md': '# A\n\n```ts\nif (a) {\n  b();\n}\n```\n' }, { 'a.md': '# A\n\n```ts\nif (a) {\nb();\n}\n```\n' });
+    expect(c.summary.samplesChanged).toBe(1);
+  });
+
+  it('treats a changed link target as a change', async () => {
+    const d = await diff({ 'a.md': '# A\n\nSee [the docs](https://a.example).\n' }, { 'a.md': '# A\n\nSee [the docs](https://b.example).\n' });
+    expect(d.summary.sectionsChanged).toBe(1);
+  });
+
+  it('deduplicates blocks across snapshots in the store', async () => {
+    const store: BlockStore = new Map();
+    await snap({ 'a.md': `# A\n\n${para(1)}\n\n${para(2)}\n` }, store);
+    const size = store.size;
+    await snap({ 'a.md': `# A\n\n${para(1)}\n\n${para(2)}\n\n${para(3)}\n` }, store);
+    expect(store.size).toBe(size + 1);
+  });
+});
+
+describe('structure matching', () => {
+  it('matches a renamed and partly rewritten chapter without an id by content, not title', async () => {
+    const body = [1, 2, 3, 4, 5].map(para).join('\n\n');
+    const d = await diff({ 'a.md': `# Old title\n\n${body}\n` }, { 'b.md': `# Brand new title\n\n${body.replace('topic number 3', 'subject number 3')}\n` });
+    expect(d.chapters).toHaveLength(1);
+    expect(d.chapters[0]).toMatchObject({ status: 'changed', renamed: true, oldTitle: 'Old title', title: 'Brand new title' });
+  });
+
+  it('matches chapters by front matter id even when everything else changed', async () => {
+    const d = await diff({ 'a.md': '---\nid: x\n---\n# One\n\nAlpha.\n' }, { 'z.md': '---\nid: x\n---\n# Two\n\nBeta gamma.\n' });
+    expect(d.chapters.map((c) => [c.key, c.status, c.renamed])).toEqual([['x', 'changed', true]]);
+  });
+
+  it('reports a section moved to another chapter as moved, not removed plus added', async () => {
+    const moving = `## Moving {#moving}\n\n${para(9)}\n`;
+    const d = await diff(
+      { 'a.md': `---\nid: a\n---\n# A\n\n${para(1)}\n\n${moving}`, 'b.md': `---\nid: b\n---\n# B\n\n${para(2)}\n` },
+      { 'a.md': `---\nid: a\n---\n# A\n\n${para(1)}\n`, 'b.md': `---\nid: b\n---\n# B\n\n${para(2)}\n\n${moving}` },
+    );
+    expect(d.summary).toMatchObject({ sectionsRemoved: 0, sectionsAdded: 0, sectionsMoved: 1 });
+    const b = d.chapters.find((c) => c.key === 'b')!;
+    expect(b.sections[0]).toMatchObject({ id: 'moving', moved: true, movedFrom: { chapterKey: 'a' } });
+    expect(d.bump).toBe('patch');
+  });
+
+  it('reports a paragraph moved within a section as a move with no words changed', async () => {
+    const d = await diff({ 'a.md': `# A\n\n${para(1)}\n\n${para(2)}\n\n${para(3)}\n` }, { 'a.md': `# A\n\n${para(2)}\n\n${para(3)}\n\n${para(1)}\n` });
+    const blocks = d.chapters[0].sections[0].blocks;
+    expect(blocks.filter((b) => b.op === 'moved')).toHaveLength(1);
+    expect(d.summary.wordsAdded).toBe(0);
+    expect(d.summary.wordsRemoved).toBe(0);
+  });
+});
+
+describe('bump suggestion', () => {
+  it('patch for rewording, minor for additions, major for removals and code changes', async () => {
+    const base = { 'a.md': `# A\n\n${para(1)}\n\n## S {#s}\n\n${para(2)}\n\n\`\`\`ts\nconst x = 1;\n\`\`\`\n` };
+    expect((await diff(base, { 'a.md': base['a.md'].replace('talks about', 'speaks of') })).bump).toBe('patch');
+    expect((await diff(base, { 'a.md': `${base['a.md']}\n## New {#new}\n\nMore.\n` })).bump).toBe('minor');
+    expect((await diff(base, { 'a.md': base['a.md'].replace('const x = 1;', 'const x = 2;') })).bump).toBe('major');
+    const removed = await diff(base, { 'a.md': `# A\n\n${para(1)}\n` });
+    expect(removed.bump).toBe('major');
+    expect(removed.bumpReasons.join()).toContain('section');
+  });
+});
+
+describe('bounded work', () => {
+  it('falls back to "replaced" when a text diff runs out of time', () => {
+    const a = { k: 'paragraph' as const, x: 'a b c' };
+    expect(inlineDiff(a, { k: 'paragraph', x: 'a x c' }, 0)).toBeUndefined();
+    expect(inlineDiff(a, { k: 'paragraph', x: 'a x c' }, 100)).toEqual([
+      { t: 'same', v: 'a ' },
+      { t: 'del', v: 'b' },
+      { t: 'ins', v: 'x' },
+      { t: 'same', v: ' c' },
+    ]);
+  });
+
+  it('stays fast on pathological input (a huge section rewritten entirely)', async () => {
+    const words = (seed: number) => Array.from({ length: 20_000 }, (_, i) => `w${(i * seed) % 9973}`).join(' ');
+    const started = performance.now();
+    const d = await diff({ 'a.md': `# A\n\n${words(7)}\n` }, { 'a.md': `# A\n\n${words(13)}\n` });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(d.chapters).toHaveLength(1);
+  });
+});
+
+describe('helpers', () => {
+  it('dice similarity on shingles', () => {
+    expect(dice(shingles('the quick brown fox jumps'), shingles('the quick brown fox jumps'))).toBe(1);
+    expect(dice(shingles('the quick brown fox jumps'), shingles('completely different words here now'))).toBe(0);
+  });
+
+  it('marks only the items off the longest in-order run as moved', () => {
+    // Old order 0 1 2 3, new order 1 2 3 0: item 0 moved.
+    expect([...movedByOrder([[1, 0], [2, 1], [3, 2], [0, 3]])]).toEqual([3]);
+    expect(movedByOrder([[0, 0], [1, 1]]).size).toBe(0);
+  });
+
+  it('matchItems pairs by key first, then by similarity', () => {
+    const m = matchItems(
+      [{ k: 'a', t: 'alpha beta gamma delta' }, { k: undefined, t: 'one two three four five' }],
+      [{ k: undefined, t: 'one two three four five six' }, { k: 'a', t: 'unrelated' }],
+      (x) => x.k,
+      (x) => shingles(x.t),
+    );
+    expect(m.pairs.map(([o, n]) => [o.t, n.t])).toEqual([
+      ['one two three four five', 'one two three four five six'],
+      ['alpha beta gamma delta', 'unrelated'],
+    ]);
+  });
+});
