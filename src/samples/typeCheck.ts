@@ -76,8 +76,11 @@ export class SampleTypeChecker {
     const profile = process.env.EVERGREEN_PROFILE ? performance.now() : 0;
     let done = 0;
     for (const [group, list] of byGroup) {
+      // One program per group for diagnostics and emit: every language-service call first re-syncs all
+      // files with the host, which for hundreds of samples costs more than checking them.
+      const program = group.service.getProgram()!;
       for (const { sample, flagProblems } of list) {
-        const result = this.checkOne(group, sample, flagProblems, emit(sample));
+        const result = this.checkOne(group, program, sample, flagProblems, emit(sample));
         results.set(sample, result);
         onEach?.(sample, result);
         if (++done % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -103,10 +106,9 @@ export class SampleTypeChecker {
     return { file: 0, line: 0, column: 0, message, ruleId, severity: 'warning' };
   }
 
-  private checkOne(group: Group, sample: Sample, problems: SampleProblem[], emit: boolean): TypeCheckResult {
+  private checkOne(group: Group, program: ts.Program, sample: Sample, problems: SampleProblem[], emit: boolean): TypeCheckResult {
     const ts = this.tsApi;
     const service = group.service;
-    const program = service.getProgram()!;
     const found: { file: number; line: number; column: number; code: number; text: string; length: number }[] = [];
     sample.files.forEach((file, index) => {
       const fileName = virtualPath(this.book, sample, index);
@@ -178,9 +180,11 @@ export class SampleTypeChecker {
     if (emit) {
       const files: Record<string, string> = {};
       sample.files.forEach((file, index) => {
-        const output = service.getEmitOutput(virtualPath(this.book, sample, index));
-        const js = output.outputFiles.find((o) => /\.(m?js|jsx)$/.test(o.name));
-        files[file.name] = js?.text ?? '';
+        const source = program.getSourceFile(virtualPath(this.book, sample, index));
+        files[file.name] = '';
+        if (source) program.emit(source, (name, text) => {
+          if (/\.(m?js|jsx)$/.test(name)) files[file.name] = text;
+        });
       });
       result.emitted = { files, entry: sample.files[sample.files.length - 1]!.name };
     }
