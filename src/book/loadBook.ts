@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Root } from 'mdast';
 import { glob } from 'tinyglobby';
 import type { VFile } from 'vfile';
-import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, EvergreenError, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { decodeChapter, parseMarkdown } from '../parse/markdown.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { sha256 } from '../util/hash.js';
@@ -49,7 +49,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
     chapters,
     toc: buildToc(chapters),
     contentHash: sha256(JSON.stringify(config), ...chapters.flatMap((c) => [c.relPath, c.hash])),
-    diagnostics,
+    diagnostics: [],
   };
   for (const chapter of chapters) {
     diagnostics.push(...chapter.analysis.diagnostics);
@@ -75,6 +75,8 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
       ruleId: 'book/empty',
     });
   }
+  // Chapters load concurrently: sort so every run reports problems in the same order.
+  book.diagnostics = sortDiagnostics(diagnostics);
   return book;
 }
 
