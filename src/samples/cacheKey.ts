@@ -53,5 +53,6 @@ export function sampleKey(bookHash: string, sample: Sample): string {
     sample.lang,
     JSON.stringify({ check: sample.check, run: sample.run, throws: sample.throws, timeout: sample.timeoutMs }),
     ...sample.files.flatMap((f) => [f.name, f.text, f.realPath ? 'real' : '']),
+    ...(sample.include?.dependencies ?? []).flatMap((d) => [d.path, d.content]),
   );
 }

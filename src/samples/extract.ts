@@ -231,7 +231,32 @@ function applyInclude(book: Book, sample: Sample, value: string, diagnostics: Di
   sample.queries = [];
   sample.errorSpans = [];
   sample.hiddenLines = new Set();
-  sample.include = { path: realPath, region, shownText, content };
+  sample.include = { path: realPath, region, shownText, content, dependencies: localImports(realPath, content) };
+}
+
+/**
+ * The project files an included file imports, transitively, with their contents: part of the sample's
+ * cache key, so editing a helper file re-checks the samples that include a file using it.
+ */
+function localImports(file: string, content: string, seen = new Set<string>([file])): { path: string; content: string }[] {
+  const found: { path: string; content: string }[] = [];
+  for (const match of content.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const target = path.resolve(path.dirname(file), match[1]!);
+    const base = target.replace(/\.(m?[jt]sx?)$/, '');
+    for (const candidate of [target, `${base}.ts`, `${base}.tsx`, `${base}.mts`, path.join(target, 'index.ts')]) {
+      if (seen.has(candidate)) break;
+      let text: string;
+      try {
+        text = readFileSync(candidate, 'utf8');
+      } catch {
+        continue;
+      }
+      seen.add(candidate);
+      found.push({ path: candidate, content: text }, ...localImports(candidate, text, seen));
+      break;
+    }
+  }
+  return found;
 }
 
 function dedent(lines: string[]): string[] {

@@ -187,8 +187,34 @@ export class SampleTypeChecker {
         });
       });
       result.emitted = { files, entry: sample.files[sample.files.length - 1]!.name };
+      const realPath = sample.files[sample.files.length - 1]!.realPath;
+      if (realPath) {
+        // An included file runs in place: the project files it imports are compiled along with it.
+        result.emitted = { files: this.emitLocalImports(program, realPath), entry: realPath };
+      }
     }
     return result;
+  }
+
+  /** The included file and every TypeScript file of the book project it imports (transitively), compiled. */
+  private emitLocalImports(program: ts.Program, entry: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    const queue = [entry];
+    while (queue.length > 0) {
+      const fileName = queue.pop()!;
+      const source = program.getSourceFile(fileName);
+      if (!source || fileName in files) continue;
+      files[fileName] = '';
+      program.emit(source, (name, text) => {
+        if (/\.(m?js|jsx)$/.test(name)) files[fileName] = text;
+      });
+      for (const imported of this.tsApi.preProcessFile(source.text, true, true).importedFiles) {
+        if (!imported.fileName.startsWith('.')) continue;
+        const resolved = this.tsApi.resolveModuleName(imported.fileName, fileName, program.getCompilerOptions(), this.tsApi.sys).resolvedModule;
+        if (resolved && !resolved.isExternalLibraryImport && /\.(m?ts|tsx)$/.test(resolved.resolvedFileName) && !resolved.resolvedFileName.endsWith('.d.ts')) queue.push(resolved.resolvedFileName);
+      }
+    }
+    return files;
   }
 
   private directiveLine(sample: Sample, name: string): { file: number; line: number; column: number } {

@@ -83,7 +83,7 @@ export interface Sample {
   /** The ```output block that follows the sample. */
   output?: { node: Code; text: string };
   /** `include=path#region`: the real file that is checked and run, and the region shown. */
-  include?: { path: string; region?: string; shownText: string; content: string };
+  include?: { path: string; region?: string; shownText: string; content: string; dependencies: { path: string; content: string }[] };
   /** Chapter line of the code block's first content line. */
   firstLine: number;
 }

@@ -205,7 +205,10 @@ async function runJob(job: RunJob): Promise<RunReply> {
   const run: Current = { chunks: [], size: 0, limit: job.outputLimit, truncated: false };
   const cwd = mkdtempSync(path.join(runDir, 'sample-'));
   process.chdir(cwd);
-  const entryUrl = job.entryUrl ?? pathToFileURL(path.join(cwd, job.entry)).href;
+  // Sample files live in the temp folder; files of an `include=` sample are keyed by their real path.
+  const urlOf = (key: string) => pathToFileURL(path.isAbsolute(key) ? key : path.join(cwd, key)).href;
+  const byUrl = new Map(Object.entries(job.files).map(([key, code]) => [urlOf(key), code]));
+  const entryUrl = job.entryUrl ?? urlOf(job.entry);
   const { context, fakeProcess, sampleConsole, pending } = createSampleContext(run, cwd, fileURLToPath(entryUrl));
   const modules = new Map<string, vm.Module>();
   const synthetic = (namespace: Record<string, unknown>, key: string) => {
@@ -227,10 +230,12 @@ async function runJob(job: RunJob): Promise<RunReply> {
       else if (bare === 'console') mod = synthetic({ ...(await import('node:console')), default: sampleConsole }, key);
       else mod = synthetic({ ...(await import(`node:${bare}`)) }, key);
     } else if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) {
-      const wanted = path.posix.basename(new URL(specifier, referrer).pathname).replace(/\.(m?[jt]sx?)$/, '');
-      const name = Object.keys(job.files).find((f) => f.replace(/\.(m?[jt]sx?)$/, '') === wanted);
-      if (name !== undefined && !job.entryUrl) mod = sourceModule(name, key);
+      // `./a.js`, `./a` and `./a.ts` all name the compiled `a.ts`, as TypeScript resolves them.
+      const base = key.replace(/\.(m?[jt]sx?)$/, '');
+      const compiled = [key, `${base}.ts`, `${base}.tsx`, `${base}.mts`, `${key}/index.ts`].find((url) => byUrl.has(url));
+      if (compiled !== undefined) mod = modules.get(compiled) ?? sourceModule(compiled);
       else mod = synthetic({ ...(await import(key)) }, key);
+      if (compiled !== undefined) modules.set(compiled, mod);
     } else {
       const file = resolvePackage(job.root, specifier);
       if (!file) throw Object.assign(new Error(`Cannot find package '${specifier}' (looked in the book's node_modules)`), { name: 'Error [ERR_MODULE_NOT_FOUND]' });
@@ -239,8 +244,8 @@ async function runJob(job: RunJob): Promise<RunReply> {
     modules.set(key, mod);
     return mod;
   };
-  const sourceModule = (name: string, identifier: string) =>
-    new vm.SourceTextModule(job.files[name] ?? '', {
+  const sourceModule = (identifier: string) =>
+    new vm.SourceTextModule(byUrl.get(identifier) ?? '', {
       context,
       identifier,
       initializeImportMeta: (meta) => {
@@ -256,7 +261,8 @@ async function runJob(job: RunJob): Promise<RunReply> {
 
   current = run;
   try {
-    const entry = sourceModule(job.entry, entryUrl);
+    if (!byUrl.has(entryUrl)) byUrl.set(entryUrl, job.files[job.entry] ?? '');
+    const entry = sourceModule(entryUrl);
     modules.set(entryUrl, entry);
     await entry.link((specifier, referrer) => load(specifier, referrer.identifier));
     await entry.evaluate({ timeout: job.timeoutMs });

@@ -52,7 +52,7 @@ describe('createSamplePresenter', () => {
 
   it('shows the region of an included file', () => {
     const include = shown('more.md').find((p) => p.code.includes('export function digest'))!;
-    expect(include.code).toBe("export function digest(text: string): string {\n  return createHash('sha256').update(text).digest('hex').slice(0, 8);\n}");
+    expect(include.code).toBe("export function digest(text: string): string {\n  return short(createHash('sha256').update(text).digest('hex'));\n}");
     expect(include.kind).toBe('sample');
   });
 });
