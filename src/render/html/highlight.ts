@@ -54,12 +54,13 @@ export function highlightToHast(h: Highlighter, p: CodePresentation): Element {
       transformers: [
         {
           line(node, line) {
-            if (p.highlightLines.includes(line)) addClass(node, 'highlighted');
+            if (p.highlightLines.includes(line)) this.addClassToHast(node, 'highlighted');
           },
         },
       ],
     }) as HastRoot;
     pre = root.children.find((c): c is Element => c.type === 'element' && c.tagName === 'pre')!;
+    normalizeProperties(pre);
   } else {
     pre = plainPre(code, p.highlightLines);
   }
@@ -128,4 +129,21 @@ function addClass(node: Element, name: string): void {
 function hasClass(node: Element, name: string): boolean {
   const current = node.properties.className;
   return Array.isArray(current) ? current.includes(name) : current === name;
+}
+
+/** Shiki writes HTML attribute names (`class`, `tabindex`) into hast; hast utilities expect property names. */
+function normalizeProperties(node: Element): void {
+  const props = node.properties as Record<string, unknown>;
+  if (typeof props.class === 'string') {
+    props.className = props.class.split(/\s+/).filter(Boolean);
+    delete props.class;
+  } else if (Array.isArray(props.class)) {
+    props.className = props.class;
+    delete props.class;
+  }
+  if (props.tabindex !== undefined) {
+    props.tabIndex = props.tabindex;
+    delete props.tabindex;
+  }
+  for (const child of node.children) if (child.type === 'element') normalizeProperties(child);
 }
