@@ -8,7 +8,7 @@ import { decodeChapter, parseMarkdown } from '../parse/markdown.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { sha256 } from '../util/hash.js';
 import { slugify } from '../util/slug.js';
-import { evergreenVersion } from '../util/version.js';
+import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
 import type { BookConfig } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
@@ -35,7 +35,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   const config = await loadConfig(configPath);
   const diagnostics: Diagnostic[] = [];
   const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
-  const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${evergreenVersion}`);
+  const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${toolchainFingerprint()}`);
 
   const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics)));
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);

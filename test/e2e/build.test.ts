@@ -120,7 +120,7 @@ describe('evergreen build with author errors', () => {
     expect((await runCli(['build', '--root', root, '--format', 'html'])).code).toBe(0);
     const before = readFileSync(path.join(root, 'dist', 'html', 'a.html'), 'utf8');
     writeFileSync(path.join(root, 'manuscript', 'a.md'), '# A changed\n\nSee [b](b.md#nope) and ![x](missing.png).\n\n[c](c.md)\n');
-    const result = await runCli(['build', '--root', root, '--format', 'html']);
+    const result = await runCli(['build', '--format', 'html'], { cwd: root });
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n').filter((l) => /\d+:\d+ {2}error/.test(l));
     expect(lines.map((l) => l.split('  ')[0])).toEqual(['manuscript/a.md:3:5', 'manuscript/a.md:3:24', 'manuscript/a.md:5:1']);

@@ -7,7 +7,7 @@ import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { sha256 } from '../../util/hash.js';
-import { evergreenVersion } from '../../util/version.js';
+import { evergreenVersion, toolchainFingerprint } from '../../util/version.js';
 import type { CodePresenter } from '../codePresentation.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
@@ -38,7 +38,7 @@ export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = ''
     const r = resolveLink(book, chapter, l.url);
     return r.kind === 'chapter' ? `${r.chapter.slug}#${r.anchor ?? ''}` : r.kind;
   });
-  return sha256('html', evergreenVersion, chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey);
+  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey);
 }
 
 async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions): Promise<RenderResult> {
