@@ -47,7 +47,9 @@ export class CheckSession {
     for (const sample of samples) {
       if (!sample.check) continue;
       const hit = cache?.get(keys.get(sample)!);
-      if (hit && (!sample.run || hit.run)) outcomes.set(sample, { outcome: hit, cached: true });
+      // Complete when it ran, or was not to run, or did not compile (then it is never run).
+      const complete = hit && (!sample.run || hit.run || hit.types.problems.some((p) => p.severity !== 'warning'));
+      if (complete) outcomes.set(sample, { outcome: hit, cached: true });
       else toCheck.push(sample);
     }
 
@@ -62,13 +64,14 @@ export class CheckSession {
         // A sample that does not compile is reported for that; running it would only add noise.
         const runnable = sample.run && checked.emitted && !checked.types.problems.some((p) => p.severity !== 'warning');
         if (!runnable) {
-          if (!sample.run) cache?.set(keys.get(sample)!, outcome);
+          cache?.set(keys.get(sample)!, outcome);
           return;
         }
         runs.push(
           this.runSample(book, sample, checked).then((run) => {
             outcome.run = run;
-            cache?.set(keys.get(sample)!, outcome);
+            // A timeout or a crashed runner may come from a loaded machine: run it again next time.
+            if (!run.timedOut && !run.crashed) cache?.set(keys.get(sample)!, outcome);
           }),
         );
       });

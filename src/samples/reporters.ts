@@ -37,9 +37,10 @@ export function formatPretty(result: CheckResult, options: ReportOptions = {}): 
   const parts: string[] = [];
   if (coloured.length > 0) parts.push(formatDiagnostics(coloured, { cwd: options.cwd, color: options.color }));
   for (const sample of result.samples) if (sample.updated) parts.push(`${colors.cyan('updated')} output of ${formatLocation({ file: sample.file, line: sample.line, column: 1 }, options.cwd)}`);
+  if (result.cached > 0) parts.push(colors.dim(`${result.cached} of ${result.samples.length} results from the cache (--no-cache to re-run)`));
+  // The last line is exactly the summary, for people and scripts alike.
   const summary = summaryLine(result);
-  const cached = result.cached > 0 ? colors.dim(` (${result.cached} cached)`) : '';
-  parts.push(`${result.failed > 0 ? colors.red(summary) : colors.green(summary)}${cached}`);
+  parts.push(result.failed > 0 ? colors.red(summary) : colors.green(summary));
   return parts.join('\n');
 }
 
