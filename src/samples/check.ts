@@ -166,7 +166,7 @@ function selectChapters(book: Book, files: string[] | undefined, diagnostics: Di
 
 function matchesGrep(sample: Sample, grep: string): boolean {
   const needle = grep.toLowerCase();
-  return [sample.name, sample.id ?? '', sample.meta.title ?? '', sample.node.value].some((text) => text.toLowerCase().includes(needle));
+  return [sample.name, sample.id ?? '', sample.meta.title ?? '', sample.node.value, sample.include?.content ?? ''].some((text) => text.toLowerCase().includes(needle));
 }
 
 /** `--update`: rewrites output blocks whose sample ran but printed something else. Returns the chapters written. */
