@@ -54,8 +54,9 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
       node.properties.src = rewrite(node.properties.src, book, chapter, mode, assets);
       if (node.tagName === 'img') node.properties.loading ??= 'lazy';
-    } else if (node.tagName === 'table') {
-      return; // wrapped below
+    } else if (node.tagName === 'input' && node.properties.type === 'checkbox') {
+      // GFM task-list boxes have no text of their own; screen readers need to hear their state.
+      node.properties.ariaLabel ??= node.properties.checked ? 'Done' : 'Not done';
     }
     if (/^h[1-6]$/.test(node.tagName) && typeof node.properties.id === 'string') {
       const id = `${prefix}${node.properties.id}`;

@@ -7,7 +7,7 @@ import type { CodePresentation } from '../codePresentation.js';
  * a dark theme are emitted as CSS variables, so the page switches themes without re-highlighting and
  * without any client-side highlighter.
  */
-export const codeThemes = { light: 'github-light', dark: 'github-dark' } as const;
+export const codeThemes = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 
 let highlighterPromise: Promise<Highlighter> | undefined;
 
