@@ -104,7 +104,9 @@ export const browserClient = String.raw`(function () {
     overlay.setAttribute('role', 'alert');
     var style = el('style', '', css);
     var header = el('header');
-    header.appendChild(el('span', '', 'Evergreen: ' + problems.length + (problems.length === 1 ? ' problem' : ' problems') + ' (the page shows the last good build)'));
+    var buildFailed = problems.some(function (p) { return p.source === 'build'; });
+    var count = problems.length + (problems.length === 1 ? ' problem' : ' problems');
+    header.appendChild(el('span', '', buildFailed ? 'Evergreen: the build failed (' + count + '); this page shows the last good build' : 'Evergreen: ' + count + ' in samples'));
     var close = el('button', '', 'Dismiss');
     close.type = 'button';
     close.addEventListener('click', function () { dismissed = key; overlay.remove(); overlay = undefined; });

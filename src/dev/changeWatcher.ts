@@ -53,7 +53,7 @@ function isIgnored(file: string): boolean {
  * real file, and a burst is coalesced by the short quiet window (the last state wins).
  */
 export function watchChanges(options: ChangeWatcherOptions): ChangeWatcher {
-  const debounceMs = options.debounceMs ?? 30;
+  const debounceMs = options.debounceMs ?? 20;
   let batch = new Set<string>();
   let firstEventAt = 0;
   let timer: NodeJS.Timeout | undefined;

@@ -26,7 +26,7 @@ export interface DevServerOptions {
   strictPort?: boolean;
   /** Re-check the samples of changed chapters in the background. Default true. */
   checkSamples?: boolean;
-  /** Quiet time that groups a burst of file events into one rebuild. Default 30 ms. */
+  /** Quiet time that groups a burst of file events into one rebuild. Default 20 ms. */
   debounceMs?: number;
   /** Where messages go (the terminal); silent by default. */
   reporter?: DevReporter;
@@ -46,6 +46,10 @@ export interface RebuildReport {
   changed: string[];
   /** From the first file event of the batch (or the start) to the reload event being sent. */
   durationMs: number;
+  /**
+   * The build's figures (`loadMs`, `htmlMs`, `html.chaptersRendered`…) plus the dev server's: `waitMs` (debounce
+   * and queueing after the first event), `buildMs` (the whole build() call), `compareMs` (finding changed pages).
+   */
   stats: Record<string, number>;
   /** What the browser was told to reload. */
   reload?: { pages: string[] | 'all'; stylesheets: string[] };
@@ -135,14 +139,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   /** One rebuild: load, render into the dev folder, compare outputs, tell the pages. Never throws. */
   const rebuild = async (changed: ReadonlySet<string>, since: number): Promise<void> => {
+    const buildStarted = performance.now();
     let result: BuildResult;
     try {
       result = await build({ root, outDir, formats: ['html'], extraHead: devHead });
     } catch (error) {
       result = { ok: false, outDir, outputs: [], stats: {}, diagnostics: [{ severity: 'error', file: configPath, message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, ruleId: 'dev/crash' }] };
     }
+    const stats: Record<string, number> = { ...result.stats, waitMs: buildStarted - since, buildMs: performance.now() - buildStarted };
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     let reload: RebuildReport['reload'];
+    const compareStarted = performance.now();
     if (result.ok) {
       const next = await snapshotOutput(htmlDir);
       const changes: OutputChanges = diffOutput(snapshot, next);
@@ -152,6 +159,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (pages === 'all' || pages.length > 0 || changes.stylesheets.length > 0) reload = { pages, stylesheets: changes.stylesheets };
     }
     const durationMs = performance.now() - since;
+    stats.compareMs = performance.now() - compareStarted;
     const previous = book;
     if (result.book) book = result.book;
     buildProblems = result.ok ? [] : errors.length > 0 ? errors : result.diagnostics;
@@ -161,8 +169,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     publishProblems();
     if (!result.ok) reporter.problems(result.diagnostics, 'build');
-    reporter.rebuilt({ ok: result.ok, changed: [...changed], durationMs, stats: result.stats, reload, diagnostics: result.diagnostics });
-    events.emit('rebuild', { ok: result.ok, changed: [...changed], durationMs, stats: result.stats, reload, diagnostics: result.diagnostics } satisfies RebuildReport);
+    const report: RebuildReport = { ok: result.ok, changed: [...changed], durationMs, stats, reload, diagnostics: result.diagnostics };
+    reporter.rebuilt(report);
+    events.emit('rebuild', report);
     if (result.book) {
       await updateWatchList(result.book);
       if (result.ok) samples?.schedule(result.book, chaptersToCheck(result.book, previous, changed));
