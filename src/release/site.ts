@@ -10,6 +10,7 @@ import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { parseMarkdown } from '../parse/markdown.js';
 import type { Renderer, RenderContext, RenderResult } from '../render/renderer.js';
 import { copyFonts, escapeHtml, fillTemplate, loadFonts, loadTheme } from '../render/theme.js';
+import { DiskCache } from '../util/diskCache.js';
 import { packageRoot, evergreenVersion } from '../util/version.js';
 import { type BlockChange, type BookDiff, type ChapterDiff, diffSnapshots, type InlinePart, plural, type SectionDiff } from './diff.js';
 import { artifactPath, type History, openHistory, type PublishedRelease, sha256Bytes } from './history.js';
@@ -56,13 +57,19 @@ async function renderSite(ctx: RenderContext): Promise<RenderResult> {
   const latest = [...releases].reverse().find((r) => !r.yanked) ?? releases[releases.length - 1];
   const rel = (p: string) => p; // site-relative paths (manifest, pages)
 
-  // Direct diffs from every earlier version to every later one (never chained).
+  // Direct diffs from every earlier version to every later one (never chained), cached by snapshot hashes.
+  const cache = ctx.cacheDir ? new DiskCache<BookDiff>(ctx.cacheDir, 'release-diffs') : undefined;
   const versions: SiteVersion[] = releases.map((release) => ({ release, changesSince: new Map() }));
   for (let j = 0; j < releases.length; j++) {
     for (let i = 0; i < j; i++) {
       const from = releases[i];
       const to = releases[j];
-      const diff = diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
+      const key = sha256Bytes(['site-diff', evergreenVersion, snapshotHash(from), snapshotHash(to)].join('\0'));
+      let diff = cache?.get(key);
+      if (!diff) {
+        diff = diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
+        cache?.set(key, diff);
+      }
       const summaryPath = `changes/${from.version}..${to.version}.json`;
       versions[j].changesSince.set(from.version, { summary: summaryPath, page: to === latest ? changesPage(from.version) : undefined, diff });
       await writeJson(path.join(siteDir, summaryPath), changeSummary(diff));
@@ -125,6 +132,10 @@ async function renderSite(ctx: RenderContext): Promise<RenderResult> {
     outputs: ['site'],
     stats: { versions: releases.length, pages: pages.length, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0, ms: performance.now() - started },
   };
+}
+
+function snapshotHash(release: PublishedRelease): string {
+  return release.files.find((f) => f.path === 'snapshot.json')?.sha256 ?? sha256Bytes(JSON.stringify(release.snapshot));
 }
 
 export function changesPage(fromVersion: string): string {
