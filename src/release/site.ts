@@ -4,7 +4,9 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
+import type { Heading } from 'mdast';
 import { toHast } from 'mdast-util-to-hast';
+import { visit } from 'unist-util-visit';
 import type { Book } from '../book/model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { parseMarkdown } from '../parse/markdown.js';
@@ -278,6 +280,10 @@ function downloads(release: PublishedRelease): string {
 function notesHtml(notes: string): string {
   if (!notes.trim()) return '<p class="no-notes">No release notes.</p>';
   const { tree } = parseMarkdown(notes, 'notes.md');
+  // Notes sit under the page's own headings: a "# Heading" in them becomes an h4.
+  visit(tree, 'heading', (h: Heading) => {
+    h.depth = Math.min(6, h.depth + 3) as Heading['depth'];
+  });
   // No raw HTML from notes: they are text for readers.
   return toHtml(toHast(tree) as never);
 }
