@@ -46,7 +46,8 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     },
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
-  const tree = raw(hast) as HastRoot;
+  // Re-parsing costs an HTML parse of the whole chapter, so only chapters with raw HTML pay it.
+  const tree = hasRawHtml(hast) ? (raw(hast) as HastRoot) : hast;
   const assets: RenderedChapter['assets'] = [];
   visit(tree, 'element', (node: Element) => {
     if (node.tagName === 'a' && typeof node.properties.href === 'string') {
@@ -123,4 +124,13 @@ function wrapTables(tree: HastRoot | Element): void {
       wrapTables(child);
     }
   });
+}
+
+function hasRawHtml(tree: HastRoot): boolean {
+  let found = false;
+  visit(tree, 'raw', () => {
+    found = true;
+    return false;
+  });
+  return found;
 }
