@@ -154,8 +154,13 @@ export function normalizeBlock(node: RootContent): Block | undefined {
       return { k: 'table', x: tableText(node) };
     case 'blockquote':
       return { k: 'blockquote', x: node.children.map((c) => blockText(c as RootContent)).filter(Boolean).join('\n') };
-    case 'html':
-      return node.value.trim() ? { k: 'html', x: node.value.trim() } : undefined;
+    case 'html': {
+      const x = normalizeSpace(node.value);
+      if (!x) return undefined;
+      // Files the HTML shows (<img src>, <source src>, <video poster>) count by their bytes too.
+      const files = [...x.matchAll(/\b(?:src|poster)\s*=\s*["']([^"']+)["']/gi)].map((m) => imageResolver?.(m[1])).filter(Boolean);
+      return { k: 'html', x: files.length ? `${x} {sha256:${files.join(',')}}` : x };
+    }
     case 'thematicBreak':
       return { k: 'break', x: '---' };
     case 'definition':
