@@ -20,7 +20,7 @@ describe('evergreen check: passing features', () => {
     expect(failures).toEqual([]);
     expect(first.status).toBe(0);
     expect(first.report.failed).toBe(0);
-    expect(first.report.passed).toBe(16);
+    expect(first.report.passed).toBe(18);
     // `no-check` is shown only.
     expect(first.report.skipped).toBe(1);
   });

@@ -132,7 +132,11 @@ export class RunnerPool {
   private async dispatch(slot: Slot, job: Job): Promise<Omit<RunOutcome, 'durationMs'>> {
     if (!slot.child || slot.child.exitCode !== null || slot.child.signalCode !== null) this.spawn(slot);
     await slot.ready;
-    const child = slot.child!;
+    const child = slot.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      slot.child = undefined;
+      return { output: '', exitCode: 1, crashed: `the runner process could not start (Node ${process.version}; it needs --experimental-vm-modules and the permission model)` };
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       let stderr = '';
