@@ -64,7 +64,7 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
       } else if (!sample.throws && failedRun && !run.unhandledRejection) {
         const what = run.error ? `threw ${run.error}` : `exited with code ${run.exitCode}`;
         const hint = run.error?.includes('ERR_ACCESS_DENIED')
-          ? 'Samples run with write access only to their temporary working folder, never to the book project.'
+          ? 'Samples run under Node\'s permission model: they may write only inside their temporary working folder (never into the book project), and cannot start processes or workers.'
           : 'Mark the fence `throws` if the sample is meant to fail.';
         result.diagnostics.push(at(`The sample ${what}`, { ruleId: 'samples/threw', hint, details: run.error ? undefined : tail(result.actualOutput) }));
       }
