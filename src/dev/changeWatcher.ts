@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
@@ -58,11 +58,27 @@ export function watchChanges(options: ChangeWatcherOptions): ChangeWatcher {
   let firstEventAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // chokidar drops a second `change` of a file within 50 ms of the one it reported (its throttle), so the last
+  // save of a quick burst, or the second half of an editor's truncate-then-write, could be lost. So each
+  // changed file is stat'ed when its batch is handed over (before the build reads it) and once more just
+  // after chokidar's window; if the two differ, that is one more change. (A short trailing check, not a timer
+  // that waits for writes to settle: the batch itself is never delayed.)
+  const trailing = new Map<string, { seen?: string; timer: NodeJS.Timeout }>();
+  const signature = (s: Stats | undefined) => (s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'missing');
   const flush = () => {
     timer = undefined;
     if (closed || batch.size === 0) return;
     const delivered = batch;
     batch = new Set();
+    for (const file of delivered) {
+      const entry = trailing.get(file);
+      if (!entry) continue;
+      try {
+        entry.seen = signature(statSync(file));
+      } catch {
+        entry.seen = 'missing';
+      }
+    }
     options.onChange(delivered, firstEventAt);
   };
   const record = (file: string) => {
@@ -72,27 +88,22 @@ export function watchChanges(options: ChangeWatcherOptions): ChangeWatcher {
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, debounceMs);
   };
-
-  // chokidar drops a second `change` of a file within 50 ms of the first (its throttle), so the last save of a
-  // quick burst could be lost. Each changed file is stat'ed once more just after that window; if it differs
-  // from what the last event saw, that is one more change. (A short trailing check, not a settle timer.)
-  const trailing = new Map<string, { seen: string | undefined; timer: NodeJS.Timeout }>();
-  const signature = (s: Stats | undefined) => (s ? `${s.mtimeMs}:${s.size}:${s.ino}` : 'missing');
-  const verifyLater = (file: string, stats: Stats | undefined) => {
+  const verifyLater = (file: string) => {
     if (closed || skip(file)) return;
     const entry = trailing.get(file);
     if (entry) clearTimeout(entry.timer);
-    const seen = stats ? signature(stats) : undefined;
     const timer = setTimeout(async () => {
       const now = await stat(file).catch(() => undefined);
-      if (closed || trailing.get(file)?.timer !== timer) return;
+      const current = trailing.get(file);
+      if (closed || current?.timer !== timer) return;
       trailing.delete(file);
-      if (seen !== undefined && signature(now) !== seen) {
+      // Not handed over yet (a busy event loop): the pending batch reads the file anyway.
+      if (current.seen !== undefined && signature(now) !== current.seen) {
         record(file);
-        verifyLater(file, now);
+        verifyLater(file);
       }
     }, 60);
-    trailing.set(file, { seen, timer });
+    trailing.set(file, { seen: undefined, timer });
   };
   const root = path.resolve(options.root);
   const extra = new Set<string>();
@@ -111,9 +122,9 @@ export function watchChanges(options: ChangeWatcherOptions): ChangeWatcher {
   });
   for (const event of ['unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, (file: string) => record(file));
   for (const event of ['add', 'change'] as const) {
-    watcher.on(event, (file: string, stats?: Stats) => {
+    watcher.on(event, (file: string) => {
       record(file);
-      verifyLater(path.resolve(file), stats);
+      verifyLater(path.resolve(file));
     });
   }
   watcher.on('error', (error) => options.onError?.(error));

@@ -72,6 +72,9 @@ export interface DevServer extends EventEmitter {
   close(): Promise<void>;
 }
 
+/** How long a failed build waits for a follow-up change before its errors are shown. */
+const failureGraceMs = 80;
+
 const silent: DevReporter = { info: () => {}, problems: () => {}, rebuilt: () => {} };
 
 /** Where `evergreen dev` builds a book. */
@@ -103,6 +106,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   let snapshot: OutputSnapshot = await snapshotOutput(htmlDir);
   let book: Book | undefined;
+  /** The book of the last successful build: samples are re-checked for chapters that differ from it. */
+  let lastGoodBook: Book | undefined;
+  let failureNotice: NodeJS.Timeout | undefined;
   let buildProblems: Diagnostic[] = [];
   const sampleProblems = new Map<string, Diagnostic[]>();
   let extraWatched: string[] = [];
@@ -139,6 +145,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   /** One rebuild: load, render into the dev folder, compare outputs, tell the pages. Never throws. */
   const rebuild = async (changed: ReadonlySet<string>, since: number): Promise<void> => {
+    if (failureNotice) clearTimeout(failureNotice);
+    failureNotice = undefined;
     const buildStarted = performance.now();
     let result: BuildResult;
     try {
@@ -160,21 +168,33 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     const durationMs = performance.now() - since;
     stats.compareMs = performance.now() - compareStarted;
-    const previous = book;
     if (result.book) book = result.book;
     buildProblems = result.ok ? [] : errors.length > 0 ? errors : result.diagnostics;
     if (result.book) {
       const chapters = new Set(result.book.chapters.map((c) => c.path));
       for (const file of sampleProblems.keys()) if (!chapters.has(file)) sampleProblems.delete(file);
     }
-    publishProblems();
-    if (!result.ok) reporter.problems(result.diagnostics, 'build');
     const report: RebuildReport = { ok: result.ok, changed: [...changed], durationMs, stats, reload, diagnostics: result.diagnostics };
-    reporter.rebuilt(report);
+    if (result.ok) {
+      publishProblems();
+      reporter.rebuilt(report);
+    } else {
+      // A file caught half-written (an editor that truncates, then writes) fails the build for an instant and
+      // is followed at once by another change: the failure is shown only if no rebuild follows shortly.
+      const announce = () => {
+        failureNotice = undefined;
+        publishProblems();
+        reporter.problems(result.diagnostics, 'build');
+        reporter.rebuilt(report);
+      };
+      if (changed.size === 0) announce();
+      else failureNotice = setTimeout(announce, failureGraceMs);
+    }
     events.emit('rebuild', report);
-    if (result.book) {
-      await updateWatchList(result.book);
-      if (result.ok) samples?.schedule(result.book, chaptersToCheck(result.book, previous, changed));
+    if (result.book) await updateWatchList(result.book);
+    if (result.ok && result.book) {
+      samples?.schedule(result.book, chaptersToCheck(result.book, lastGoodBook, changed));
+      lastGoodBook = result.book;
     }
   };
 
@@ -240,6 +260,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       closing ??= (async () => {
         await watcher?.close();
         await queue.close();
+        if (failureNotice) clearTimeout(failureNotice);
         await samples?.close();
         hub.close();
         await new Promise<void>((resolve) => {

@@ -41,7 +41,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   if (pathname === eventsPath) return options.hub.connect(request, response);
   if (pathname === clientPath) return send(response, 200, 'text/javascript; charset=utf-8', browserClient, request);
 
-  const file = await findFile(options.htmlDir, url);
+  // A request that falls between the two renames that swap a new build into place finds nothing: look again.
+  const file = (await findFile(options.htmlDir, url)) ?? (await delay(10).then(() => findFile(options.htmlDir, url)));
   if (!file) return notFound(request, response, options);
   const type = contentTypeFor(file.path);
   if (type.startsWith('text/html')) {
@@ -100,6 +101,10 @@ async function notFound(request: IncomingMessage, response: ServerResponse, opti
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Evergreen dev</title>${devHead}</head>
 <body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem">${text}</body></html>`;
   send(response, 404, 'text/html; charset=utf-8', stampPage(html, options.hub.stamp), request);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function decodeSafe(url: string): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser, type LaunchedBrowser } from '../../src/util/browser.js';
-import { cliPath } from '../helpers/cli.js';
+import { cliPath, runCli, tempDir } from '../helpers/cli.js';
 import { atomicWrite, makeDevBook, writeBookYaml } from '../unit/dev/devBook.js';
 
 const longText = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} of filler text so that the page scrolls.`).join('\n\n');
@@ -53,6 +53,7 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
   });
 
   afterAll(async () => {
+    if (process.env.EVERGREEN_DEV_E2E_LOG) writeFileSync(process.env.EVERGREEN_DEV_E2E_LOG, output);
     await browser?.close();
     if (child && child.exitCode === null) child.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
@@ -121,5 +122,21 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
     const devDir = path.join(root, '.evergreen', 'dev');
     expect(existsSync(path.join(devDir, 'html', 'index.html'))).toBe(true);
     expect(readdirSync(devDir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('evergreen dev on the command line', () => {
+  it('explains a folder without a book and a bad port', async () => {
+    const empty = tempDir();
+    try {
+      const missing = await runCli(['dev', '--root', empty, '--port', '0']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('book.yaml is missing');
+      const badPort = await runCli(['dev', '--root', empty, '--port', 'abc']);
+      expect(badPort.code).toBe(2);
+      expect(badPort.stderr).toContain('a port number');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

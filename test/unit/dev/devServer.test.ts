@@ -75,7 +75,14 @@ describe('evergreen dev: rebuilds', () => {
       writeFileSync(chapter('advanced.md'), `# Advanced\n\nVersion ${i}.\n`);
       await new Promise((r) => setTimeout(r, i % 5 === 0 ? 60 : 2));
     }
-    await waitFor(() => read(page('advanced')).includes('Version 20.'), 20_000, 'the last save to be built');
+    const readNow = (file: string) => {
+      try {
+        return read(file);
+      } catch {
+        return ''; // between the two renames that swap a build into place
+      }
+    };
+    await waitFor(() => readNow(page('advanced')).includes('Version 20.'), 20_000, 'the last save to be built');
     await server.idle();
     await new Promise((r) => setTimeout(r, 200));
     await server.idle();
@@ -105,6 +112,7 @@ describe('evergreen dev: rebuilds', () => {
     const before = read(page('intro'));
     const broken = await nextRebuild(server, () => writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: [unclosed\nchapters:\n  - intro.md\n'));
     expect(broken.ok).toBe(false);
+    await waitFor(() => log.events.some((e) => e.type === 'problems'), 5_000, 'the problems to be shown');
     const problems = log.events.filter((e) => e.type === 'problems').at(-1);
     expect(problems).toMatchObject({ type: 'problems', problems: [{ source: 'build', location: expect.stringContaining('manuscript/book.yaml') }] });
     expect(read(page('intro'))).toBe(before);
@@ -119,6 +127,7 @@ describe('evergreen dev: rebuilds', () => {
     const log = record(server);
     const report = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'missing.md']));
     expect(report.ok).toBe(false);
+    await waitFor(() => log.events.some((e) => e.type === 'problems'), 5_000, 'the problems to be shown');
     const last = log.events.filter((e) => e.type === 'problems').at(-1);
     expect(JSON.stringify(last)).toContain('missing.md');
     expect(JSON.stringify(last)).toContain('book.yaml:');
@@ -131,6 +140,28 @@ describe('evergreen dev: rebuilds', () => {
     expect(report.ok).toBe(true);
     expect(report.reload).toEqual({ pages: [], stylesheets: ['/assets/book.css'] });
     expect((await get(`${server.url}assets/book.css`)).body).toContain('rebeccapurple');
+  });
+});
+
+describe('evergreen dev: starting with a broken book', () => {
+  it('starts anyway, shows that nothing is built yet, and serves the book once it builds', async () => {
+    const root = makeDevBook();
+    writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: [broken\n');
+    const { server } = await start(root);
+    const first = await get(server.url);
+    expect(first.status).toBe(404);
+    expect(first.body).toContain('Not built yet');
+    expect(first.body).toContain('/__evergreen/client.js');
+    const report = await nextRebuild(server, () => writeBookYaml(root, ['intro.md', 'basics.md', 'advanced.md']));
+    expect(report.ok).toBe(true);
+    expect(report.reload?.pages).toContain('/index.html');
+    expect((await get(server.url)).status).toBe(200);
+  });
+
+  it('refuses a folder that is not a book', async () => {
+    const root = makeDevBook();
+    rmSync(path.join(root, 'manuscript', 'book.yaml'));
+    await expect(start(root)).rejects.toThrow(/No book.yaml/);
   });
 });
 
