@@ -1,4 +1,4 @@
-import { diffArrays, diffLines, diffWords } from 'diff';
+import { diffArrays, diffLines, diffWords, diffWordsWithSpace } from 'diff';
 import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
 
 /**
@@ -476,7 +476,9 @@ function pairBlocks(
 /** Word diff for prose, line diff for code; undefined when the budget ran out. */
 export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
   if (budgetMs <= 0) return undefined;
-  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWords(a.x, b.x, { timeout: budgetMs });
+  let changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWords(a.x, b.x, { timeout: budgetMs });
+  // diffWords sees "`let` / `const`" → "`let`/`const`" as equal: show such spacing edits with spaces as tokens.
+  if (changes && a.k !== 'code' && a.x !== b.x && changes.every((c) => !c.added && !c.removed)) changes = diffWordsWithSpace(a.x, b.x, { timeout: budgetMs });
   if (!changes) return undefined;
   const parts: InlinePart[] = [];
   for (const c of changes) {
