@@ -54,9 +54,10 @@ export class CheckSession {
     }
 
     if (toCheck.length > 0) {
+      // Runner processes start while the compiler loads.
+      if (toCheck.some((s) => s.run)) this.startPool();
       const checker = await this.typeChecker(book);
       diagnostics.push(...checker.diagnostics);
-      if (toCheck.some((s) => s.run)) this.startPool();
       const runs: Promise<void>[] = [];
       await checker.checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
         const outcome: CachedOutcome = { types: checked.types };
