@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { build } from '../driver/build.js';
-import { outputFormats, type OutputFormat } from '../driver/formats.js';
+import { outputFormats, type OutputFormat } from '../driver/outputFormats.js';
 import { colors, displayPath, createProgress, diagnosticsSummary, formatDuration, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
@@ -18,6 +17,8 @@ export function buildCommand(): Command {
       progress.update('loading the book');
       let result;
       try {
+        // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
+        const { build } = await import('../driver/build.js');
         result = await build({ root: opts.root, outDir: opts.out, formats, noCache: !opts.cache, progress: progress.update });
       } finally {
         progress.done();

@@ -1,8 +1,8 @@
 import type { Renderer } from '../render/renderer.js';
 import { htmlRenderer } from '../render/html/htmlRenderer.js';
 
-export const outputFormats = ['html', 'pdf'] as const;
-export type OutputFormat = (typeof outputFormats)[number];
+import type { OutputFormat } from './outputFormats.js';
+export { outputFormats, type OutputFormat } from './outputFormats.js';
 
 export interface RendererOptions {
   extraHead?: string;
