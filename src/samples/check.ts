@@ -36,7 +36,6 @@ export class CheckSession {
     const diagnostics: Diagnostic[] = book.diagnostics.filter((d) => d.severity === 'error' && d.ruleId?.startsWith('config/'));
     const chapters = selectChapters(book, options.files, diagnostics);
     const extracted = extractSamples(book, chapters, options.strict, options.noCache);
-    diagnostics.push(...extracted.diagnostics);
     const samples = options.grep ? extracted.samples.filter((s) => matchesGrep(s, options.grep!)) : extracted.samples;
 
     const cache = options.noCache ? undefined : sampleCache(book.root);
@@ -80,6 +79,22 @@ export class CheckSession {
     }
 
     const results: SampleResult[] = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
+    // Problems in a sample's fence (unknown attribute, missing include or continue target) belong to that
+    // sample: an error there fails it, so the summary line agrees with the exit code.
+    const unclaimed = new Set(extracted.diagnostics);
+    for (const result of results) {
+      const own = extracted.diagnostics.filter((d) => d.file === result.file && d.line === result.line);
+      if (own.length === 0) continue;
+      for (const d of own) unclaimed.delete(d);
+      result.diagnostics.unshift(...own);
+      if (own.some((d) => d.severity === 'error')) result.status = 'failed';
+    }
+    // Samples left out by --grep are not reported on at all.
+    for (const skipped of extracted.samples) {
+      if (samples.includes(skipped)) continue;
+      for (const d of unclaimed) if (d.file === skipped.chapter.path && d.line === skipped.firstLine - 1) unclaimed.delete(d);
+    }
+    diagnostics.push(...unclaimed);
     const updatedFiles = options.update ? applyUpdates(samples, results) : [];
     for (const r of results) diagnostics.push(...r.diagnostics);
     return {
