@@ -8,6 +8,7 @@ import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
 import { build, buildDate } from '../driver/build.js';
 import { type OutputFormat, renderersFor } from '../driver/formats.js';
 import { commitStaging } from '../driver/outputDir.js';
+import { cacheRoot } from '../util/diskCache.js';
 import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
 import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history.js';
 import { siteRenderer } from './site.js';
@@ -135,7 +136,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     if (!samples.available) warnings.push('The sample checker is not available in this build; samples were not checked.');
   }
 
-  const { snapshot, store } = snapshotBook(book, new Map(history.store));
+  const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: cacheRoot(root) });
   let diff: BookDiff | undefined;
   let suggested: Bump = 'major';
   if (history.latest) {
@@ -260,6 +261,6 @@ export async function diffVersions(options: { root?: string; from: string; to?: 
     return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
   }
   const book = await loadBookForRelease(root);
-  const { snapshot, store } = snapshotBook(book, new Map(history.store));
+  const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: cacheRoot(root) });
   return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: 'current manuscript', snapshot }, store);
 }

@@ -6,7 +6,9 @@ import { countWords } from '../book/analyzeChapter.js';
 import type { Book, Chapter } from '../book/model.js';
 import { parseFenceMeta } from '../parse/fenceMeta.js';
 import { headingIdOf } from '../parse/headingIds.js';
+import { DiskCache } from '../util/diskCache.js';
 import { sha256 } from '../util/hash.js';
+import { evergreenVersion } from '../util/version.js';
 
 /**
  * The normalized content of one version of a book, as stored in the release history and compared by the
@@ -71,9 +73,25 @@ export function chapterKey(chapter: Pick<Chapter, 'id' | 'relPath'>): string {
 }
 
 /** Snapshots a loaded book; new blocks are added to `store`. */
-export function snapshotBook(book: Book, store: BlockStore = new Map()): { snapshot: Snapshot; store: BlockStore } {
+export function snapshotBook(book: Book, store: BlockStore = new Map(), options: { cacheDir?: string } = {}): { snapshot: Snapshot; store: BlockStore } {
   imageHashes.clear();
-  const chapters = book.chapters.map((chapter) => snapshotChapter(chapter, store));
+  // Parsing is most of the cost: a chapter's snapshot is cached by its text (unless it shows local files,
+  // whose bytes are part of the snapshot and may change without the text changing).
+  const cache = options.cacheDir ? new DiskCache<{ chapter: SnapshotChapter; blocks: Record<string, Block> }>(options.cacheDir, 'release-snapshots') : undefined;
+  const chapters = book.chapters.map((chapter) => {
+    const key = sha256('snapshot', evergreenVersion, chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.analysis.titleHeadingId ?? '');
+    const cached = cache?.get(key);
+    if (cached) {
+      for (const [hash, block] of Object.entries(cached.blocks)) if (!store.has(hash)) store.set(hash, block);
+      return cached.chapter;
+    }
+    const own: BlockStore = new Map();
+    usedLocalFiles = false;
+    const snap = snapshotChapter(chapter, own);
+    for (const [hash, block] of own) if (!store.has(hash)) store.set(hash, block);
+    if (cache && !usedLocalFiles) cache.set(key, { chapter: snap, blocks: Object.fromEntries(own) });
+    return snap;
+  });
   return { snapshot: { format: 1, title: book.config.title, chapters }, store };
 }
 
@@ -107,6 +125,7 @@ function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
 }
 
 let imageResolver: ((url: string) => string | undefined) | undefined;
+let usedLocalFiles = false;
 const imageHashes = new Map<string, string | undefined>();
 
 function imageHash(chapterPath: string, url: string): string | undefined {
@@ -118,6 +137,7 @@ function imageHash(chapterPath: string, url: string): string | undefined {
     return undefined;
   }
   const file = path.resolve(path.dirname(chapterPath), rel);
+  usedLocalFiles = true;
   if (imageHashes.has(file)) return imageHashes.get(file);
   let hash: string | undefined;
   try {
