@@ -9,8 +9,9 @@ export function buildCommand(): Command {
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .option('--out <dir>', 'output folder (default: <root>/dist)')
     .addOption(new Option('--format <formats>', `comma-separated formats: ${outputFormats.join(', ')} (default: formats in book.yaml)`))
+    .option('--check', 'run `evergreen check` first; a failing sample fails the build')
     .option('--no-cache', 'ignore caches and render every chapter again')
-    .action(async (opts: { root: string; out?: string; format?: string; cache: boolean }) => {
+    .action(async (opts: { root: string; out?: string; format?: string; cache: boolean; check?: boolean }) => {
       const formats = opts.format ? parseFormats(opts.format) : undefined;
       const progress = createProgress();
       const started = performance.now();
@@ -19,7 +20,7 @@ export function buildCommand(): Command {
       try {
         // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
         const { build } = await import('../driver/build.js');
-        result = await build({ root: opts.root, outDir: opts.out, formats, noCache: !opts.cache, progress: progress.update });
+        result = await build({ root: opts.root, outDir: opts.out, formats, noCache: !opts.cache, check: opts.check, progress: progress.update });
       } finally {
         progress.done();
       }

@@ -22,6 +22,8 @@ export interface BuildOptions {
   renderers?: Renderer[];
   /** How code blocks are shown; by default the sample stage's presenter (hidden setup lines, `^?` types). */
   presenter?: CodePresenter;
+  /** Run `evergreen check` first; any failing sample fails the build (no output is written). */
+  check?: boolean;
   /** The version shown in the book; by default derived from the release history. */
   version?: BookVersion;
   /** Progress messages for long steps. */
@@ -63,6 +65,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   diagnostics.addAll(book.diagnostics);
   if (diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats };
 
+  if (options.check && book.config.samples !== 'none') {
+    const started = performance.now();
+    const { check } = await import('../samples/index.js');
+    options.progress?.('checking samples');
+    const checked = await check({ root, noCache: options.noCache });
+    stats.checkMs = performance.now() - started;
+    diagnostics.addAll(checked.diagnostics.filter((d) => !book.diagnostics.includes(d) && d.ruleId?.startsWith('config/') !== true));
+    if (checked.failed > 0 || diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: dedupe(diagnostics.sorted()), stats };
+  }
+  const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book));
   const formats = options.formats ?? book.config.formats;
   const renderers = options.renderers ?? (await renderersFor(formats, { extraHead: options.extraHead }));
   const version = options.version ?? (await defaultVersion(book));
@@ -77,7 +89,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         book,
         stagingDir,
         diagnostics,
-        presenter: options.presenter,
+        presenter,
         version,
         cacheDir: options.noCache ? undefined : cacheRoot(root),
         progress: options.progress,
@@ -108,6 +120,23 @@ export function buildDate(): string {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH);
   const date = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
   return date.toISOString().slice(0, 10);
+}
+
+/** Shows samples as readers should see them (setup hidden, `^?` types filled in), from the sample stage. */
+async function samplePresenter(book: Book): Promise<CodePresenter> {
+  const { createSamplePresenter } = await import('../samples/index.js');
+  return createSamplePresenter(book);
+}
+
+/** The check and the build both load the book: report each problem once. */
+function dedupe(items: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return items.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export { htmlRenderer };

@@ -26,7 +26,13 @@ export interface CodePresentation {
  * Decides the presentation of one code block, or returns undefined to use the default. The sample
  * stage provides one of these to `build()`; the model itself is never changed.
  */
-export type CodePresenter = (chapter: Chapter, node: Code) => CodePresentation | undefined;
+export type CodePresenter = ((chapter: Chapter, node: Code) => CodePresentation | undefined) & {
+  /**
+   * Everything besides the chapter's own text that the presentations of its blocks depend on (included
+   * files, types from the checker…), so renderers can cache a chapter's output safely.
+   */
+  cacheKey?: (chapter: Chapter) => string;
+};
 
 export function defaultCodePresentation(node: Code): CodePresentation {
   const meta = parseFenceMeta(node.meta);

@@ -33,12 +33,12 @@ export function htmlRenderer(options: HtmlRendererOptions = {}): Renderer {
 }
 
 /** A chapter's rendered body depends on its text, the pages its links point to, and how code is presented. */
-export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = ''): string {
+export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = '', presenter?: CodePresenter): string {
   const linkTargets = chapter.analysis.links.map((l) => {
     const r = resolveLink(book, chapter, l.url);
     return r.kind === 'chapter' ? `${r.chapter.slug}#${r.anchor ?? ''}` : r.kind;
   });
-  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey);
+  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey, presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''));
 }
 
 async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions): Promise<RenderResult> {
@@ -52,8 +52,9 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const bodies = new Map<Chapter, RenderedChapter>();
   const stale: { chapter: Chapter; key: string }[] = [];
   for (const chapter of book.chapters) {
-    const key = chapterRenderKey(book, chapter, options.presenterKey);
-    const cached = cache?.get(key);
+    const key = chapterRenderKey(book, chapter, options.presenterKey, ctx.presenter);
+    // A presenter that cannot say what it depends on makes its chapters uncacheable.
+    const cached = ctx.presenter && !ctx.presenter.cacheKey ? undefined : cache?.get(key);
     if (cached) bodies.set(chapter, cached);
     else stale.push({ chapter, key });
   }
