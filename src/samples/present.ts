@@ -1,6 +1,8 @@
 import type { Code } from 'mdast';
 import type { Book, Chapter } from '../book/model.js';
 import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../render/codePresentation.js';
+import { sha256 } from '../util/hash.js';
+import { evergreenVersion } from '../util/version.js';
 import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
 import { sampleCache } from './check.js';
 import { bookCompilerOptions } from './compilerOptions.js';
@@ -37,13 +39,22 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
     }
   }
   const byNode = new Map<string, CodePresentation>();
-  for (const sample of samples) byNode.set(nodeKey(sample.chapter, sample.node), presentSample(sample, types.get(sample)));
-  return (chapter: Chapter, node: Code) => {
+  const byChapter = new Map<string, CodePresentation[]>();
+  for (const sample of samples) {
+    const presentation = presentSample(sample, types.get(sample));
+    byNode.set(nodeKey(sample.chapter, sample.node), presentation);
+    byChapter.set(sample.chapter.path, [...(byChapter.get(sample.chapter.path) ?? []), presentation]);
+  }
+  const presenter: CodePresenter = (chapter: Chapter, node: Code) => {
     const found = byNode.get(nodeKey(chapter, node));
     if (found) return found;
     if ((node.lang ?? '').toLowerCase() === 'output') return { ...defaultCodePresentation(node), kind: 'output' };
     return undefined;
   };
+  // What a chapter's rendering depends on beyond its text: exactly the presentations decided here
+  // (types from the checker, included files), so renderers may cache chapters safely.
+  presenter.cacheKey = (chapter: Chapter) => sha256('samples', evergreenVersion, JSON.stringify(byChapter.get(chapter.path) ?? []));
+  return presenter;
 }
 
 function nodeKey(chapter: Chapter, node: Code): string {

@@ -50,6 +50,12 @@ describe('createSamplePresenter', () => {
     expect(span.errorAnnotations).toHaveLength(1);
   });
 
+  it('says what a chapter\'s presentation depends on, for render caches', () => {
+    const chapter = book.chapters[0]!;
+    expect(present.cacheKey?.(chapter)).toMatch(/^[0-9a-f]{64}$/);
+    expect(present.cacheKey?.(chapter)).not.toBe(present.cacheKey?.(book.chapters[1]!));
+  });
+
   it('shows the region of an included file', () => {
     const include = shown('more.md').find((p) => p.code.includes('export function digest'))!;
     expect(include.code).toBe("export function digest(text: string): string {\n  return short(createHash('sha256').update(text).digest('hex'));\n}");
