@@ -18,6 +18,12 @@ import type { Book, Chapter, ChapterAnalysis, TocEntry } from './model.js';
 export interface LoadBookOptions {
   /** Skip the on-disk analysis cache (always parse every chapter). */
   noCache?: boolean;
+  /**
+   * A book loaded earlier from the same folder, and the files changed since (absolute paths): the chapters
+   * of unchanged files are taken over as they are, without reading, hashing or analysing them again. Used by
+   * `evergreen dev`, whose watcher knows what changed; config, order, slugs and links are always redone.
+   */
+  previous?: { book: Book; changed: ReadonlySet<string> };
 }
 
 interface ChapterPlan {
@@ -37,7 +43,13 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
   const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${toolchainFingerprint()}`);
 
-  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics)));
+  const reusable = new Map<string, Chapter>();
+  if (options.previous && options.previous.book.root === absRoot) {
+    for (const c of options.previous.book.chapters) if (!options.previous.changed.has(c.path)) reusable.set(c.path, c);
+  }
+  const loaded = await Promise.all(
+    plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusable.get(path.join(manuscriptDir, plan.relPath)))),
+  );
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
   assignUniqueSlugs(chapters, diagnostics);
 
@@ -133,8 +145,15 @@ async function loadChapter(
   configPath: string,
   cache: DiskCache<ChapterAnalysis> | undefined,
   diagnostics: Diagnostic[],
+  unchanged?: Chapter,
 ): Promise<Omit<Chapter, 'index'> | undefined> {
   const absPath = path.join(manuscriptDir, plan.relPath);
+  if (unchanged) {
+    const { index: _index, ...kept } = unchanged;
+    const id = unchanged.analysis.frontMatter.id;
+    // The slug is derived again: the previous one may have been made unique against other chapters.
+    return { ...kept, relPath: plan.relPath, part: plan.part, slug: id ? slugify(id) : slugify(plan.relPath.replace(/\.(md|markdown)$/i, '')) };
+  }
   let bytes: Buffer;
   try {
     if (!(await stat(absPath)).isFile()) throw new Error('not a file');
