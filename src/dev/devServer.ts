@@ -2,11 +2,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
 import { type Diagnostic, EvergreenError, formatLocation } from '../diagnostics/diagnostic.js';
 import { build, type BuildResult } from '../driver/build.js';
 import { loadTheme } from '../render/theme.js';
+import { keepCachesInMemory } from '../util/diskCache.js';
 import { devHead } from './browserClient.js';
+import { cacheableSamplePresenter } from './cacheablePresenter.js';
 import { type ChangeWatcher, watchChanges } from './changeWatcher.js';
 import { createBookServer, listen } from './httpServer.js';
 import { LiveReloadHub, type LiveEvent, type OverlayProblem } from './liveReloadHub.js';
@@ -109,6 +112,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   /** The book of the last successful build: samples are re-checked for chapters that differ from it. */
   let lastGoodBook: Book | undefined;
   let failureNotice: NodeJS.Timeout | undefined;
+  /** The last book loaded, and the files changed since it was: the next load reuses everything else. */
+  let warmBook: Book | undefined;
+  let changedSinceWarm = new Set<string>();
+  keepCachesInMemory(['analysis-', 'html-chapters']);
   let buildProblems: Diagnostic[] = [];
   const sampleProblems = new Map<string, Diagnostic[]>();
   let extraWatched: string[] = [];
@@ -148,13 +155,25 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (failureNotice) clearTimeout(failureNotice);
     failureNotice = undefined;
     const buildStarted = performance.now();
+    for (const file of changed) changedSinceWarm.add(file);
     let result: BuildResult;
+    let loadMs = 0;
     try {
-      result = await build({ root, outDir, formats: ['html'], extraHead: devHead });
+      // The book stays warm: chapters whose files did not change are taken over from the last load.
+      const loaded = await loadBook(root, { previous: warmBook ? { book: warmBook, changed: changedSinceWarm } : undefined });
+      loadMs = performance.now() - buildStarted;
+      warmBook = loaded;
+      changedSinceWarm = new Set();
+      const presenter = loaded.diagnostics.some((d) => d.severity === 'error') ? undefined : await cacheableSamplePresenter(loaded);
+      result = await build({ root, outDir, formats: ['html'], extraHead: devHead, book: loaded, presenter });
     } catch (error) {
-      result = { ok: false, outDir, outputs: [], stats: {}, diagnostics: [{ severity: 'error', file: configPath, message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, ruleId: 'dev/crash' }] };
+      const diagnostics: Diagnostic[] =
+        error instanceof EvergreenError
+          ? error.diagnostics
+          : [{ severity: 'error', file: configPath, message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, ruleId: 'dev/crash' }];
+      result = { ok: false, outDir, outputs: [], stats: {}, diagnostics };
     }
-    const stats: Record<string, number> = { ...result.stats, waitMs: buildStarted - since, buildMs: performance.now() - buildStarted };
+    const stats: Record<string, number> = { ...result.stats, loadMs, waitMs: buildStarted - since, buildMs: performance.now() - buildStarted };
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     let reload: RebuildReport['reload'];
     const compareStarted = performance.now();
