@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { changeReport, type ChangeReport } from './changeReport.js';
+import { downloadVerified, partialDirName, sha256File } from './download.js';
+import { GetError } from './errors.js';
+import { checkRollback, findVersion, highestListed, latestVersion, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
+import { type DownloadRecord, newState, readState, stateFileName, writeState } from './readerState.js';
+import { checkSignature, keyFingerprint, type SignatureVerdict } from './signature.js';
+import { openSource, type SiteSource } from './siteSource.js';
+
+/**
+ * `evergreen get`: the reader's side of releases. Reads the site's manifest, checks its signature
+ * against the pinned key and refuses rollbacks, then downloads the latest version's files beside the
+ * ones the reader has (verified, never overwriting) and reports what changed since the reader's version.
+ */
+export interface GetOptions {
+  /** Site URL or folder; default: the site recorded in the target folder. */
+  source?: string;
+  /** Target folder; default: the current folder if it holds a book from `get`, else `./<book slug>`. */
+  into?: string;
+  html?: boolean;
+  /** Only report whether an update exists; download and write nothing. */
+  check?: boolean;
+  /** A public key (PEM file) obtained from the author, pinned instead of trusting the site's. */
+  keyFile?: string;
+  timeoutMs?: number;
+  retries?: number;
+  retryDelayMs?: number;
+  cwd?: string;
+  onProgress?: (file: string, received: number, total: number) => void;
+  onRetry?: (file: string, attempt: number, error: Error) => void;
+}
+
+export interface GetResult {
+  /** `downloaded`: new files are in place; `up-to-date`: nothing new; `update-available`: only with `check`. */
+  status: 'downloaded' | 'up-to-date' | 'update-available';
+  dir: string;
+  book: { title: string; slug: string };
+  /** The version the reader had before (undefined on a first download). */
+  previous?: string;
+  /** The latest version the site offers (not withdrawn). */
+  latest: string;
+  latestDate: string;
+  files: string[];
+  signature: SignatureVerdict;
+  report?: ChangeReport;
+  /** Things the reader should know: a withdrawn version, a missing PDF, a key pinned. */
+  notices: string[];
+}
+
+const manifestMaxBytes = 16 * 1024 * 1024;
+
+export async function getBook(options: GetOptions): Promise<GetResult> {
+  const cwd = options.cwd ?? process.cwd();
+  let dir = options.into ? path.resolve(cwd, options.into) : existsSync(path.join(cwd, stateFileName)) ? cwd : undefined;
+  let state = dir ? await readState(dir) : undefined;
+  const spec = options.source ?? state?.site;
+  if (!spec) throw new GetError('usage', 'Give the address of the book site (or a folder): there is no book downloaded here yet');
+  const source = openSource(spec, { timeoutMs: options.timeoutMs ?? 30_000 });
+
+  const fetched = await fetchManifest(source);
+  const manifest = parseManifest(fetched.bytes.toString('utf8'), source.link('manifest.json'));
+  if (!dir) {
+    dir = path.resolve(cwd, manifest.book.slug);
+    state = await readState(dir);
+  }
+  const pinned = options.keyFile ? await readFile(options.keyFile, 'utf8') : state?.publicKey;
+  const verdict = checkSignature(fetched.bytes, fetched, pinned);
+  if (options.keyFile) verdict.newlyPinned = state?.publicKeySha256 !== verdict.fingerprint;
+  if (state && state.book.slug !== manifest.book.slug) {
+    throw new GetError('folder', `${dir} holds “${state.book.title}”, but ${source.location} publishes “${manifest.book.title}”`, 'Use --into to choose another folder.');
+  }
+  checkRollback(manifest, state);
+  const latest = latestVersion(manifest);
+  if (!latest) throw new GetError('manifest', 'Every version of this book has been withdrawn; there is nothing to download');
+
+  const notices: string[] = [];
+  const current = state?.version;
+  const currentEntry = current ? findVersion(manifest, current) : undefined;
+  if (currentEntry?.yanked) notices.push(`Your version ${current} was withdrawn by the author: ${currentEntry.yanked.reason}`);
+  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey) notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
+
+  const base = { dir, book: { title: manifest.book.title, slug: manifest.book.slug }, previous: current, latest: latest.version, latestDate: latest.date, signature: verdict, notices };
+  // A reader whose version is newer than the latest offered has a withdrawn one: nothing to "update" to.
+  const target = current && semver.gt(current, latest.version) ? undefined : latest;
+  const isUpdate = !current || semver.gt(latest.version, current);
+  if (options.check) return { ...base, status: isUpdate && target ? 'update-available' : 'up-to-date', files: [] };
+
+  const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, options.html === true) : { chosen: [], noPdf: false };
+  await mkdir(dir, { recursive: true });
+  const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
+  const files: string[] = [];
+  for (const artifact of wanted) {
+    const name = fileName(artifact);
+    const finalPath = path.join(dir, name);
+    const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
+    if (existsSync(finalPath)) {
+      // Already here (a re-run, or a copy the reader put there): keep it if it is the same file, never replace it.
+      if (recorded && (await stat(finalPath)).size === artifact.size) continue;
+      if ((await sha256File(finalPath)) !== artifact.sha256) {
+        throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
+      }
+    } else {
+      await downloadVerified(source, artifact, finalPath, {
+        retries: options.retries ?? 3,
+        retryDelayMs: options.retryDelayMs ?? 500,
+        onProgress: (received, total) => options.onProgress?.(name, received, total),
+        onRetry: (attempt, error) => options.onRetry?.(name, attempt, error),
+      });
+      files.push(finalPath);
+    }
+    if (!recorded) downloads.push({ version: target!.version, kind: artifact.kind, file: name, size: artifact.size, sha256: artifact.sha256, downloaded: new Date().toISOString() });
+  }
+
+  await rmdir(path.join(dir, partialDirName)).catch(() => {}); // only when empty: interrupted downloads stay to resume
+  if (noPdf && files.length) notices.push(`Version ${target!.version} has no PDF; downloaded its HTML book (zip) instead.`);
+
+  // The state moves forward only now, with every file of the new version verified and in place.
+  const version = target && isUpdate ? target.version : (current ?? latest.version);
+  const highestSeen = state && semver.gt(state.highestSeen, highestListed(manifest)) ? state.highestSeen : highestListed(manifest);
+  const publicKey = verdict.publicKey ?? state?.publicKey;
+  await writeState(
+    dir,
+    newState({
+      site: source.location,
+      book: base.book,
+      version,
+      highestSeen,
+      ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
+      downloads,
+      checked: new Date().toISOString(),
+    }),
+  );
+  const report = current && target && isUpdate ? await changeReport(source, manifest, current, target) : undefined;
+  return { ...base, status: files.length || isUpdate ? 'downloaded' : 'up-to-date', files, ...(report ? { report } : {}) };
+}
+
+/** manifest.json's exact bytes (what the signature covers), its signature and the site's public key, if any. */
+async function fetchManifest(source: SiteSource): Promise<{ bytes: Buffer; signature?: string; publicKeyPem?: string }> {
+  const bytes = await source.readBytes('manifest.json', manifestMaxBytes);
+  if (!bytes) throw new GetError('manifest', `There is no manifest.json at ${source.link('manifest.json')}`, 'Give the address of the book site: the folder that holds index.html and manifest.json.');
+  const [signature, publicKeyPem] = await Promise.all([source.readText('manifest.json.sig', 4096), source.readText('public-key.pem', 16384)]);
+  return { bytes, signature, publicKeyPem };
+}
+
+/** The PDF, plus the HTML zip with --html; a release without a PDF gives its HTML zip instead. */
+function chooseArtifacts(version: ManifestVersion, html: boolean): { chosen: ManifestArtifact[]; noPdf: boolean } {
+  const pdf = version.artifacts.filter((a) => a.kind === 'pdf');
+  const zip = version.artifacts.filter((a) => a.kind === 'html-zip');
+  const chosen = pdf.length === 0 || html ? [...pdf, ...zip] : pdf;
+  if (chosen.length === 0) throw new GetError('manifest', `Version ${version.version} lists no PDF or HTML zip to download`);
+  return { chosen, noPdf: pdf.length === 0 && !html };
+}
+
+/** Names come from a manifest that may be hostile: a plain file name, nothing that could escape the folder or hide. */
+function fileName(artifact: ManifestArtifact): string {
+  const name = artifact.path.split('/').pop() ?? '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.part')) throw new GetError('manifest', `The manifest names an unsafe download: ${JSON.stringify(artifact.path)}`);
+  return name;
+}
