@@ -153,6 +153,11 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
     }
   }
   const listed = new Set(index.releases.map((r) => r.version));
+  // Never clean up under a publisher that is still running: its staging folder is not a leftover.
+  if (options.cleanup) {
+    const owner = Number((await readFile(path.join(dir, '.lock'), 'utf8').catch(() => '')).trim());
+    if (owner && owner !== process.pid && processAlive(owner)) options = { ...options, cleanup: false };
+  }
 
   // Leftovers of an interrupted release (never listed, still marked) are removed; anything else unlisted is damage.
   for (const name of versionDirs) {
@@ -326,6 +331,55 @@ export async function publishRelease(history: History, release: NewRelease): Pro
     throw new EvergreenError(`Version ${version} is not greater than the latest release ${history.latest.version}`, []);
   }
   await mkdir(dir, { recursive: true });
+  const unlock = await lockHistory(dir);
+  try {
+    return await publishLocked(history, release);
+  } finally {
+    await unlock();
+  }
+}
+
+/**
+ * One publisher at a time: `releases/.lock` holds the publishing process id. A lock left by a killed
+ * process (its pid no longer runs) is taken over.
+ */
+async function lockHistory(dir: string): Promise<() => Promise<void>> {
+  const lock = path.join(dir, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      if (owner && owner !== process.pid && processAlive(owner)) {
+        throw new EvergreenError(`Another release is being published (process ${owner}); try again when it has finished`, []);
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new EvergreenError('Cannot lock the release history (releases/.lock)', []);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function publishLocked(history: History, release: NewRelease): Promise<PublishedRelease> {
+  const { version } = release;
+  const dir = history.dir;
+  // Re-read under the lock: another process may have published since `history` was opened.
+  const index = await readIndex(history.root);
+  if ((index?.releases.length ?? 0) !== history.releases.length || existsSync(path.join(dir, version))) {
+    throw new EvergreenError(`The release history changed while ${version} was being prepared (another release was published); run the release again`, []);
+  }
   const staging = path.join(dir, `.staging-${randomBytes(4).toString('hex')}`);
   const stagedDir = path.join(staging, version);
   try {
