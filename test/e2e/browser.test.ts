@@ -40,7 +40,8 @@ describe('the HTML book in a real browser', () => {
   it('finds words from the body text with full-text search and links to the section', async () => {
     await page.goto(`${server.url}index.html`);
     await page.type('#search-input', 'autolink');
-    await page.waitForSelector('#search-results a');
+    // Results update as the reader types: wait for the ones for the whole word.
+    await page.waitForFunction(() => document.querySelector('#search-results a')?.textContent?.includes('Deep dive'), { timeout: 10_000 });
     const first = await page.$eval('#search-results a', (a) => ({ href: a.getAttribute('href'), text: a.textContent }));
     expect(first.href).toBe('part-one-second.html#deep-dive');
     expect(first.text).toContain('Deep dive');
@@ -70,7 +71,7 @@ describe('the HTML book in a real browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('a[rel=next]')]);
     expect(page.url()).toMatch(/part-one-first-steps\.html$/);
     await page.type('#search-input', 'pixel');
-    await page.waitForSelector('#search-results a');
+    await page.waitForFunction(() => document.querySelector('#search-results a')?.textContent?.includes('Getting going'), { timeout: 10_000 });
     expect(await page.$eval('#search-results a', (a) => a.getAttribute('href'))).toMatch(/^part-one-first-steps\.html/);
   });
 
