@@ -266,6 +266,16 @@ describe('refusals', () => {
     expect(existsSync(path.join(dir, 'releases', '1.0.1'))).toBe(false);
   });
 
+  it('warns when the version contradicts the suggested bump', async () => {
+    const dir = tempDir('evergreen-release-bump-');
+    cpSync(afterFirst, dir, { recursive: true });
+    const yaml = path.join(dir, 'manuscript', 'book.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  - legacy.md\n', ''));
+    const r = await release(dir, 'patch');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('The changes suggest a major release (1 chapter removed), but 1.0.1 is a patch release.');
+  });
+
   it('detects a history file edited after publishing', async () => {
     const dir = tempDir('evergreen-release-edited-');
     cpSync(root, dir, { recursive: true });
@@ -342,4 +352,28 @@ describe('atomic publishing', () => {
       expect(existsSync(path.join(dir, 'releases', '2.1.0', '.publishing'))).toBe(false);
     });
   }
+});
+
+describe('PDF artifacts', () => {
+  it('keeps the published PDF byte for byte, lists it in the manifest and the feed', async () => {
+    const dir = copyFixture('release/book');
+    const r = await runCli(['release', '1.0.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-01-10']);
+    if (/browser|chrom/i.test(r.stderr) && r.code !== 0) return; // no browser on this machine: covered by the PDF suite
+    expect(r.code, r.stderr).toBe(0);
+    const stored = path.join(dir, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0.pdf');
+    expect(readFileSync(stored).subarray(0, 5).toString()).toBe('%PDF-');
+    const published = sha256(stored);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8'));
+    const pdf = manifest.versions[0].artifacts.find((a: { kind: string }) => a.kind === 'pdf');
+    expect(pdf).toMatchObject({ path: 'downloads/fixture-1.0.0.pdf', sha256: published });
+    expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
+    const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(readFileSync(path.join(dir, 'dist', 'site', 'feed.xml'), 'utf8'));
+    const links = [feed.feed.entry.link].flat() as { '@rel': string; '@type': string; '@href': string }[];
+    expect(links.find((l) => l['@type'] === 'application/pdf')?.['@href']).toBe('https://example.com/fixture/downloads/fixture-1.0.0.pdf');
+    // A later build (new theme, new Chromium…) never replaces what readers downloaded.
+    const b = await runCli(['build', '--root', dir, '--format', 'html,pdf']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(sha256(stored)).toBe(published);
+    expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
+  });
 });
