@@ -1,4 +1,4 @@
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, type PDFRef } from 'pdf-lib';
+import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, type PDFRef } from 'pdf-lib';
 
 /**
  * The last touches Chromium cannot make: correct bookmark titles (Chromium drops the space wherever a
@@ -24,7 +24,8 @@ export interface FinishOptions {
 }
 
 export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promise<{ bytes: Uint8Array; outlineFixed: number }> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  // pdf-lib yields to the event loop every few objects by default; a tagged book has hundreds of thousands.
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const outlineFixed = fixOutlineTitles(doc, options.headings);
   setPageLabels(doc, options.frontPages);
   const { metadata } = options;
@@ -42,7 +43,7 @@ export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promis
   }
   // Open with the bookmarks panel: a long book is navigated by its outline.
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
-  const bytes = await doc.save({ useObjectStreams: true });
+  const bytes = await doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
   return { bytes, outlineFixed };
 }
 

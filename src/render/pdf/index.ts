@@ -39,7 +39,7 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     (launched) => ({ launched, launchMs: performance.now() - launchStarted }),
     (error: Error) => ({ error }),
   );
-  const workDir = path.join(ctx.stagingDir, '.pdf-work');
+  const workDir = process.env.EVERGREEN_PDF_WORK_DIR ?? path.join(ctx.stagingDir, '.pdf-work');
   await mkdir(workDir, { recursive: true });
   ctx.progress?.('PDF: assembling the print book');
   let htmlFile: string;
