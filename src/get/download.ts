@@ -42,7 +42,7 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
   for (let attempt = 0; ; attempt++) {
     try {
       const resumed = await transfer(source, expected, part, options.onProgress);
-      const actual = await resumed.hash;
+      const actual = resumed.sha256;
       if (actual !== expected.sha256) {
         await rm(part, { force: true });
         // A resumed file may have joined two different versions of the bytes: start over once, from 0.
@@ -65,7 +65,7 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
 }
 
 /** Streams the rest of the file into `part`; resolves when the body ended with exactly `size` bytes. */
-async function transfer(source: SiteSource, expected: Expected, part: string, onProgress?: (received: number, total: number) => void): Promise<{ hash: Promise<string>; resumedFrom: number }> {
+async function transfer(source: SiteSource, expected: Expected, part: string, onProgress?: (received: number, total: number) => void): Promise<{ sha256: string; resumedFrom: number }> {
   let have = existsSync(part) ? (await stat(part)).size : 0;
   if (have > expected.size) {
     await rm(part, { force: true });
@@ -94,7 +94,7 @@ async function transfer(source: SiteSource, expected: Expected, part: string, on
     throw new GetError('network', `${expected.path}: the connection ended after ${received} of ${expected.size} bytes`);
   }
   onProgress?.(received, expected.size);
-  return { hash: Promise.resolve(hash.digest('hex')), resumedFrom: start };
+  return { sha256: hash.digest('hex'), resumedFrom: start };
 }
 
 async function hashFile(file: string, hash: Hash): Promise<void> {

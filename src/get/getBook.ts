@@ -92,29 +92,31 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   await mkdir(dir, { recursive: true });
   const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
   const files: string[] = [];
-  for (const artifact of wanted) {
-    const name = fileName(artifact);
-    const finalPath = path.join(dir, name);
-    const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
-    if (existsSync(finalPath)) {
-      // Already here (a re-run, or a copy the reader put there): keep it if it is the same file, never replace it.
-      if (recorded && (await stat(finalPath)).size === artifact.size) continue;
-      if ((await sha256File(finalPath)) !== artifact.sha256) {
-        throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
+  try {
+    for (const artifact of wanted) {
+      const name = fileName(artifact);
+      const finalPath = path.join(dir, name);
+      const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
+      if (existsSync(finalPath)) {
+        // Already here (a re-run, or a copy the reader put there): keep it if it is the same file, never replace it.
+        if (recorded && (await stat(finalPath)).size === artifact.size) continue;
+        if ((await sha256File(finalPath)) !== artifact.sha256) {
+          throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
+        }
+      } else {
+        await downloadVerified(source, artifact, finalPath, {
+          retries: options.retries ?? 3,
+          retryDelayMs: options.retryDelayMs ?? 500,
+          onProgress: (received, total) => options.onProgress?.(name, received, total),
+          onRetry: (attempt, error) => options.onRetry?.(name, attempt, error),
+        });
+        files.push(finalPath);
       }
-    } else {
-      await downloadVerified(source, artifact, finalPath, {
-        retries: options.retries ?? 3,
-        retryDelayMs: options.retryDelayMs ?? 500,
-        onProgress: (received, total) => options.onProgress?.(name, received, total),
-        onRetry: (attempt, error) => options.onRetry?.(name, attempt, error),
-      });
-      files.push(finalPath);
+      if (!recorded) downloads.push({ version: target!.version, kind: artifact.kind, file: name, size: artifact.size, sha256: artifact.sha256, downloaded: new Date().toISOString() });
     }
-    if (!recorded) downloads.push({ version: target!.version, kind: artifact.kind, file: name, size: artifact.size, sha256: artifact.sha256, downloaded: new Date().toISOString() });
+  } finally {
+    await rmdir(path.join(dir, partialDirName)).catch(() => {}); // only when empty: interrupted downloads stay to resume
   }
-
-  await rmdir(path.join(dir, partialDirName)).catch(() => {}); // only when empty: interrupted downloads stay to resume
   if (noPdf && files.length) notices.push(`Version ${target!.version} has no PDF; downloaded its HTML book (zip) instead.`);
 
   // The state moves forward only now, with every file of the new version verified and in place.
