@@ -43,7 +43,7 @@ export const changesFormat = 'evergreen-changes/1';
 interface SiteVersion {
   release: PublishedRelease;
   /** Summaries against every earlier version. */
-  changesSince: Map<string, { summary: string; page?: string; diff: BookDiff }>;
+  changesSince: Map<string, { summary: string; sha256: string; page?: string; diff: BookDiff }>;
 }
 
 async function renderSite(ctx: RenderContext): Promise<RenderResult> {
@@ -73,8 +73,10 @@ async function renderSite(ctx: RenderContext): Promise<RenderResult> {
         cache?.set(key, diff);
       }
       const summaryPath = `changes/${from.version}..${to.version}.json`;
-      versions[j].changesSince.set(from.version, { summary: summaryPath, page: to === latest ? changesPage(from.version) : undefined, diff });
-      await writeJson(path.join(siteDir, summaryPath), changeSummary(diff));
+      const summaryText = `${JSON.stringify(changeSummary(diff), null, 2)}\n`;
+      await mkdir(path.join(siteDir, 'changes'), { recursive: true });
+      await writeFile(path.join(siteDir, summaryPath), summaryText);
+      versions[j].changesSince.set(from.version, { summary: summaryPath, sha256: sha256Bytes(summaryText), page: to === latest ? changesPage(from.version) : undefined, diff });
     }
   }
 
@@ -144,11 +146,6 @@ export function changesPage(fromVersion: string): string {
   return `changes-since-${fromVersion}.html`;
 }
 
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
 /** The machine-readable change summary (a public format: see the user guide). */
 export function changeSummary(diff: BookDiff) {
   return {
@@ -195,7 +192,7 @@ function buildManifest(book: Book, versions: SiteVersion[], latest: PublishedRel
       ...(v.release.yanked ? { yanked: { reason: v.release.yanked.reason, date: v.release.yanked.date } } : {}),
       read: `v/${v.release.version}/index.html`,
       artifacts: v.release.artifacts.map((a) => ({ kind: a.kind, path: `downloads/${path.posix.basename(a.path)}`, size: a.size, sha256: a.sha256 })),
-      changesSince: Object.fromEntries([...v.changesSince].map(([from, e]) => [from, { summary: e.summary, ...(e.page ? { page: e.page } : {}) }])),
+      changesSince: Object.fromEntries([...v.changesSince].map(([from, e]) => [from, { summary: e.summary, sha256: e.sha256, ...(e.page ? { page: e.page } : {}) }])),
     })),
   };
 }

@@ -207,8 +207,8 @@ describe('the reader site', () => {
         expect(sha256(path.join(root, 'releases', v.version, 'artifacts', path.basename(a.path)))).toBe(a.sha256);
         checked++;
       }
-      for (const entry of Object.values(v.changesSince) as { summary: string; page?: string }[]) {
-        expect(existsSync(path.join(site(), entry.summary)), entry.summary).toBe(true);
+      for (const entry of Object.values(v.changesSince) as { summary: string; sha256: string; page?: string }[]) {
+        expect(sha256(path.join(site(), entry.summary)), entry.summary).toBe(entry.sha256);
         if (entry.page) expect(existsSync(path.join(site(), entry.page))).toBe(true);
       }
     }
