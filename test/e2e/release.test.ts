@@ -169,6 +169,8 @@ describe('the reader site', () => {
     const latest = readFileSync(path.join(site(), 'v/2.0.0/basics.html'), 'utf8');
     expect(latest).toMatch(/id="variables"[\s\S]*?<\/h2><p class="evergreen-updated"><a href="..\/..\/changes-since-1.1.0.html#c-basics--variables">Updated in 2.0.0<\/a>/);
     expect(latest).not.toContain('evergreen-newer');
+    // The marker's anchor exists on the diff page.
+    expect(readFileSync(path.join(site(), 'changes-since-1.1.0.html'), 'utf8')).toContain('id="c-basics--variables"');
     const old = readFileSync(path.join(site(), 'v/1.0.0/index.html'), 'utf8');
     expect(old).toContain('class="evergreen-newer"');
     expect(old).toContain('href="../../changes-since-1.0.0.html"');
