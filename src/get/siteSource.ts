@@ -118,7 +118,9 @@ class HttpSource implements SiteSource {
 
   async readBytes(relative: string, maxBytes: number): Promise<Buffer | undefined> {
     const response = await this.request(new URL(safeRelative(relative), this.base).href, {});
-    if (response.status === 404 || response.status === 410) {
+    // Object stores (S3 and alike) answer 403 for a missing file; for the optional signature files that means "none".
+    const missing = response.status === 404 || response.status === 410 || (response.status === 403 && relative !== 'manifest.json');
+    if (missing) {
       response.body.destroy();
       return undefined;
     }
