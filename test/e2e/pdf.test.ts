@@ -124,6 +124,8 @@ describe('evergreen build --format pdf', () => {
     const end = chapterStart(4);
     const inside = pages.slice(start + 1, end).map((text, i) => ({ text, index: start + 1 + i })).filter((p) => p.text.trim());
     expect(inside.length).toBeGreaterThanOrEqual(2);
+    // Not on the opening page, whose title is right there.
+    for (let n = 1; n <= 4; n++) expect(pages[chapterStart(n)].trimStart()).toMatch(new RegExp(`^CHAPTER\\s+${n}\\n`));
     for (const { text, index } of inside) {
       const head = text.split('\n').find((l) => l.trim())!.trim();
       expect(head).toBe(index % 2 === 0 ? 'NARROWING UNION TYPES' : 'TYPED FOUNDATIONS');

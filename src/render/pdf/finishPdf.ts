@@ -1,4 +1,4 @@
-import { ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, type PDFRef } from 'pdf-lib';
+import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString, type PDFRef } from 'pdf-lib';
 
 /**
  * The last touches Chromium cannot make: correct bookmark titles (Chromium drops the space wherever a
@@ -11,6 +11,10 @@ export interface FinishOptions {
   headings: string[];
   /** Pages numbered in roman numerals before main-matter page 1. */
   frontPages: number;
+  /** 0-based pages on which a chapter opens: their running head is removed (Chromium cannot leave it out). */
+  openingPages?: number[];
+  /** The top page margin in CSS px: text drawn above it is the running head. */
+  topMarginPx?: number;
   metadata: {
     title: string;
     authors: string[];
@@ -23,11 +27,15 @@ export interface FinishOptions {
   };
 }
 
-export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promise<{ bytes: Uint8Array; outlineFixed: number }> {
+export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promise<{ bytes: Uint8Array; outlineFixed: number; headsRemoved: number }> {
   // pdf-lib yields to the event loop every few objects by default; a tagged book has hundreds of thousands.
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const outlineFixed = fixOutlineTitles(doc, options.headings);
   setPageLabels(doc, options.frontPages);
+  let headsRemoved = 0;
+  if (options.openingPages && options.topMarginPx) {
+    for (const index of options.openingPages) headsRemoved += removeRunningHead(doc, index, options.topMarginPx) ? 1 : 0;
+  }
   const { metadata } = options;
   const date = new Date(`${metadata.date}T00:00:00Z`);
   doc.setTitle(metadata.title, { showInWindowTitleBar: true });
@@ -44,7 +52,7 @@ export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promis
   // Open with the bookmarks panel: a long book is navigated by its outline.
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
   const bytes = await doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
-  return { bytes, outlineFixed };
+  return { bytes, outlineFixed, headsRemoved };
 }
 
 /** Outline items in document order (depth first), as Chromium wrote them. */
@@ -99,4 +107,31 @@ function fixOutlineTitles(doc: PDFDocument, headings: string[]): number {
 function setPageLabels(doc: PDFDocument, frontPages: number): void {
   const nums = frontPages > 0 ? [PDFNumber.of(0), doc.context.obj({ S: 'r' }), PDFNumber.of(frontPages), doc.context.obj({ S: 'D' })] : [PDFNumber.of(0), doc.context.obj({ S: 'D' })];
   doc.catalog.set(PDFName.of('PageLabels'), doc.context.obj({ Nums: nums }));
+}
+
+/**
+ * A chapter's opening page should not repeat the chapter title in its head, but CSS in Chromium cannot
+ * address "the first page of a named page". Chromium draws the margin boxes before it clips to the page
+ * area, each as one text object: drop the text objects that sit in the top margin, before that clip. When
+ * the page does not look like that (another Chromium), it is left as it is.
+ */
+function removeRunningHead(doc: PDFDocument, pageIndex: number, topMarginPx: number): boolean {
+  const page = doc.getPages()[pageIndex];
+  if (!page) return false;
+  const contents = page.node.Contents();
+  const stream = contents instanceof PDFArray ? (contents.size() === 1 ? doc.context.lookup(contents.get(0)) : undefined) : contents;
+  if (!(stream instanceof PDFRawStream)) return false;
+  const text = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+  const clip = text.indexOf(' re\nW* n');
+  if (clip === -1) return false;
+  let removed = false;
+  const margins = text.slice(0, clip).replace(/BT\n\/F\d+ [\d.]+ Tf\n1 0 0 -1 [\d.-]+ ([\d.-]+) Tm\n[^]*?\nET\n/g, (block, y: string) => {
+    if (Number(y) >= topMarginPx) return block;
+    removed = true;
+    return '';
+  });
+  if (!removed) return false;
+  const replaced = doc.context.flateStream(Buffer.from(margins + text.slice(clip), 'latin1'));
+  page.node.set(PDFName.of('Contents'), doc.context.register(replaced));
+  return true;
 }

@@ -13,7 +13,7 @@ import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
 import { finishPdf } from './finishPdf.js';
 import { layOut } from './layoutPasses.js';
-import { pageCss, pageGeometry } from './pageStyle.js';
+import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
 
 /**
@@ -43,8 +43,9 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
   await mkdir(workDir, { recursive: true });
   ctx.progress?.('PDF: assembling the print book');
   let htmlFile: string;
+  let geometry: PageGeometry;
   try {
-    htmlFile = await writePrintDocument(ctx, workDir);
+    ({ htmlFile, geometry } = await writePrintDocument(ctx, workDir));
   } catch (error) {
     await launching.then((r) => ('launched' in r ? r.launched.close() : undefined));
     throw error;
@@ -79,9 +80,11 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     ctx.progress?.('PDF: bookmarks and metadata');
     const finishStarted = performance.now();
     const { config } = book;
-    const { bytes } = await finishPdf(layout.pdf, {
+    const { bytes, headsRemoved } = await finishPdf(layout.pdf, {
       headings,
       frontPages: layout.frontPages,
+      openingPages: layout.openingPages,
+      topMarginPx: (lengthToMm(geometry.margins.top) / 25.4) * 96,
       metadata: {
         title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
         authors: config.authors,
@@ -99,6 +102,7 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
       stats: {
         pages: layout.pageCount,
         passes: layout.passes,
+        headsRemoved,
         bytes: bytes.length,
         assembleMs: assembledMs,
         launchMs,
@@ -122,8 +126,8 @@ function reportNoBrowser(ctx: RenderContext, message: string): void {
   });
 }
 
-/** Writes print.html with its fonts, stylesheets and media into the work folder; returns its path. */
-async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<string> {
+/** Writes print.html with its fonts, stylesheets and media into the work folder. */
+async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<{ htmlFile: string; geometry: PageGeometry }> {
   const { book } = ctx;
   const highlighter = await prepareHighlighter(book.chapters.flatMap(codeLanguages));
   const chapters: PrintChapter[] = [];
@@ -158,7 +162,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
       await linkOrCopy(file, target);
     }),
   ]);
-  return htmlFile;
+  return { htmlFile, geometry };
 }
 
 function codeLanguages(chapter: Chapter): string[] {

@@ -22,6 +22,8 @@ export interface LayoutResult {
   passes: number;
   /** False when the TOC numbers did not settle (a warning for the author). */
   settled: boolean;
+  /** 0-based pages on which a chapter or part opens. */
+  openingPages: number[];
 }
 
 export const pdfOptions: PDFOptions = {
@@ -61,7 +63,7 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
   const mainStart = opening.starts[0];
   if (!mainStart) {
     pdf = await page.pdf(pdfOptions);
-    return { pdf, frontPages: layout.pageCount, pageCount: layout.pageCount, passes: passes + 1, settled: true };
+    return { pdf, frontPages: layout.pageCount, pageCount: layout.pageCount, passes: passes + 1, settled: true, openingPages: [] };
   }
 
   const plan = planPass(layout, opening.starts, opening.targets, options.recto);
@@ -75,7 +77,8 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
     const check = planPass(layout, opening.starts, opening.targets, false);
     const settled = Object.entries(check.numbers).every(([id, n]) => applied.numbers[id] === n);
     if (settled || passes >= maxPasses) {
-      return { pdf, frontPages: check.frontPages, pageCount: layout.pageCount, passes, settled };
+      const openingPages = opening.starts.map((id) => layout.pages.get(id)).filter((p): p is number => p !== undefined);
+      return { pdf, frontPages: check.frontPages, pageCount: layout.pageCount, passes, settled, openingPages };
     }
     applied = { ...check, blanksBefore: [] };
     await applyPlan(page, applied);
