@@ -192,12 +192,8 @@ class HttpSource implements SiteSource {
       if (response.status >= 300 && response.status < 400 && location) {
         clearTimeout(timer);
         await response.body?.cancel().catch(() => {});
-        const next = new URL(location, current);
         if (hop >= maxRedirects) throw new GetError('network', `${url}: more than ${maxRedirects} redirects`);
-        if (new URL(current).protocol === 'https:' && next.protocol !== 'https:') {
-          throw new GetError('network', `${current} redirects to ${next.href}, which is not https: refused`);
-        }
-        current = next.href;
+        current = redirectTarget(current, location);
         continue;
       }
       const body = response.body ? Readable.fromWeb(response.body as never) : Readable.from([]);
@@ -214,6 +210,16 @@ class HttpSource implements SiteSource {
       return { status: response.status, url: current, headers: response.headers, body: out };
     }
   }
+}
+
+/** Where a redirect leads; never from https down to plain http (or to any other scheme). */
+export function redirectTarget(from: string, location: string): string {
+  const next = new URL(location, from);
+  const secure = new URL(from).protocol === 'https:';
+  if (next.protocol !== 'https:' && (secure || next.protocol !== 'http:')) {
+    throw new GetError('network', `${from} redirects to ${next.href}: refused (${secure ? 'not https' : 'not http(s)'})`);
+  }
+  return next.href;
 }
 
 function networkError(url: string, error: unknown): GetError {
