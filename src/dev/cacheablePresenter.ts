@@ -1,26 +1,62 @@
 import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../book/model.js';
-import type { CodePresenter } from '../render/codePresentation.js';
-import { createSamplePresenter } from '../samples/index.js';
+import { type CodePresentation, type CodePresenter, defaultCodePresentation } from '../render/codePresentation.js';
+import { bookKey, sampleKey } from '../samples/cacheKey.js';
+import { extractSamples, presentSample, sampleCache } from '../samples/index.js';
+import type { TypeOutcome } from '../samples/types.js';
 import { sha256 } from '../util/hash.js';
 
+export interface DevPresenter {
+  presenter?: CodePresenter;
+  /** Chapters with samples whose types (`^?`, expected errors) are not known yet: shown without them for now. */
+  awaitingTypes: Set<string>;
+}
+
 /**
- * The presenter `evergreen build` uses (the sample stage's), made cacheable when it does not say what a
- * chapter's presentation depends on: then the key is the presentation itself, block by block. Without a key
- * the renderer would have to render every chapter again on every save.
+ * How samples look in the preview: as `evergreen build` shows them (the sample stage's presentation: setup
+ * hidden, `^?` types filled in), but never type-checking on the build's path. `createSamplePresenter`
+ * type-checks samples whose types are not cached, in the calling thread, with a fresh program: seconds, on
+ * every save of such a chapter. Here types come from the check cache only; the background check fills it,
+ * and the dev server rebuilds the chapter once it has (see `awaitingTypes`).
+ *
+ * Each chapter's cache key is its presentation itself, so the renderer re-renders only chapters whose
+ * samples look different.
  */
-export async function cacheableSamplePresenter(book: Book): Promise<CodePresenter | undefined> {
-  if (book.config.samples === 'none') return undefined;
-  const presenter = await createSamplePresenter(book);
-  if (presenter.cacheKey) return presenter;
-  return Object.assign((chapter: Chapter, node: Code) => presenter(chapter, node), {
+export function devSamplePresenter(book: Book): DevPresenter {
+  const awaitingTypes = new Set<string>();
+  if (book.config.samples === 'none') return { awaitingTypes };
+  const { samples } = extractSamples(book);
+  const cache = sampleCache(book.root);
+  const bookHash = bookKey(book);
+  const byNode = new Map<string, CodePresentation>();
+  for (const sample of samples) {
+    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined);
+    let types: TypeOutcome | undefined;
+    if (needsTypes) {
+      types = cache.get(sampleKey(bookHash, sample))?.types;
+      if (!types) awaitingTypes.add(sample.chapter.path);
+    }
+    byNode.set(nodeKey(sample.chapter, sample.node), presentSample(sample, types));
+  }
+  const present = (chapter: Chapter, node: Code): CodePresentation | undefined => {
+    const found = byNode.get(nodeKey(chapter, node));
+    if (found) return found;
+    if ((node.lang ?? '').toLowerCase() === 'output') return { ...defaultCodePresentation(node), kind: 'output' };
+    return undefined;
+  };
+  const presenter: CodePresenter = Object.assign(present, {
     cacheKey: (chapter: Chapter) => {
       const shown: unknown[] = [];
       visit(chapter.tree(), 'code', (node: Code) => {
-        shown.push(presenter(chapter, node) ?? null);
+        shown.push(present(chapter, node) ?? null);
       });
-      return sha256('presented', JSON.stringify(shown));
+      return sha256('dev-presented', JSON.stringify(shown));
     },
   });
+  return { presenter, awaitingTypes };
+}
+
+function nodeKey(chapter: Chapter, node: Code): string {
+  return `${chapter.path}\0${node.position?.start.offset ?? -1}`;
 }

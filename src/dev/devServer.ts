@@ -9,7 +9,7 @@ import { build, type BuildResult } from '../driver/build.js';
 import { loadTheme } from '../render/theme.js';
 import { keepCachesInMemory } from '../util/diskCache.js';
 import { devHead } from './browserClient.js';
-import { cacheableSamplePresenter } from './cacheablePresenter.js';
+import { devSamplePresenter } from './cacheablePresenter.js';
 import { type ChangeWatcher, watchChanges } from './changeWatcher.js';
 import { createBookServer, listen } from './httpServer.js';
 import { LiveReloadHub, type LiveEvent, type OverlayProblem } from './liveReloadHub.js';
@@ -115,6 +115,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   /** The last book loaded, and the files changed since it was: the next load reuses everything else. */
   let warmBook: Book | undefined;
   let changedSinceWarm = new Set<string>();
+  /** Chapters shown without their samples' types, until the background check has found them. */
+  let awaitingTypes = new Set<string>();
   keepCachesInMemory(['analysis-', 'html-chapters']);
   let buildProblems: Diagnostic[] = [];
   const sampleProblems = new Map<string, Diagnostic[]>();
@@ -145,6 +147,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           reporter.problems([...sampleProblems.values()].flat(), 'samples');
           publishProblems();
           events.emit('samples', results);
+          // The check has cached these chapters' types: build them again to show them.
+          const typed = [...results.keys()].filter((file) => awaitingTypes.has(file));
+          if (typed.length > 0 && !closing) queue.push(typed);
         },
         onError: (error) => reporter.info(`sample check failed: ${String(error)}`),
       })
@@ -164,8 +169,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       loadMs = performance.now() - buildStarted;
       warmBook = loaded;
       changedSinceWarm = new Set();
-      const presenter = loaded.diagnostics.some((d) => d.severity === 'error') ? undefined : await cacheableSamplePresenter(loaded);
-      result = await build({ root, outDir, formats: ['html'], extraHead: devHead, book: loaded, presenter });
+      const shown = loaded.diagnostics.some((d) => d.severity === 'error') ? { awaitingTypes: new Set<string>() } : devSamplePresenter(loaded);
+      awaitingTypes = shown.awaitingTypes;
+      result = await build({ root, outDir, formats: ['html'], extraHead: devHead, book: loaded, presenter: shown.presenter });
     } catch (error) {
       const diagnostics: Diagnostic[] =
         error instanceof EvergreenError
