@@ -56,8 +56,9 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
       await placeWithoutOverwriting(part, finalPath);
       return;
     } catch (error) {
-      const retryable = error instanceof GetError ? error.kind === 'network' : true;
-      if (!retryable || attempt >= options.retries) throw error instanceof GetError ? error : new GetError('network', `${expected.path}: ${(error as Error).message}`);
+      // Only the network is worth retrying; a full disk or a verification failure will not get better.
+      if (!(error instanceof GetError)) throw new GetError('folder', `${expected.path}: ${(error as Error).message}`);
+      if (error.kind !== 'network' || attempt >= options.retries) throw error;
       options.onRetry?.(attempt + 1, error as Error);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs * 2 ** attempt));
     }

@@ -20,6 +20,7 @@ export interface GetOptions {
   source?: string;
   /** Target folder; default: the current folder if it holds a book from `get`, else `./<book slug>`. */
   into?: string;
+  /** Also the HTML zip; default: as the last run in this folder. */
   html?: boolean;
   /** Only report whether an update exists; download and write nothing. */
   check?: boolean;
@@ -88,7 +89,8 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const isUpdate = !current || semver.gt(latest.version, current);
   if (options.check) return { ...base, status: isUpdate && target ? 'update-available' : 'up-to-date', files: [] };
 
-  const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, options.html === true) : { chosen: [], noPdf: false };
+  const html = options.html ?? state?.html ?? false;
+  const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, html) : { chosen: [], noPdf: false };
   await mkdir(dir, { recursive: true });
   const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
   const files: string[] = [];
@@ -131,6 +133,7 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
       version,
       highestSeen,
       ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
+      ...(html ? { html } : {}),
       downloads,
       checked: new Date().toISOString(),
     }),

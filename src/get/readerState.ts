@@ -32,6 +32,8 @@ const stateSchema = z.object({
   /** SPKI PEM of the key that signs this book's manifest; absent while the book is unsigned. */
   publicKey: z.string().optional(),
   publicKeySha256: z.string().optional(),
+  /** The reader asked for the HTML zip too (`--html`): later updates include it (`--no-html` stops that). */
+  html: z.boolean().optional(),
   downloads: z.array(downloadSchema),
   checked: z.string(),
 });

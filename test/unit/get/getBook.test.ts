@@ -72,6 +72,11 @@ describe('getBook', () => {
     const again = await run(site, into, { html: true });
     expect(again.files.map((f) => path.basename(f))).toEqual(['hand-made-1.0.0-html.zip']);
     expect((await run(site, into, { html: true })).status).toBe('up-to-date');
+    // The choice is remembered for later updates, until --no-html.
+    const update = await run(makeSite([v('1.0.0'), v('1.1.0')]), into);
+    expect(update.files.map((f) => path.basename(f))).toEqual(['hand-made-1.1.0.pdf', 'hand-made-1.1.0-html.zip']);
+    const pdfOnly = await run(makeSite([v('1.0.0'), v('1.1.0'), v('1.2.0')]), into, { html: false });
+    expect(pdfOnly.files.map((f) => path.basename(f))).toEqual(['hand-made-1.2.0.pdf']);
   });
 
   it('uses the folder of a book already downloaded, and the site recorded there', async () => {
