@@ -12,9 +12,10 @@ export type CheckReply = { id: number; diagnostics?: import('../diagnostics/diag
 const session = new CheckSession();
 parentPort?.on('message', async (message: CheckRequest) => {
   if (message.type === 'close') {
+    // Kills the runners and removes their folder; exiting at once (this thread only) keeps a check in
+    // flight from starting new ones.
     session.close();
-    parentPort?.close();
-    return;
+    process.exit(0);
   }
   try {
     const result = await session.check({ root: message.root, files: message.files });

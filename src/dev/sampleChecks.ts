@@ -49,18 +49,23 @@ export class SampleChecks {
     return this.queue.idle();
   }
 
-  /** Waits for a running check, then stops the worker and its runner processes. */
+  /** Stops the worker and its runner processes at once (a running check is abandoned), then the queue. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue.close();
     const worker = this.worker;
     this.worker = undefined;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ type: 'close' } satisfies CheckRequest);
-    const timer = setTimeout(() => void worker.terminate(), 3_000);
-    await exited;
-    clearTimeout(timer);
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // The worker's session kills its runners and removes their folder; a worker stuck in a long
+      // synchronous type-check is terminated instead.
+      worker.postMessage({ type: 'close' } satisfies CheckRequest);
+      const timer = setTimeout(() => void worker.terminate(), 2_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const resolve of this.pending.values()) resolve({ id: 0, error: 'closed' });
+    this.pending.clear();
+    await this.queue.close();
   }
 
   private start(): Worker {
