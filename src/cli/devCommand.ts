@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type DevReporter, startDevServer } from '../dev/devServer.js';
 import { PortInUseError } from '../dev/httpServer.js';
-import { colors, diagnosticsSummary, formatDuration, printDiagnostics } from './terminal.js';
+import { colors, diagnosticsSummary, displayPath, formatDuration, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
 export function devCommand(): Command {
@@ -28,7 +28,7 @@ export function devCommand(): Command {
       if (opts.host !== '127.0.0.1' && opts.host !== 'localhost' && opts.host !== '::1') {
         process.stderr.write(`  ${colors.yellow('note')}: listening on ${opts.host}: other machines on the network can read the book.\n`);
       }
-      process.stderr.write(`  watching ${colors.dim(path.join(path.relative(process.cwd(), path.resolve(opts.root)) || '.', 'manuscript'))} · Ctrl-C to stop\n\n`);
+      process.stderr.write(`  watching ${colors.dim(displayPath(path.join(path.resolve(opts.root), 'manuscript')))} · Ctrl-C to stop\n\n`);
       if (opts.open) openBrowser(server.url);
       await stopOnSignal(() => server.close());
       process.stderr.write('Stopped.\n');
