@@ -547,11 +547,11 @@ export function atomFeed(book: Book, versions: SiteVersion[], latest: PublishedR
   const base = book.config.url ? (book.config.url.endsWith('/') ? book.config.url : `${book.config.url}/`) : '';
   const link = (p: string) => xml(`${base}${p}`);
   const authors = book.config.authors.length ? book.config.authors : [book.config.title];
-  const latestSite = versions.find((v) => v.release === latest)!;
   const entries = [...versions].reverse().map((v) => {
     const r = v.release;
     const previous = versions[versions.indexOf(v) - 1]?.release;
-    const changes = previous ? (r === latest ? changesPage(previous.version) : latestSite.changesSince.get(previous.version)?.page) : undefined;
+    // The latest release links to what it changed; an older entry to its notes (pages diff only to the latest).
+    const changes = previous && r === latest ? changesPage(previous.version) : r === latest ? undefined : `versions.html#v${r.version}`;
     const pdf = r.artifacts.find((a) => a.kind === 'pdf');
     const zip = r.artifacts.find((a) => a.kind === 'html-zip');
     const summary = previous ? summaryLine(v.changesSince.get(previous.version)!.diff) : 'First release.';
