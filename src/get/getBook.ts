@@ -5,6 +5,7 @@ import semver from 'semver';
 import { changeReport, type ChangeReport } from './changeReport.js';
 import { downloadVerified, partialDirName, sha256File } from './download.js';
 import { GetError } from './errors.js';
+import { lockFolder } from './folderLock.js';
 import { checkRollback, findVersion, highestListed, latestVersion, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
 import { type DownloadRecord, newState, readState, stateFileName, writeState } from './readerState.js';
 import { checkSignature, keyFingerprint, type SignatureVerdict } from './signature.js';
@@ -92,7 +93,42 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const html = options.html ?? state?.html ?? false;
   const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, html) : { chosen: [], noPdf: false };
   await mkdir(dir, { recursive: true });
-  const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
+  const unlock = await lockFolder(dir);
+  let files: string[];
+  try {
+    const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
+    files = await placeArtifacts(source, dir, wanted, target?.version ?? latest.version, downloads, options);
+    if (noPdf && files.length) notices.push(`Version ${target!.version} has no PDF; downloaded its HTML book (zip) instead.`);
+
+    // The state moves forward only now, with every file of the new version verified and in place.
+    const version = target && isUpdate ? target.version : (current ?? latest.version);
+    const highestSeen = state && semver.gt(state.highestSeen, highestListed(manifest)) ? state.highestSeen : highestListed(manifest);
+    const publicKey = verdict.publicKey ?? state?.publicKey;
+    await writeState(
+      dir,
+      newState({
+        site: source.location,
+        book: base.book,
+        version,
+        highestSeen,
+        ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
+        ...(html ? { html } : {}),
+        downloads,
+        checked: new Date().toISOString(),
+      }),
+    );
+  } finally {
+    await unlock();
+  }
+  const report = current && target && isUpdate ? await changeReport(source, manifest, current, target) : undefined;
+  return { ...base, status: files.length || isUpdate ? 'downloaded' : 'up-to-date', files, ...(report ? { report } : {}) };
+}
+
+/**
+ * Puts each wanted artifact in the folder, verified, and records it in `downloads`. Returns the files
+ * downloaded now (a file already there is adopted when it is the published one, never replaced).
+ */
+async function placeArtifacts(source: SiteSource, dir: string, wanted: ManifestArtifact[], version: string, downloads: DownloadRecord[], options: GetOptions): Promise<string[]> {
   const files: string[] = [];
   try {
     for (const artifact of wanted) {
@@ -100,7 +136,6 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
       const finalPath = path.join(dir, name);
       const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
       if (existsSync(finalPath)) {
-        // Already here (a re-run, or a copy the reader put there): keep it if it is the same file, never replace it.
         if (recorded && (await stat(finalPath)).size === artifact.size) continue;
         if ((await sha256File(finalPath)) !== artifact.sha256) {
           throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
@@ -114,32 +149,12 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
         });
         files.push(finalPath);
       }
-      if (!recorded) downloads.push({ version: target!.version, kind: artifact.kind, file: name, size: artifact.size, sha256: artifact.sha256, downloaded: new Date().toISOString() });
+      if (!recorded) downloads.push({ version, kind: artifact.kind, file: name, size: artifact.size, sha256: artifact.sha256, downloaded: new Date().toISOString() });
     }
   } finally {
     await rmdir(path.join(dir, partialDirName)).catch(() => {}); // only when empty: interrupted downloads stay to resume
   }
-  if (noPdf && files.length) notices.push(`Version ${target!.version} has no PDF; downloaded its HTML book (zip) instead.`);
-
-  // The state moves forward only now, with every file of the new version verified and in place.
-  const version = target && isUpdate ? target.version : (current ?? latest.version);
-  const highestSeen = state && semver.gt(state.highestSeen, highestListed(manifest)) ? state.highestSeen : highestListed(manifest);
-  const publicKey = verdict.publicKey ?? state?.publicKey;
-  await writeState(
-    dir,
-    newState({
-      site: source.location,
-      book: base.book,
-      version,
-      highestSeen,
-      ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
-      ...(html ? { html } : {}),
-      downloads,
-      checked: new Date().toISOString(),
-    }),
-  );
-  const report = current && target && isUpdate ? await changeReport(source, manifest, current, target) : undefined;
-  return { ...base, status: files.length || isUpdate ? 'downloaded' : 'up-to-date', files, ...(report ? { report } : {}) };
+  return files;
 }
 
 /** manifest.json's exact bytes (what the signature covers), its signature and the site's public key, if any. */

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { downloadVerified, partialDirName, sha256File } from '../../../src/get/download.js';
 import { GetError } from '../../../src/get/errors.js';
 import type { OpenedArtifact, SiteSource } from '../../../src/get/siteSource.js';
-import { tempDir } from '../../helpers/cli.js';
+import { tempDir as makeTempDir } from '../../helpers/cli.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
+
+/** Partial files of the downloads under test (a fake connection drops once its bytes are on disk). */
+const partFiles: string[] = [];
 
 /** An in-memory site: `serve` decides, per request, what the "server" sends. */
 function fakeSource(serve: (start: number, call: number) => { start: number; bytes: Buffer; fail?: boolean }): SiteSource & { calls: number[] } {
@@ -26,7 +29,16 @@ function fakeSource(serve: (start: number, call: number) => { start: number; byt
       const answer = serve(start, calls.length);
       const body = new Readable({ read() {} });
       body.push(answer.bytes);
-      if (answer.fail) setTimeout(() => body.destroy(new GetError('network', 'connection reset')), 30); // after the bytes reached the disk
+      if (answer.fail) {
+        // The connection drops once the bytes sent have reached the partial file (as over a real network).
+        const want = answer.start + answer.bytes.length;
+        const dropWhenWritten = () => {
+          const part = partFiles[partFiles.length - 1]; // the current test's
+          if (existsSync(part) && statSync(part).size >= want) body.destroy(new GetError('network', 'connection reset'));
+          else setTimeout(dropWhenWritten, 5);
+        };
+        dropWhenWritten();
+      }
       else body.push(null);
       return { start: answer.start, body };
     },
@@ -34,6 +46,12 @@ function fakeSource(serve: (start: number, call: number) => { start: number; byt
 }
 
 const expected = { path: 'downloads/book.pdf', size: data.length, sha256: sha256(data) };
+
+function tempDir(): string {
+  const dir = makeTempDir();
+  partFiles.push(path.join(dir, partialDirName, `${expected.sha256}.part`));
+  return dir;
+}
 const options = { retries: 3, retryDelayMs: 1 };
 
 describe('downloadVerified', () => {
