@@ -72,12 +72,19 @@ function stopOnSignal(close: () => Promise<void>): Promise<void> {
 function terminalReporter(root: string): DevReporter {
   const time = () => colors.dim(new Date().toTimeString().slice(0, 8));
   const shown = (file: string) => path.relative(root, file) || file;
+  let failingSamples: number | undefined;
   return {
     info: (message) => process.stderr.write(`${time()} ${message}\n`),
     problems: (diagnostics, what) => {
       if (what === 'samples') {
-        if (diagnostics.length === 0) process.stderr.write(`${time()} ${colors.green('✓')} samples pass\n`);
-        else process.stderr.write(`${time()} ${colors.red('✗')} failing samples:\n`);
+        // Passing samples are announced once, and again only after a failure.
+        const before = failingSamples;
+        failingSamples = diagnostics.length;
+        if (diagnostics.length === 0) {
+          if (before !== 0) process.stderr.write(`${time()} ${colors.green('✓')} samples pass\n`);
+          return;
+        }
+        process.stderr.write(`${time()} ${colors.red('✗')} failing samples:\n`);
       }
       printDiagnostics(diagnostics);
     },
