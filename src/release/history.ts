@@ -11,7 +11,7 @@ import { type Block, type BlockStore, blockHash, type Snapshot } from './snapsho
 /**
  * The release history: `releases/` at the book root, committed with the book (never under dist/).
  *
- *     releases/history.json            the index: every published version with the sha256 of its release.json
+ *     releases/history.json            the index: every published version with the sha256 of its release.json (and of each yank record)
  *     releases/<version>/release.json  date, notes, previous release, files and artifacts with size and sha256
  *     releases/<version>/snapshot.json normalized content (chapters → sections → block hashes)
  *     releases/<version>/blocks.json   the blocks first seen in this release (content-addressed, shared)
@@ -56,6 +56,8 @@ export interface ReleaseRecord {
 export interface HistoryIndex {
   format: number;
   releases: { version: string; date: string; sha256: string }[];
+  /** Yanked versions → sha256 of their `yanked/<version>.json`. */
+  yanked?: Record<string, string>;
 }
 
 export interface YankRecord {
@@ -233,9 +235,14 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
     const snapshot = JSON.parse(await readFile(path.join(versionDir, 'snapshot.json'), 'utf8')) as Snapshot;
     const published: PublishedRelease = { ...record, dir: versionDir, snapshot };
     const yankPath = path.join(dir, 'yanked', `${entry.version}.json`);
+    const yankHash = index.yanked?.[entry.version];
     if (existsSync(yankPath)) {
-      const yank = await readJson<YankRecord>(yankPath, problems);
-      if (yank) published.yanked = yank;
+      const bytes = await readFile(yankPath);
+      if (!yankHash) problems.push(damaged(yankPath, `${path.relative(absRoot, yankPath)} is not recorded in releases/history.json`));
+      else if (sha256Bytes(bytes) !== yankHash) problems.push(damaged(yankPath, `${path.relative(absRoot, yankPath)} was modified after it was written (sha256 mismatch)`));
+      else published.yanked = JSON.parse(bytes.toString('utf8')) as YankRecord;
+    } else if (yankHash) {
+      problems.push(damaged(yankPath, `${path.relative(absRoot, yankPath)} is missing (version ${entry.version} was yanked)`));
     }
     history.releases.push(published);
     previous = published;
@@ -442,6 +449,7 @@ async function publishLocked(history: History, release: NewRelease): Promise<Pub
     };
     const oldIndex = await readIndex(history.root);
     for (let i = 0; i < history.releases.length; i++) index.releases[i].sha256 = oldIndex!.releases[i].sha256;
+    if (oldIndex?.yanked) index.yanked = oldIndex.yanked;
     await replaceFile(path.join(dir, 'history.json'), `${JSON.stringify(index, null, 2)}\n`);
     crashPoint('indexed');
     await rm(path.join(dir, version, marker), { force: true });
@@ -471,10 +479,19 @@ export async function yankRelease(history: History, version: string, reason: str
   if (release.yanked) throw new EvergreenError(`Version ${version} was already yanked on ${release.yanked.date}: ${release.yanked.reason}`, []);
   const record: YankRecord = { version, reason, date };
   const file = path.join(history.dir, 'yanked', `${version}.json`);
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temp, file);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  const unlock = await lockHistory(history.dir);
+  try {
+    const index = await readIndex(history.root);
+    if (!index || index.releases.length !== history.releases.length) throw new EvergreenError('The release history changed meanwhile; run the command again', []);
+    // The record first, then the index that vouches for it (a kill in between leaves an unlisted record,
+    // which the next command reports instead of trusting).
+    await mkdir(path.dirname(file), { recursive: true });
+    await replaceFile(file, text);
+    await replaceFile(path.join(history.dir, 'history.json'), `${JSON.stringify({ ...index, yanked: { ...index.yanked, [version]: sha256Bytes(text) } }, null, 2)}\n`);
+  } finally {
+    await unlock();
+  }
   return record;
 }
 

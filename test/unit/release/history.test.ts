@@ -78,6 +78,11 @@ describe('release history', () => {
     expect(manifest.latest).toBe('1.0.0');
     expect(manifest.versions[0]).toMatchObject({ version: '1.0.1', yanked: { reason: 'Broken download' } });
     await expect(releaseAt(root, '1.0.1', '2026-01-05')).rejects.toThrow(/already published/);
+    // A yank record is protected like the rest of the history.
+    const yankFile = path.join(root, 'releases', 'yanked', '1.0.1.json');
+    writeFileSync(yankFile, readFileSync(yankFile, 'utf8').replace('Broken download', 'Nothing wrong'));
+    const error = (await openHistory(root).catch((e: unknown) => e)) as EvergreenError;
+    expect(error.diagnostics.map((d) => [d.file, d.message.includes('sha256 mismatch')])).toEqual([[yankFile, true]]);
   });
 });
 
