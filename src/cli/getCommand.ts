@@ -47,7 +47,13 @@ export function getCommand(): Command {
         });
       } catch (error) {
         progress.done();
-        if (!(error instanceof GetError)) throw error;
+        if (!(error instanceof GetError)) {
+          // A file-system problem (permissions, a full disk) is the reader's to fix: a message, not a stack trace.
+          if (!(error as NodeJS.ErrnoException).code) throw error;
+          process.stderr.write(`${colors.red('error')}: ${(error as Error).message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (error.kind === 'usage') throw new UsageError(error.message);
         process.stderr.write(`${colors.red('error')}: ${error.message}\n${error.hint ? `  ${colors.dim('→')} ${error.hint}\n` : ''}`);
         process.exitCode = 1;

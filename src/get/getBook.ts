@@ -68,7 +68,7 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
     dir = path.resolve(cwd, manifest.book.slug);
     state = await readState(dir);
   }
-  const pinned = options.keyFile ? await readFile(options.keyFile, 'utf8') : state?.publicKey;
+  const pinned = options.keyFile ? await readKeyFile(options.keyFile) : state?.publicKey;
   const verdict = checkSignature(fetched.bytes, fetched, pinned);
   if (options.keyFile) verdict.newlyPinned = state?.publicKeySha256 !== verdict.fingerprint;
   if (state && state.book.slug !== manifest.book.slug) {
@@ -155,6 +155,14 @@ async function placeArtifacts(source: SiteSource, dir: string, wanted: ManifestA
     await rmdir(path.join(dir, partialDirName)).catch(() => {}); // only when empty: interrupted downloads stay to resume
   }
   return files;
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new GetError('usage', `Cannot read the key ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** manifest.json's exact bytes (what the signature covers), its signature and the site's public key, if any. */
