@@ -142,6 +142,11 @@ function snapshotHash(release: PublishedRelease): string {
   return release.files.find((f) => f.path === 'snapshot.json')?.sha256 ?? sha256Bytes(JSON.stringify(release.snapshot));
 }
 
+/** Whether the version's HTML book is on the site (it was published with an HTML zip). */
+function readable(release: PublishedRelease): boolean {
+  return release.artifacts.some((a) => a.kind === 'html-zip');
+}
+
 export function changesPage(fromVersion: string): string {
   return `changes-since-${fromVersion}.html`;
 }
@@ -190,7 +195,7 @@ function buildManifest(book: Book, versions: SiteVersion[], latest: PublishedRel
       date: v.release.date,
       notes: v.release.notes,
       ...(v.release.yanked ? { yanked: { reason: v.release.yanked.reason, date: v.release.yanked.date } } : {}),
-      read: `v/${v.release.version}/index.html`,
+      ...(readable(v.release) ? { read: `v/${v.release.version}/index.html` } : {}),
       artifacts: v.release.artifacts.map((a) => ({ kind: a.kind, path: `downloads/${path.posix.basename(a.path)}`, size: a.size, sha256: a.sha256 })),
       changesSince: Object.fromEntries([...v.changesSince].map(([from, e]) => [from, { summary: e.summary, sha256: e.sha256, ...(e.page ? { page: e.page } : {}) }])),
     })),
@@ -254,7 +259,7 @@ function siteNav(versions: SiteVersion[], latest: PublishedRelease, current: str
     .reverse()
     .filter((v) => v.release !== latest && versions.indexOf(v) < versions.findIndex((x) => x.release === latest))
     .map((v) => item(changesPage(v.release.version), `Changes since ${v.release.version}`));
-  return `<ol class="toc">${item('index.html', 'Home')}${item(`v/${latest.version}/index.html`, `Read ${latest.version}`)}${item('versions.html', 'All versions')}${since.join('')}</ol>`;
+  return `<ol class="toc">${item('index.html', 'Home')}${readable(latest) ? item(`v/${latest.version}/index.html`, `Read ${latest.version}`) : ''}${item('versions.html', 'All versions')}${since.join('')}</ol>`;
 }
 
 function formatSize(bytes: number): string {
@@ -310,7 +315,7 @@ function landingContent(book: Book, versions: SiteVersion[], latest: PublishedRe
     .join('');
   const list = [...versions]
     .reverse()
-    .map((v) => `<li><a href="v/${v.release.version}/index.html">${v.release.version}</a> <span class="muted">${v.release.date}</span>${v.release.yanked ? ' <span class="badge yanked">withdrawn</span>' : ''}${v.release === latest ? ' <span class="badge">latest</span>' : ''}</li>`)
+    .map((v) => `<li>${readable(v.release) ? `<a href="v/${v.release.version}/index.html">${v.release.version}</a>` : v.release.version} <span class="muted">${v.release.date}</span>${v.release.yanked ? ' <span class="badge yanked">withdrawn</span>' : ''}${v.release === latest ? ' <span class="badge">latest</span>' : ''}</li>`)
     .join('');
   return [
     `<header class="title-page">`,
@@ -319,7 +324,7 @@ function landingContent(book: Book, versions: SiteVersion[], latest: PublishedRe
     config.authors.length ? `<p class="book-authors">${escapeHtml(config.authors.join(', '))}</p>` : '',
     `<p class="book-meta">Latest version <span class="book-version">${latest.version}</span>, released ${latest.date}</p>`,
     config.description ? `<p>${escapeHtml(config.description)}</p>` : '',
-    `<a class="start-reading" href="v/${latest.version}/index.html">Read version ${latest.version} online →</a>`,
+    readable(latest) ? `<a class="start-reading" href="v/${latest.version}/index.html">Read version ${latest.version} online →</a>` : '',
     `</header>`,
     `<section aria-labelledby="downloads-heading"><h2 id="downloads-heading">Downloads</h2>${downloads(latest) || '<p>No downloads for this version.</p>'}`,
     `<p class="muted">Check a download against its sha256, or let a tool do it with <a href="manifest.json">manifest.json</a>. Follow updates with the <a href="feed.xml">Atom feed</a>.</p></section>`,
@@ -337,7 +342,7 @@ function versionsContent(versions: SiteVersion[], latest: PublishedRelease): str
       `<h2>${r.version} <span class="muted">${r.date}</span>${r === latest ? ' <span class="badge">latest</span>' : ''}</h2>`,
       r.yanked ? `<p class="yank-note"><strong>Withdrawn</strong> on ${escapeHtml(r.yanked.date)}: ${escapeHtml(r.yanked.reason)}</p>` : '',
       notesHtml(r.notes),
-      `<p><a href="v/${r.version}/index.html">Read ${r.version} online</a>${r !== latest && v.release.version !== latest.version && versions.indexOf(v) < versions.findIndex((x) => x.release === latest) ? ` · <a href="${changesPage(r.version)}">What changed since ${r.version}</a>` : ''}</p>`,
+      `<p>${readable(r) ? `<a href="v/${r.version}/index.html">Read ${r.version} online</a>` : ''}${r !== latest && v.release.version !== latest.version && versions.indexOf(v) < versions.findIndex((x) => x.release === latest) ? ` · <a href="${changesPage(r.version)}">What changed since ${r.version}</a>` : ''}</p>`,
       downloads(r),
       `</section>`,
     ].join('\n');
@@ -562,8 +567,8 @@ export function atomFeed(book: Book, versions: SiteVersion[], latest: PublishedR
       `    <title>${xml(`${book.config.title} ${r.version}${r.yanked ? ' (withdrawn)' : ''}`)}</title>`,
       `    <updated>${r.date}T00:00:00Z</updated>`,
       `    <published>${r.date}T00:00:00Z</published>`,
-      `    <link rel="alternate" type="text/html" href="${link(changes ?? `v/${r.version}/index.html`)}"/>`,
-      `    <link rel="related" type="text/html" href="${link(`v/${r.version}/index.html`)}" title="Read ${xml(r.version)} online"/>`,
+      `    <link rel="alternate" type="text/html" href="${link(changes ?? (readable(r) ? `v/${r.version}/index.html` : 'index.html'))}"/>`,
+      readable(r) ? `    <link rel="related" type="text/html" href="${link(`v/${r.version}/index.html`)}" title="Read ${xml(r.version)} online"/>` : '',
       pdf ? `    <link rel="enclosure" type="application/pdf" length="${pdf.size}" href="${link(`downloads/${path.posix.basename(pdf.path)}`)}"/>` : '',
       zip ? `    <link rel="enclosure" type="application/zip" length="${zip.size}" href="${link(`downloads/${path.posix.basename(zip.path)}`)}"/>` : '',
       `    <summary>${xml(summary)}</summary>`,
