@@ -117,7 +117,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let changedSinceWarm = new Set<string>();
   /** Chapters shown without their samples' types, until the background check has found them. */
   let awaitingTypes = new Set<string>();
-  keepCachesInMemory(['analysis-', 'html-chapters']);
+  keepCachesInMemory(['analysis-', 'html-chapters'], 4_000);
   let buildProblems: Diagnostic[] = [];
   const sampleProblems = new Map<string, Diagnostic[]>();
   let extraWatched: string[] = [];
