@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { z } from 'zod';
 import type { Manifest, ManifestVersion } from './manifest.js';
@@ -62,10 +63,14 @@ export async function changeReport(source: SiteSource, manifest: Manifest, from:
   const report: ChangeReport = { from, to: to.version, notes, ...(entry?.page ? { page: source.link(entry.page) } : {}) };
   if (!entry) return { ...report, summaryProblem: `the site has no change summary from ${from} to ${to.version}` };
   try {
-    // Not covered by the manifest's hashes (see the report on the manifest format): shown, never trusted for anything else.
-    const text = await source.readText(entry.summary, 16 * 1024 * 1024);
-    if (text === undefined) return { ...report, summaryProblem: `${entry.summary} is missing from the site` };
-    const parsed = changesSchema.safeParse(JSON.parse(text));
+    const bytes = await source.readBytes(entry.summary, 16 * 1024 * 1024);
+    if (bytes === undefined) return { ...report, summaryProblem: `${entry.summary} is missing from the site` };
+    // The manifest (signed) lists the summary's sha256: a summary that does not match is not shown.
+    // Sites built before that was added have none; their summary is shown as information only.
+    if (entry.sha256 && createHash('sha256').update(bytes).digest('hex') !== entry.sha256) {
+      return { ...report, summaryProblem: `${entry.summary} does not match its sha256 in the manifest; not shown` };
+    }
+    const parsed = changesSchema.safeParse(JSON.parse(bytes.toString('utf8')));
     if (!parsed.success) return { ...report, summaryProblem: `${entry.summary} is not a change summary` };
     return { ...report, summary: parsed.data };
   } catch (error) {

@@ -26,7 +26,7 @@ const versionSchema = z.object({
   yanked: z.object({ reason: z.string(), date: z.string() }).optional(),
   read: z.string().optional(),
   artifacts: z.array(artifactSchema),
-  changesSince: z.record(z.string(), z.object({ summary: z.string(), page: z.string().optional() })).default({}),
+  changesSince: z.record(z.string(), z.object({ summary: z.string(), sha256: sha256.optional(), page: z.string().optional() })).default({}),
 });
 
 const manifestSchema = z.object({

@@ -154,6 +154,7 @@ describe('evergreen get', () => {
     expect(out).toContain('Reworded *Why versions matter*; new chapter on advanced topics.');
     expect(out).toContain(`In full: ${server.url}book/changes-since-1.0.0.html`);
     expect(out).not.toContain('How to use this book'); // only reflowed: not a change
+    expect(out).not.toContain('no change summary');
   });
 
   it('no-op: run again in the folder, nothing new is downloaded', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ const summary = {
   ],
 };
 
+const summaryText = `${JSON.stringify(summary, null, 2)}\n`;
+
 function site(withSummary: boolean) {
   const dir = tempDir();
   const version = (v: string, extra = {}) => ({ version: v, date: `2026-0${v[0]}-01`, notes: `Notes ${v}.`, artifacts: [], changesSince: {}, ...extra });
@@ -35,7 +38,7 @@ function site(withSummary: boolean) {
     book: { title: 'B', slug: 'b' },
     latest: '2.0.0',
     versions: [
-      version('2.0.0', { changesSince: { '1.0.0': { summary: 'changes/1.0.0..2.0.0.json', page: 'changes-since-1.0.0.html' } } }),
+      version('2.0.0', { changesSince: { '1.0.0': { summary: 'changes/1.0.0..2.0.0.json', sha256: createHash('sha256').update(summaryText).digest('hex'), page: 'changes-since-1.0.0.html' } } }),
       version('1.1.0', { yanked: { reason: 'broken download', date: '2026-01-02' } }),
       version('1.0.0'),
     ],
@@ -43,7 +46,7 @@ function site(withSummary: boolean) {
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   if (withSummary) {
     mkdirSync(path.join(dir, 'changes'));
-    writeFileSync(path.join(dir, 'changes', '1.0.0..2.0.0.json'), JSON.stringify(summary));
+    writeFileSync(path.join(dir, 'changes', '1.0.0..2.0.0.json'), summaryText);
   }
   const parsed = parseManifest(JSON.stringify(manifest), 'manifest.json');
   return { source: openSource(dir, { timeoutMs: 1000 }), manifest: parsed, dir };
@@ -71,5 +74,13 @@ describe('change report', () => {
     expect(text).toContain('(no change summary: changes/1.0.0..2.0.0.json is missing from the site)');
     expect(text).toContain('Notes 2.0.0.');
     expect(text).toContain('In full:');
+  });
+
+  it('does not show a summary that does not match its sha256 in the manifest', async () => {
+    const { source, manifest, dir } = site(true);
+    writeFileSync(path.join(dir, 'changes', '1.0.0..2.0.0.json'), summaryText.replace('First Steps', 'Nothing to see'));
+    const text = formatChangeReport(await changeReport(source, manifest, '1.0.0', manifest.versions[0]));
+    expect(text).toContain('does not match its sha256 in the manifest; not shown');
+    expect(text).not.toContain('Nothing to see');
   });
 });
