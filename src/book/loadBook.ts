@@ -24,6 +24,17 @@ export interface LoadBookOptions {
    * `evergreen dev`, whose watcher knows what changed; config, order, slugs and links are always redone.
    */
   previous?: { book: Book; changed: ReadonlySet<string> };
+  /**
+   * Analyses many chapters at once on other threads (see driver/chapterWorkers.ts). Used for a batch of
+   * chapters that are not in the cache when the batch is large enough to repay starting workers.
+   */
+  parallel?: ParallelAnalyzer;
+}
+
+export interface ParallelAnalyzer {
+  /** Fewest uncached chapters worth sending to workers. */
+  minBatch: number;
+  analyze(chapters: { path: string; source: string; hash: string }[]): Promise<ChapterAnalysis[]>;
 }
 
 interface ChapterPlan {
@@ -50,6 +61,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   const loaded = await Promise.all(
     plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusable.get(path.join(manuscriptDir, plan.relPath)))),
   );
+  await analyzeUncached(loaded, cache, options.parallel);
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
   assignUniqueSlugs(chapters, diagnostics);
 
@@ -146,7 +158,7 @@ async function loadChapter(
   cache: DiskCache<ChapterAnalysis> | undefined,
   diagnostics: Diagnostic[],
   unchanged?: Chapter,
-): Promise<Omit<Chapter, 'index'> | undefined> {
+): Promise<LoadedChapter | undefined> {
   const absPath = path.join(manuscriptDir, plan.relPath);
   if (unchanged) {
     const { index: _index, ...kept } = unchanged;
@@ -178,30 +190,57 @@ async function loadChapter(
   const hash = sha256(source);
   let parsed: { tree: Root; file: VFile } | undefined;
   const parse = () => (parsed ??= parseMarkdown(source, absPath));
-  let analysis = cache?.get(hash);
-  if (!analysis) {
-    const { tree, file } = parse();
-    analysis = analyzeChapter(tree, file);
-    // Diagnostics carry absolute paths; cache them relative-free by re-pointing on load instead.
-    cache?.set(hash, analysis);
-  } else {
-    analysis = { ...analysis, diagnostics: analysis.diagnostics.map((d) => ({ ...d, file: absPath })) };
-  }
-  const id = analysis.frontMatter.id;
-  const fileName = plan.relPath.replace(/\.(md|markdown)$/i, '');
-  return {
+  const cached = cache?.get(hash);
+  const chapter: LoadedChapter = {
     relPath: plan.relPath,
     path: absPath,
     source,
     hash,
-    id,
-    slug: id ? slugify(id) : slugify(fileName),
-    title: analysis.title ?? titleFromFileName(fileName),
     part: plan.part,
-    analysis,
+    slug: '',
+    title: '',
+    // Diagnostics are cached with the path they were found in; re-point them at this file.
+    analysis: cached ? { ...cached, diagnostics: cached.diagnostics.map((d) => ({ ...d, file: absPath })) } : pendingAnalysis,
     tree: () => parse().tree,
     file: () => parse().file,
+    analyzeHere: () => {
+      const { tree, file } = parse();
+      return analyzeChapter(tree, file);
+    },
   };
+  if (cached) applyAnalysis(chapter, chapter.analysis);
+  return chapter;
+}
+
+type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnalysis };
+
+/** Marks a chapter whose analysis is still to come (never visible outside loadBook). */
+const pendingAnalysis: ChapterAnalysis = { frontMatter: {}, headings: [], links: [], words: 0, search: [], diagnostics: [] };
+
+function applyAnalysis(chapter: LoadedChapter, analysis: ChapterAnalysis): void {
+  const fileName = chapter.relPath.replace(/\.(md|markdown)$/i, '');
+  chapter.analysis = analysis;
+  chapter.id = analysis.frontMatter.id;
+  chapter.slug = chapter.id ? slugify(chapter.id) : slugify(fileName);
+  chapter.title = analysis.title ?? titleFromFileName(fileName);
+  delete chapter.analyzeHere;
+}
+
+/**
+ * Analyses the chapters the cache did not have: on worker threads when there are enough of them (a cold
+ * build of a large book), else here, keeping the parsed tree for the renderers.
+ */
+async function analyzeUncached(loaded: (LoadedChapter | undefined)[], cache: DiskCache<ChapterAnalysis> | undefined, parallel: ParallelAnalyzer | undefined): Promise<void> {
+  const misses = loaded.filter((c): c is LoadedChapter => c !== undefined && c.analysis === pendingAnalysis);
+  if (misses.length === 0) return;
+  const analyses =
+    parallel && misses.length >= parallel.minBatch
+      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash })))
+      : misses.map((c) => c.analyzeHere!());
+  misses.forEach((chapter, i) => {
+    cache?.set(chapter.hash, analyses[i]);
+    applyAnalysis(chapter, analyses[i]);
+  });
 }
 
 function titleFromFileName(fileName: string): string {

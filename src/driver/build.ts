@@ -6,6 +6,7 @@ import type { CodePresenter } from '../render/codePresentation.js';
 import { htmlRenderer } from '../render/html/htmlRenderer.js';
 import type { BookVersion, Renderer } from '../render/renderer.js';
 import { cacheRoot } from '../util/diskCache.js';
+import { ChapterWorkers } from './chapterWorkers.js';
 import { commitStaging, createStaging, discardStaging } from './outputDir.js';
 import { renderersFor, type OutputFormat } from './formats.js';
 
@@ -51,12 +52,22 @@ export interface BuildResult {
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const root = path.resolve(options.root ?? '.');
   const outDir = path.resolve(options.outDir ?? path.join(root, 'dist'));
+  // Threads for chapter-level work on a cold or mostly stale build; they start only if a batch is large.
+  const workers = ChapterWorkers.create();
+  try {
+    return await buildWith(options, root, outDir, workers);
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function buildWith(options: BuildOptions, root: string, outDir: string, workers: ChapterWorkers | undefined): Promise<BuildResult> {
   const diagnostics = new DiagnosticBag();
   const stats: Record<string, number> = {};
   let book: Book;
   try {
     const started = performance.now();
-    book = options.book ?? (await loadBook(root, { noCache: options.noCache }));
+    book = options.book ?? (await loadBook(root, { noCache: options.noCache, parallel: workers }));
     stats.loadMs = performance.now() - started;
   } catch (error) {
     if (error instanceof EvergreenError) return { ok: false, outDir, outputs: [], diagnostics: error.diagnostics, stats };
@@ -93,6 +104,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         version,
         cacheDir: options.noCache ? undefined : cacheRoot(root),
         progress: options.progress,
+        parallel: workers,
       });
       stats[`${renderer.name}Ms`] = performance.now() - started;
       for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;

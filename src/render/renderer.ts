@@ -1,4 +1,4 @@
-import type { Book } from '../book/model.js';
+import type { Book, Chapter } from '../book/model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { CodePresenter } from './codePresentation.js';
 
@@ -28,6 +28,14 @@ export interface RenderContext {
   cacheDir?: string;
   /** Reports progress of long steps (drawn on a TTY, silent when piped). */
   progress?: (message: string) => void;
+  /** Renders many chapters on other threads, when the driver has workers to offer. */
+  parallel?: ParallelChapterRenderer;
+}
+
+export interface ParallelChapterRenderer {
+  /** Fewest chapters worth sending to workers. */
+  minBatch: number;
+  render(book: Book, chapters: Chapter[], presenter: CodePresenter | undefined): Promise<Map<Chapter, { html: string; assets: { file: string; relPath: string }[] }>>;
 }
 
 /** A renderer turns the book model into one output format. It only reads the model (like mdBook's `Renderer`). */

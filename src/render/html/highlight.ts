@@ -51,6 +51,10 @@ export function highlightToHast(h: Highlighter, p: CodePresentation): Element {
       lang: grammar,
       themes: codeThemes,
       defaultColor: false,
+      // Shiki gives up on a line after 500 ms by default and leaves the rest uncoloured. The first lines a
+      // fresh process highlights pay for compiling the grammar's regexes, which on a busy machine can take
+      // that long: the light and dark passes then disagree. Only a pathological line should hit the limit.
+      tokenizeTimeLimit: 10_000,
       transformers: [
         {
           line(node, line) {

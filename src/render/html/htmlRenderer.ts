@@ -60,11 +60,19 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   }
   if (stale.length > 0) {
     ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
-    const highlighter = await prepareHighlighter(stale.flatMap(({ chapter }) => codeLanguages(chapter)));
-    for (const { chapter, key } of stale) {
-      const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'pages' });
-      bodies.set(chapter, rendered);
-      cache?.set(key, rendered);
+    if (ctx.parallel && stale.length >= ctx.parallel.minBatch) {
+      const rendered = await ctx.parallel.render(book, stale.map((s) => s.chapter), ctx.presenter);
+      for (const { chapter, key } of stale) {
+        bodies.set(chapter, rendered.get(chapter)!);
+        cache?.set(key, rendered.get(chapter)!);
+      }
+    } else {
+      const highlighter = await prepareHighlighter(stale.flatMap(({ chapter }) => codeLanguages(chapter)));
+      for (const { chapter, key } of stale) {
+        const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'pages' });
+        bodies.set(chapter, rendered);
+        cache?.set(key, rendered);
+      }
     }
   }
 

@@ -1,0 +1,29 @@
+import type { ChapterAnalysis } from '../book/model.js';
+import type { CodePresentation } from '../render/codePresentation.js';
+import type { RenderedChapter } from '../render/html/chapterHtml.js';
+
+/** What a worker needs to know about the whole book to resolve links and render one chapter. */
+export interface BookIndex {
+  manuscriptDir: string;
+  chapters: {
+    relPath: string;
+    path: string;
+    slug: string;
+    title: string;
+    hash: string;
+    source: string;
+    id?: string;
+    part?: string;
+    analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title'>;
+  }[];
+}
+
+export type WorkerJob =
+  | { op: 'analyze'; path: string; source: string; hash: string }
+  | { op: 'index'; index: BookIndex }
+  /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
+  | { op: 'render'; path: string; presentations?: [number, CodePresentation][] };
+
+export type WorkerRequest = WorkerJob & { id: number };
+
+export type WorkerResponse = { id: number; error?: string; analysis?: ChapterAnalysis; rendered?: RenderedChapter };
