@@ -117,7 +117,8 @@ class HttpSource implements SiteSource {
   }
 
   async readBytes(relative: string, maxBytes: number): Promise<Buffer | undefined> {
-    const response = await this.request(new URL(safeRelative(relative), this.base).href, {});
+    // Ask caches in between for a fresh copy: a stale manifest would look like a rollback.
+    const response = await this.request(new URL(safeRelative(relative), this.base).href, { 'cache-control': 'no-cache' });
     // Object stores (S3 and alike) answer 403 for a missing file; for the optional signature files that means "none".
     const missing = response.status === 404 || response.status === 410 || (response.status === 403 && relative !== 'manifest.json');
     if (missing) {
