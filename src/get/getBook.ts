@@ -82,13 +82,13 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const current = state?.version;
   const currentEntry = current ? findVersion(manifest, current) : undefined;
   if (currentEntry?.yanked) notices.push(`Your version ${current} was withdrawn by the author: ${currentEntry.yanked.reason}`);
-  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey) notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
 
   const base = { dir, book: { title: manifest.book.title, slug: manifest.book.slug }, previous: current, latest: latest.version, latestDate: latest.date, signature: verdict, notices };
   // A reader whose version is newer than the latest offered has a withdrawn one: nothing to "update" to.
   const target = current && semver.gt(current, latest.version) ? undefined : latest;
   const isUpdate = !current || semver.gt(latest.version, current);
   if (options.check) return { ...base, status: isUpdate && target ? 'update-available' : 'up-to-date', files: [] };
+  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey) notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
 
   const html = options.html ?? state?.html ?? false;
   const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, html) : { chosen: [], noPdf: false };
