@@ -16,3 +16,5 @@ export type { CodePresentation, CodePresenter } from './render/codePresentation.
 export { type Diagnostic, DiagnosticBag, EvergreenError } from './diagnostics/diagnostic.js';
 export { formatDiagnostics } from './diagnostics/report.js';
 export { initBook } from './init/initBook.js';
+export { check, CheckSession, createSamplePresenter, type CheckOptions, type CheckResult, type SampleResult } from './samples/index.js';
+export * from './release/index.js';

@@ -15,7 +15,7 @@ interface CheckFlags {
 /** `evergreen check [chapters...]`: type-checks and runs the book's samples; exit code 1 when any fails. */
 export function checkCommand(): Command {
   return new Command('check')
-    .description('type-check and run every TypeScript sample, comparing output with the ```output blocks')
+    .description('Type-check and run every TypeScript sample, comparing output with the ```output blocks')
     .argument('[chapters...]', 'only these chapters (paths under manuscript/)')
     .option('--root <dir>', 'the book project folder (contains manuscript/)', '.')
     .option('--grep <text>', 'only samples whose name, id or code contains this text')

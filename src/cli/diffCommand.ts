@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { diffVersions } from '../release/release.js';
-import { formatDiff } from '../release/format.js';
 import { colors } from './terminal.js';
 
 export function diffCommand(): Command {
@@ -12,6 +10,7 @@ export function diffCommand(): Command {
     .option('--json', 'print the diff as JSON')
     .option('--detail', 'also print the word-level changes of every changed block')
     .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean }) => {
+      const [{ diffVersions }, { formatDiff }] = await Promise.all([import('../release/release.js'), import('../release/format.js')]);
       const diff = await diffVersions({ root: opts.root, from, to });
       if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
       else {

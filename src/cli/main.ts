@@ -2,6 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
 import { evergreenVersion } from '../util/version.js';
 import { buildCommand } from './buildCommand.js';
+import { checkCommand } from './checkCommand.js';
+import { devCommand } from './devCommand.js';
+import { diffCommand } from './diffCommand.js';
+import { getCommand } from './getCommand.js';
+import { releaseCommand, yankCommand } from './releaseCommand.js';
 import { initCommand } from './initCommand.js';
 import { colors, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
@@ -45,22 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Commands whose stages may be absent from this build of the toolchain are loaded if present. */
+/** Every command; each loads its stage only when it runs, so help and usage errors stay instant. */
 async function commands(): Promise<Command[]> {
-  const list: Command[] = [buildCommand(), initCommand()];
-  for (const [file, name] of [
-    ['./checkCommand.js', 'checkCommand'],
-    ['./releaseCommand.js', 'releaseCommand'],
-    ['./diffCommand.js', 'diffCommand'],
-    ['./devCommand.js', 'devCommand'],
-    ['./getCommand.js', 'getCommand'],
-  ] as const) {
-    try {
-      const module = (await import(file)) as Record<string, () => Command>;
-      list.push(module[name]());
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    }
-  }
+  const list: Command[] = [buildCommand(), checkCommand(), devCommand(), releaseCommand(), diffCommand(), yankCommand(), getCommand(), initCommand()];
   return list;
 }

@@ -4,12 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { build, buildDate } from '../driver/build.js';
-import { outputFormats, type OutputFormat } from '../driver/formats.js';
-import { formatDiff } from '../release/format.js';
-import { openHistory, yankRelease } from '../release/history.js';
-import { release } from '../release/release.js';
-import { siteRenderer } from '../release/site.js';
+import { outputFormats, type OutputFormat } from '../driver/outputFormats.js';
 import { colors, createProgress, displayPath, formatDuration, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
@@ -24,6 +19,8 @@ export function releaseCommand(): Command {
     .addOption(new Option('--date <date>', 'release date YYYY-MM-DD (default: today)').hideHelp())
     .action(async (version: string, opts: { notes?: string; root: string; yes?: boolean; format?: string; date?: string }) => {
       const started = performance.now();
+      // Loaded on use, so `evergreen --help` does not pay for the whole pipeline.
+      const [{ release }, { formatDiff }] = await Promise.all([import('../release/release.js'), import('../release/format.js')]);
       const formats = opts.format ? parseFormats(opts.format) : undefined;
       let notes = '';
       if (opts.notes) {
@@ -86,6 +83,11 @@ export function yankCommand(): Command {
     .requiredOption('--reason <text>', 'why readers should not use this version')
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .action(async (version: string, opts: { reason: string; root: string }) => {
+      const [{ openHistory, yankRelease }, { build, buildDate }, { siteRenderer }] = await Promise.all([
+        import('../release/history.js'),
+        import('../driver/build.js'),
+        import('../release/site.js'),
+      ]);
       const history = await openHistory(opts.root, { cleanup: true });
       const record = await yankRelease(history, version, opts.reason, buildDate());
       const site = await build({ root: opts.root, renderers: [siteRenderer()] });
