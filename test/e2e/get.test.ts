@@ -1,8 +1,9 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFixture, runCli, tempDir } from '../helpers/cli.js';
+import { cliPath, copyFixture, runCli, tempDir } from '../helpers/cli.js';
 import { editsForMinor } from '../fixtures/release/edits.mjs';
 import { serveSite, type SiteServer } from '../fixtures/get/siteServer.js';
 
@@ -235,5 +236,35 @@ describe('evergreen get', () => {
   it('without a site and without a downloaded book here, it is a usage error (exit 2)', async () => {
     const r = await runCli(['get'], { cwd: tempDir('evergreen-get-empty-') });
     expect(r.code).toBe(2);
+  });
+
+  it('a reader killed mid-download leaves no file under the final name; the next run resumes', async () => {
+    server.dir = site2;
+    server.slow.add(`downloads/${zip2}`);
+    server.requests.length = 0;
+    const home = tempDir('evergreen-get-killed-');
+    try {
+      const child = spawn(process.execPath, [cliPath, 'get', `${server.url}book/`, '--into', 'book'], { cwd: home, stdio: 'ignore' });
+      const part = path.join(home, 'book', '.evergreen-partial');
+      const deadline = Date.now() + 30_000;
+      // Kill it (as hard as a power cut) once part of the file is on disk.
+      while (!(existsSync(part) && readdirSync(part).some((f) => statSync(path.join(part, f)).size > 100_000))) {
+        if (Date.now() > deadline) throw new Error('the download never started');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(existsSync(path.join(home, 'book', zip2))).toBe(false);
+      expect(existsSync(path.join(home, 'book', '.evergreen-get.json'))).toBe(false);
+      server.slow.clear();
+      const again = await runCli(['get', `${server.url}book/`, '--into', 'book'], { cwd: home });
+      expect(again.code, again.stderr).toBe(0);
+      const ranges = server.requests.filter((q) => q.path === `/book/downloads/${zip2}`).map((q) => q.range);
+      expect(ranges).toEqual([undefined, expect.stringMatching(/^bytes=[1-9]\d*-$/)]);
+      expect(sha256(readFileSync(path.join(home, 'book', zip2)))).toBe(sha256(readFileSync(path.join(site2, 'downloads', zip2))));
+      expect(readdirSync(path.join(home, 'book')).sort()).toEqual(['.evergreen-get.json', zip2]);
+    } finally {
+      server.slow.clear();
+    }
   });
 });
