@@ -143,6 +143,22 @@ describe('evergreen dev: rebuilds', () => {
   });
 });
 
+describe('evergreen dev: samples', () => {
+  it('shows `^?` types once the background check has found them, without type-checking on the rebuild path', async () => {
+    const root = makeDevBook({
+      'intro.md': '# Introduction\n\n```ts\nconst answer = 40 + 2;\n//    ^?\nconsole.log(answer);\n```\n\n```output\n42\n```\n',
+    });
+    writeBookYaml(root, ['intro.md']);
+    const { server, page, chapter } = await start(root, { checkSamples: true });
+    const log = record(server);
+    // The first build showed the sample without its type; the check fills the cache, then the chapter is rebuilt.
+    await waitFor(() => read(page('intro')).includes('annotation-type'), 90_000, 'the type annotation');
+    expect(read(page('intro'))).toContain('const answer: number');
+    expect(log.rebuilds.at(-1)?.changed).toEqual([chapter('intro.md')]);
+    expect(log.rebuilds.at(-1)?.stats['html.chaptersRendered']).toBe(1);
+  });
+});
+
 describe('evergreen dev: starting with a broken book', () => {
   it('starts anyway, shows that nothing is built yet, and serves the book once it builds', async () => {
     const root = makeDevBook();
