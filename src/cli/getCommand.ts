@@ -64,20 +64,20 @@ export function getCommand(): Command {
       const name = `${result.book.title} ${result.latest} (${result.latestDate})`;
       for (const notice of result.notices) process.stderr.write(`${colors.yellow('note')}: ${notice}\n`);
       const where = displayPath(result.dir);
-      const trust = result.signature.signed ? `manifest signature verified (key sha256 ${result.signature.fingerprint!.slice(0, 16)}…)` : 'manifest not signed';
+      const trust = `  ${result.signature.signed ? `Manifest signature verified (key sha256 ${result.signature.fingerprint!.slice(0, 16)}…).` : 'The manifest is not signed.'}\n`;
       if (result.status === 'update-available') {
         process.stdout.write(result.previous ? `Update available: ${result.book.title} ${result.previous} → ${result.latest} (${result.latestDate}). Run \`evergreen get\` in ${where} to download it.\n` : `Not downloaded yet: ${name} is available.\n`);
         process.exitCode = updateAvailableExitCode;
         return;
       }
       if (result.status === 'up-to-date') {
-        process.stdout.write(`Up to date: ${result.book.title} ${result.previous ?? result.latest} in ${where}; nothing downloaded (${trust}).\n`);
+        process.stdout.write(`Up to date: ${result.book.title} ${result.previous ?? result.latest} in ${where}; nothing downloaded.\n${trust}`);
         process.exitCode = 0;
         return;
       }
       const files = result.files.map((f) => path.basename(f)).join(', ');
       const verb = result.previous && result.previous !== result.latest ? `Updated ${result.book.title} from ${result.previous} to ${result.latest} (${result.latestDate})` : `Downloaded ${name}`;
-      process.stdout.write(`${out.green('✓')} ${verb} into ${where}: ${files || 'files already present'} (size and sha256 verified; ${trust}).\n`);
+      process.stdout.write(`${out.green('✓')} ${verb} into ${where}: ${files || 'files already present'} (size and sha256 verified).\n${trust}`);
       if (result.previous && result.previous !== result.latest) process.stdout.write(`  Version ${result.previous} is kept beside it.\n`);
       if (result.report) process.stdout.write(`\n${formatChangeReport(result.report, out)}`);
       process.exitCode = 0;

@@ -77,7 +77,7 @@ describe('evergreen get', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(server.requests.some((q) => q.path === '/moved/manifest.json')).toBe(true);
     expect(r.stdout).toContain('Downloaded Release Fixture 1.0.0 (2026-01-10)');
-    expect(r.stdout).toContain('manifest signature verified');
+    expect(r.stdout).toContain('Manifest signature verified (key sha256 ');
     expect(r.stderr).toContain('Pinned the book');
     expect(r.stderr).not.toMatch(/\r|\x1b\[/); // piped: no progress bar
     expect(readerFiles()).toEqual(['.evergreen-get.json', zip1]);
