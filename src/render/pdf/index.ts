@@ -14,7 +14,7 @@ import { prepareHighlighter } from '../html/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
 import { finishPdf } from './finishPdf.js';
-import { layOut } from './layoutPasses.js';
+import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
 
@@ -61,61 +61,64 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     return { outputs: [] };
   }
   const { launched, launchMs } = launch;
+  let layout: LayoutResult;
+  let headings: string[];
+  const loadStarted = performance.now();
+  let loadedMs = 0;
   try {
-    const loadStarted = performance.now();
     const page = await launched.browser.newPage();
     // Images and fonts come from files next to the document: load it from disk, not with setContent.
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout: 0 });
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    const loadedMs = performance.now() - loadStarted;
-    const layoutStarted = performance.now();
-    const layout = await layOut(page, { recto: book.config.pdf.recto });
-    if (!layout.settled) {
-      ctx.diagnostics.warn(book.configPath, `PDF: the page numbers in the table of contents did not settle after ${layout.passes} layouts; some may be off by a page`, {
-        ruleId: 'pdf/toc-unsettled',
-      });
-    }
-    const headings = await page.evaluate(() =>
+    loadedMs = performance.now() - loadStarted;
+    layout = await layOut(page, { recto: book.config.pdf.recto });
+    headings = await page.evaluate(() =>
       [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''),
     );
-    const layoutMs = performance.now() - layoutStarted;
-    ctx.progress?.('PDF: bookmarks and metadata');
-    const finishStarted = performance.now();
-    const { config } = book;
-    const { bytes, headsRemoved } = await finishPdf(layout.pdf, {
-      headings,
-      frontPages: layout.frontPages,
-      openingPages: layout.openingPages,
-      topMarginPx: (lengthToMm(geometry.margins.top) / 25.4) * 96,
-      metadata: {
-        title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
-        authors: config.authors,
-        subject: config.description ?? config.subtitle,
-        keywords: config.keywords,
-        language: config.language,
-        creator: `Evergreen ${evergreenVersion}`,
-        date: ctx.version.date,
-      },
-    });
-    const name = `${config.slug}.pdf`;
-    await writeFile(path.join(ctx.stagingDir, name), bytes);
-    return {
-      outputs: [name],
-      stats: {
-        pages: layout.pageCount,
-        passes: layout.passes,
-        headsRemoved,
-        bytes: bytes.length,
-        assembleMs: assembledMs,
-        launchMs,
-        loadMs: loadedMs,
-        layoutMs,
-        finishMs: performance.now() - finishStarted,
-      },
-    };
   } finally {
+    // Chromium holds the laid-out book (most of the memory): let it go before pdf-lib parses the PDF.
     await launched.close();
   }
+  const layoutMs = performance.now() - loadStarted - loadedMs;
+  if (!layout.settled) {
+    ctx.diagnostics.warn(book.configPath, `PDF: the page numbers in the table of contents did not settle after ${layout.passes} layouts; some may be off by a page`, {
+      ruleId: 'pdf/toc-unsettled',
+    });
+  }
+  ctx.progress?.('PDF: bookmarks and metadata');
+  const finishStarted = performance.now();
+  const { config } = book;
+  const { bytes, headsRemoved } = await finishPdf(layout.pdf, {
+    headings,
+    frontPages: layout.frontPages,
+    openingPages: layout.openingPages,
+    topMarginPx: (lengthToMm(geometry.margins.top) / 25.4) * 96,
+    metadata: {
+      title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
+      authors: config.authors,
+      subject: config.description ?? config.subtitle,
+      keywords: config.keywords,
+      language: config.language,
+      creator: `Evergreen ${evergreenVersion}`,
+      date: ctx.version.date,
+    },
+  });
+  const name = `${config.slug}.pdf`;
+  await writeFile(path.join(ctx.stagingDir, name), bytes);
+  return {
+    outputs: [name],
+    stats: {
+      pages: layout.pageCount,
+      passes: layout.passes,
+      headsRemoved,
+      bytes: bytes.length,
+      assembleMs: assembledMs,
+      launchMs,
+      loadMs: loadedMs,
+      layoutMs,
+      finishMs: performance.now() - finishStarted,
+    },
+  };
 }
 
 function reportNoBrowser(ctx: RenderContext, message: string): void {
