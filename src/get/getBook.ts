@@ -111,6 +111,7 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
         book: base.book,
         version,
         highestSeen,
+        ...(manifest.serial !== undefined || state?.serialSeen !== undefined ? { serialSeen: Math.max(manifest.serial ?? 0, state?.serialSeen ?? 0) } : {}),
         ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
         ...(html ? { html } : {}),
         downloads,

@@ -34,6 +34,8 @@ const manifestSchema = z.object({
   book: z.object({ title: z.string(), slug: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain name'), language: z.string().optional(), url: z.string().optional() }),
   latest: version,
   updated: z.string().optional(),
+  /** Grows with every release and yank; absent in manifests from before it existed. */
+  serial: z.number().int().nonnegative().optional(),
   versions: z.array(versionSchema).min(1),
 });
 
@@ -86,6 +88,9 @@ export function highestListed(manifest: Manifest): string {
 export function checkRollback(manifest: Manifest, state: ReaderState | undefined): void {
   if (!state) return;
   const hint = 'The site (or a cache or mirror in between) serves an older manifest than the one you already trusted. Try again later, or tell the author.';
+  if (state.serialSeen !== undefined && (manifest.serial === undefined || manifest.serial < state.serialSeen)) {
+    throw new GetError('rollback', `Refused: this manifest is older (serial ${manifest.serial ?? 'missing'}) than one you already trusted (serial ${state.serialSeen})`, hint);
+  }
   if (semver.lt(highestListed(manifest), state.highestSeen)) {
     throw new GetError('rollback', `Refused: the manifest's newest version is ${highestListed(manifest)}, but you have already seen ${state.highestSeen} (rollback)`, hint);
   }

@@ -29,6 +29,8 @@ const stateSchema = z.object({
   /** The version the reader has: the newest one fully downloaded and verified. */
   version: z.string(),
   highestSeen: z.string(),
+  /** The highest manifest `serial` trusted so far (rollback protection across yanks). */
+  serialSeen: z.number().optional(),
   /** SPKI PEM of the key that signs this book's manifest; absent while the book is unsigned. */
   publicKey: z.string().optional(),
   publicKeySha256: z.string().optional(),

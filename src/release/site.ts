@@ -189,6 +189,9 @@ function buildManifest(book: Book, versions: SiteVersion[], latest: PublishedRel
     book: { title: book.config.title, slug: book.config.slug, language: book.config.language, ...(book.config.url ? { url: book.config.url } : {}) },
     latest: latest.version,
     updated: latest.date,
+    // Grows with every release and every yank (the history is append-only), so a reader's tool can refuse
+    // an older manifest even when a yank made the newest version older.
+    serial: versions.length + versions.filter((v) => v.release.yanked).length,
     feed: 'feed.xml',
     versions: [...versions].reverse().map((v) => ({
       version: v.release.version,

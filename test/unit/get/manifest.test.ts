@@ -100,6 +100,14 @@ describe('checkRollback', () => {
     expect(error.message).toContain('immutable');
   });
 
+  it('refuses a manifest whose serial is lower than one already trusted, or that lost its serial', () => {
+    const seen = { ...state('1.1.0'), serialSeen: 3 };
+    expect(() => checkRollback(parse({ ...manifest([{ version: '1.1.0' }, { version: '1.0.0' }]), serial: 3 }), seen)).not.toThrow();
+    expect(() => checkRollback(parse({ ...manifest([{ version: '1.1.0' }, { version: '1.0.0' }]), serial: 4 }), seen)).not.toThrow();
+    expect(refusal(() => checkRollback(parse({ ...manifest([{ version: '1.1.0' }, { version: '1.0.0' }]), serial: 2 }), seen)).kind).toBe('rollback');
+    expect(refusal(() => checkRollback(parse(manifest([{ version: '1.1.0' }, { version: '1.0.0' }])), seen)).message).toContain('serial missing');
+  });
+
   it('accepts a withdrawn latest version: the recommended one is older, but nothing was rolled back', () => {
     const yanked = parse(manifest([{ version: '1.1.0', yanked: true }, { version: '1.0.0' }], '1.0.0'));
     expect(() => checkRollback(yanked, state('1.1.0'))).not.toThrow();
