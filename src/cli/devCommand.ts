@@ -12,7 +12,7 @@ export function devCommand(): Command {
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .option('--port <n>', 'port to serve on (the next free one is used when it is taken)', parsePort, 3000)
     .option('--strict-port', 'fail instead of using the next free port when the port is taken')
-    .option('--host <host>', 'address to listen on (default: this machine only)', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (other than 127.0.0.1, the network can read the book)', '127.0.0.1')
     .option('--open', 'open the book in the default browser')
     .option('--no-check', 'do not re-check samples on save')
     .action(async (opts: { root: string; port: number; strictPort?: boolean; host: string; open?: boolean; check: boolean }) => {
