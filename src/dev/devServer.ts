@@ -112,6 +112,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   /** The book of the last successful build: samples are re-checked for chapters that differ from it. */
   let lastGoodBook: Book | undefined;
   let failureNotice: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
   /** The last book loaded, and the files changed since it was: the next load reuses everything else. */
   let warmBook: Book | undefined;
   let changedSinceWarm = new Set<string>();
@@ -240,10 +241,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     return rebuild(changed, since);
   });
 
-  // The first build: the server starts with the book (or with the errors) ready to show.
-  reporter.info('building the book…');
-  await rebuild(new Set(), performance.now());
-
   const host = options.host ?? '127.0.0.1';
   const server: Server = createBookServer({ htmlDir, hub });
   let port: number;
@@ -256,6 +253,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw error;
   }
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  // The first build, once the port is ours (a taken port fails before any work). A page opened meanwhile
+  // shows the previous session's build, or "not built yet", and reloads when this build is done.
+  reporter.info('building the book…');
+  await rebuild(new Set(), performance.now());
 
   watcher = watchChanges({
     root,
@@ -270,7 +272,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   await watcher.ready;
   if (book) await updateWatchList(book);
 
-  let closing: Promise<void> | undefined;
   const devServer = Object.assign(events, {
     url: `http://${shownHost}:${port}/`,
     port,
