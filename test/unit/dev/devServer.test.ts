@@ -133,6 +133,23 @@ describe('evergreen dev: rebuilds', () => {
     expect(JSON.stringify(last)).toContain('book.yaml:');
   });
 
+  it('copies an image a chapter starts to use, and serves it', async () => {
+    const { server, chapter, page } = await start();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    mkdirSync(path.join(path.dirname(chapter('intro.md')), 'images'), { recursive: true });
+    writeFileSync(path.join(path.dirname(chapter('intro.md')), 'images', 'dot.png'), png);
+    // The new folder and file rebuild (no page changes) in one or two batches: let them pass.
+    await new Promise((r) => setTimeout(r, 400));
+    await server.idle();
+    const report = await nextRebuild(server, () => writeFileSync(chapter('intro.md'), '# Introduction\n\n![A dot](images/dot.png)\n'));
+    expect(report.ok).toBe(true);
+    expect(report.reload?.pages).toEqual(['/intro.html']);
+    expect(read(page('intro'))).toContain('media/images/dot.png');
+    const image = await get(`${server.url}media/images/dot.png`);
+    expect(image.status).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+  });
+
   it('reloads only the stylesheet when only CSS changed', async () => {
     const { root, server } = await start();
     mkdirSync(path.join(root, 'templates'), { recursive: true });
