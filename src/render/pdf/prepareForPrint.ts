@@ -42,6 +42,12 @@ export function prepareForPrint(): void {
     label.textContent = 'Notes';
   });
 
+  // Inline code may break anywhere (a long identifier must never push the page wider), but in a table that
+  // lets the table squeeze a column down to one character: short code there stays on one line.
+  document.querySelectorAll('.chapter td code, .chapter th code').forEach((code) => {
+    if ((code.textContent ?? '').length <= 24) code.classList.add('no-break');
+  });
+
   // A table keeps its header row on every page it spans; a short one is not split at all.
   document.querySelectorAll('.chapter table').forEach((table) => {
     if (table.querySelectorAll('tr').length <= 12) table.closest('.table-wrap')?.classList.add('keep-together');
