@@ -45,7 +45,7 @@ export function prepareForPrint(): void {
   // Inline code may break anywhere (a long identifier must never push the page wider), but in a table that
   // lets the table squeeze a column down to one character: short code there stays on one line.
   document.querySelectorAll('.chapter td code, .chapter th code').forEach((code) => {
-    if ((code.textContent ?? '').length <= 24) code.classList.add('no-break');
+    if ((code.textContent ?? '').length <= 32) code.classList.add('no-break');
   });
 
   // A table keeps its header row on every page it spans; a short one is not split at all.
