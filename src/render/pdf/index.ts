@@ -10,9 +10,10 @@ import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../codePresentation.js';
 import { renderChapterHtml, type RenderedChapter } from '../html/chapterHtml.js';
 import { chapterRenderKey } from '../html/htmlRenderer.js';
-import { prepareHighlighter } from '../html/highlight.js';
+import { codeThemes, prepareHighlighter } from '../html/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { compactHighlighting } from './compactCode.js';
 import { finishPdf } from './finishPdf.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
@@ -136,7 +137,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const { book } = ctx;
   // Chapters are cached like the HTML book's (by text, link targets and Evergreen version), except when a
   // presenter decides how code looks: its inputs are not part of the key.
-  const cache = ctx.cacheDir && !ctx.presenter ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters') : undefined;
+  const cache = ctx.cacheDir && !ctx.presenter ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-2') : undefined;
   const rendered = new Map<Chapter, RenderedChapter>();
   for (const chapter of book.chapters) {
     const cached = cache?.get(chapterRenderKey(book, chapter, 'single'));
@@ -144,8 +145,10 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
   const highlighter = stale.length ? await prepareHighlighter(stale.flatMap(codeLanguages)) : undefined;
+  const defaultColour = highlighter?.getTheme(codeThemes.light).fg ?? '#1F2328';
   for (const chapter of stale) {
-    const html = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
     cache?.set(chapterRenderKey(book, chapter, 'single'), html);
   }
