@@ -16,6 +16,45 @@ export function prepareForPrint(): void {
     }
   });
 
+  // Token colours as CSS custom highlights instead of one element per token: a tagged PDF makes a structure
+  // element of every span, which on a code-heavy book doubled the printing time and memory. A line whose
+  // spans only set a colour becomes one text node; each colour is one highlight over StaticRanges (which,
+  // unlike live Ranges, cost nothing when the document changes between the layout passes).
+  const byColour = new Map<string, StaticRange[]>();
+  document.querySelectorAll('pre.shiki .line').forEach((line) => {
+    const tokens: { text: string; colour?: string }[] = [];
+    for (const node of line.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        tokens.push({ text: node.textContent ?? '' });
+        continue;
+      }
+      const style = node instanceof HTMLElement ? (node.getAttribute('style') ?? '') : '';
+      const colour = /^--shiki-light:(#[0-9A-Fa-f]{3,8});?$/.exec(style)?.[1];
+      if (!colour || (node as Element).children.length > 0) return; // other styles or markup: leave the line as it is
+      tokens.push({ text: node.textContent ?? '', colour });
+    }
+    const text = document.createTextNode(tokens.map((t) => t.text).join(''));
+    line.replaceChildren(text);
+    let offset = 0;
+    for (const t of tokens) {
+      if (t.colour && t.text) {
+        const ranges = byColour.get(t.colour) ?? [];
+        ranges.push(new StaticRange({ startContainer: text, startOffset: offset, endContainer: text, endOffset: offset + t.text.length }));
+        byColour.set(t.colour, ranges);
+      }
+      offset += t.text.length;
+    }
+  });
+  const rules: string[] = [];
+  for (const [colour, ranges] of byColour) {
+    const name = `code-${colour.slice(1).toLowerCase()}`;
+    CSS.highlights.set(name, new Highlight(...ranges));
+    rules.push(`::highlight(${name}) { color: ${colour}; }`);
+  }
+  const style = document.createElement('style');
+  style.textContent = rules.join('\n');
+  document.head.append(style);
+
   // A short code block (up to about 15 lines) is never split across pages; a long one may be.
   document.querySelectorAll('figure.code-block').forEach((figure) => {
     const lines = figure.querySelectorAll('pre .line').length;
