@@ -99,6 +99,7 @@ async function buildWith(options: BuildOptions, root: string, outDir: string, wo
       const result = await renderer.render({
         book,
         stagingDir,
+        outDir,
         diagnostics,
         presenter,
         version,

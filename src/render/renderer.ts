@@ -21,6 +21,8 @@ export interface RenderContext {
    * them into the output folder only when every renderer has succeeded.
    */
   stagingDir: string;
+  /** The output folder the staged outputs will be moved into (where the previous build's outputs are). */
+  outDir?: string;
   diagnostics: DiagnosticBag;
   presenter?: CodePresenter;
   version: BookVersion;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Code } from 'mdast';
@@ -13,7 +13,8 @@ import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
 import { prepareHighlighter } from './highlight.js';
-import { renderPrevNext, renderTitlePage, renderToc } from './navigation.js';
+import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
+import { OutputWriter } from '../outputWriter.js';
 
 const require = createRequire(import.meta.url);
 
@@ -86,15 +87,17 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     versionLabel: version.label,
     extraHead: [theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '', options.extraHead ?? ''].join('\n'),
   };
+  const writer = new OutputWriter(outDir, ctx.outDir ? path.join(ctx.outDir, 'html') : undefined);
+  const toc = tocRenderer(book);
   const writes: Promise<unknown>[] = [];
   writes.push(
-    writeFile(
-      path.join(outDir, 'index.html'),
+    writer.write(
+      'index.html',
       fillTemplate(page, {
         ...common,
         pageTitle: book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title,
         bodyClass: 'title-page-body',
-        toc: renderToc(book),
+        toc: toc(),
         content: renderTitlePage(book, version.label, version.date),
         prevNext: renderPrevNext(book, undefined).replace('<nav class="prev-next"', '<nav class="prev-next"'),
       }),
@@ -104,13 +107,13 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   for (const chapter of book.chapters) {
     const body = bodies.get(chapter)!;
     writes.push(
-      writeFile(
-        path.join(outDir, `${chapter.slug}.html`),
+      writer.write(
+        `${chapter.slug}.html`,
         fillTemplate(page, {
           ...common,
           pageTitle: `${chapter.title} · ${book.config.title}`,
           bodyClass: 'chapter-page',
-          toc: renderToc(book, chapter),
+          toc: toc(chapter),
           content: body.html,
           prevNext: renderPrevNext(book, chapter),
         }),
@@ -122,17 +125,17 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       writes.push(copyAsset(asset.file, path.join(outDir, 'media', asset.relPath)));
     }
   }
-  writes.push(writeFile(path.join(outDir, 'search-data.js'), searchData(book)));
-  writes.push(writeFile(path.join(assetsDir, 'book.css'), theme.files['book.css'] ?? ''));
-  writes.push(writeFile(path.join(assetsDir, 'book.js'), theme.files['book.js'] ?? ''));
-  if (theme.files['custom.css']) writes.push(writeFile(path.join(assetsDir, 'custom.css'), theme.files['custom.css']));
-  writes.push(loadFonts().then((fonts) => writeFile(path.join(assetsDir, 'fonts.css'), fonts.css)));
+  writes.push(writer.write('search-data.js', searchData(book)));
+  writes.push(writer.write('assets/book.css', theme.files['book.css'] ?? ''));
+  writes.push(writer.write('assets/book.js', theme.files['book.js'] ?? ''));
+  if (theme.files['custom.css']) writes.push(writer.write('assets/custom.css', theme.files['custom.css']));
+  writes.push(loadFonts().then((fonts) => writer.write('assets/fonts.css', fonts.css)));
   writes.push(copyFonts(assetsDir));
   writes.push(linkOrCopy(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
-  writes.push(writeFile(path.join(outDir, '.nojekyll'), ''));
+  writes.push(writer.write('.nojekyll', ''));
   await Promise.all(writes);
-  return { outputs: ['html'], stats: { pages: book.chapters.length + 1, chaptersRendered: stale.length } };
+  return { outputs: ['html'], stats: { pages: book.chapters.length + 1, chaptersRendered: stale.length, filesWritten: writer.written, filesReused: writer.reused } };
 }
 
 /** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */
@@ -155,16 +158,29 @@ async function copyAsset(from: string, to: string): Promise<void> {
   await linkOrCopy(from, to);
 }
 
+/** Each chapter's search documents as JSON, by everything they are made of: re-serialised only when it changes. */
+const searchFragments = new Map<string, string>();
+
 /** One search document per section: the browser builds its index from these on first search. */
 function searchData(book: Book): string {
-  const docs = book.chapters.flatMap((chapter) =>
-    chapter.analysis.search.map((section, i) => ({
-      id: `${chapter.slug}#${section.id || i}`,
-      title: section.title || chapter.title,
-      chapter: chapter.title,
-      url: `${chapter.slug}.html${section.id ? `#${section.id}` : ''}`,
-      text: section.text,
-    })),
-  );
-  return `window.EVERGREEN_SEARCH = ${JSON.stringify(docs).replace(/<\/script/gi, '<\\/script')};\n`;
+  const fragments = book.chapters.map((chapter) => {
+    const key = `${chapter.hash}\0${chapter.slug}\0${chapter.title}`;
+    let json = searchFragments.get(key);
+    if (json === undefined) {
+      json = chapter.analysis.search
+        .map((section, i) =>
+          JSON.stringify({
+            id: `${chapter.slug}#${section.id || i}`,
+            title: section.title || chapter.title,
+            chapter: chapter.title,
+            url: `${chapter.slug}.html${section.id ? `#${section.id}` : ''}`,
+            text: section.text,
+          }),
+        )
+        .join(',');
+      searchFragments.set(key, json);
+    }
+    return json;
+  });
+  return `window.EVERGREEN_SEARCH = [${fragments.filter(Boolean).join(',')}];\n`.replace(/<\/script/gi, '<\\/script');
 }

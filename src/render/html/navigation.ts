@@ -1,30 +1,39 @@
 import type { Book, Chapter } from '../../book/model.js';
 import { escapeHtml } from '../theme.js';
 
-/** The sidebar: every chapter (grouped by part), with the current chapter expanded to its sections. */
-export function renderToc(book: Book, current?: Chapter): string {
-  const item = (chapter: Chapter) => {
-    const isCurrent = chapter === current;
-    const sections = isCurrent
-      ? chapter.analysis.headings
-          .filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.analysis.titleHeadingId)
-          .map((h) => `<li class="depth-${h.depth}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
-          .join('')
-      : '';
-    return (
-      `<li class="chapter${isCurrent ? ' current' : ''}"><a href="${chapter.slug}.html"${isCurrent ? ' aria-current="page"' : ''}>` +
-      `<span class="chapter-number">${chapter.index + 1}</span><span>${escapeHtml(chapter.title)}</span></a>` +
-      (sections ? `<ol class="sections">${sections}</ol>` : '') +
-      `</li>`
+/**
+ * The sidebar for every page of a build: each chapter's entry is made once, and only the current
+ * chapter's (expanded to its sections) is made per page, so a large book's navigation stays linear.
+ */
+export function tocRenderer(book: Book): (current?: Chapter) => string {
+  const plain = new Map(book.chapters.map((c) => [c, chapterItem(c, false)]));
+  const withCurrent = (current?: Chapter) => (chapter: Chapter) => (chapter === current ? chapterItem(chapter, true) : plain.get(chapter)!);
+  return (current) => {
+    const item = withCurrent(current);
+    const entries = book.toc.map((entry) =>
+      entry.kind === 'chapter'
+        ? item(entry.chapter)
+        : `<li class="part"><span class="part-title">${escapeHtml(entry.title)}</span><ol>${entry.chapters.map(item).join('')}</ol></li>`,
     );
+    const home = `<li class="home${current ? '' : ' current'}"><a href="index.html"${current ? '' : ' aria-current="page"'}><span>Contents</span></a></li>`;
+    return `<ol class="toc">${home}${entries.join('')}</ol>`;
   };
-  const entries = book.toc.map((entry) =>
-    entry.kind === 'chapter'
-      ? item(entry.chapter)
-      : `<li class="part"><span class="part-title">${escapeHtml(entry.title)}</span><ol>${entry.chapters.map(item).join('')}</ol></li>`,
+}
+
+/** One chapter's sidebar entry, expanded to its sections when it is the current page. */
+function chapterItem(chapter: Chapter, isCurrent: boolean): string {
+  const sections = isCurrent
+    ? chapter.analysis.headings
+        .filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.analysis.titleHeadingId)
+        .map((h) => `<li class="depth-${h.depth}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
+        .join('')
+    : '';
+  return (
+    `<li class="chapter${isCurrent ? ' current' : ''}"><a href="${chapter.slug}.html"${isCurrent ? ' aria-current="page"' : ''}>` +
+    `<span class="chapter-number">${chapter.index + 1}</span><span>${escapeHtml(chapter.title)}</span></a>` +
+    (sections ? `<ol class="sections">${sections}</ol>` : '') +
+    `</li>`
   );
-  const home = `<li class="home${current ? '' : ' current'}"><a href="index.html"${current ? '' : ' aria-current="page"'}><span>Contents</span></a></li>`;
-  return `<ol class="toc">${home}${entries.join('')}</ol>`;
 }
 
 export function renderPrevNext(book: Book, chapter: Chapter | undefined): string {
