@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { type DevReporter, startDevServer } from '../dev/devServer.js';
-import { PortInUseError } from '../dev/httpServer.js';
+import type { DevReporter } from '../dev/devServer.js';
 import { colors, diagnosticsSummary, displayPath, formatDuration, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
@@ -18,10 +17,14 @@ export function devCommand(): Command {
     .action(async (opts: { root: string; port: number; strictPort?: boolean; host: string; open?: boolean; check: boolean }) => {
       const reporter = terminalReporter(path.resolve(opts.root));
       let server;
+      let portInUse: (new (...args: never[]) => Error) | undefined;
       try {
+        // Loaded on use: `evergreen --help` should not load the watcher, server and pipeline.
+        const [{ startDevServer }, { PortInUseError }] = await Promise.all([import('../dev/devServer.js'), import('../dev/httpServer.js')]);
+        portInUse = PortInUseError;
         server = await startDevServer({ root: opts.root, port: opts.port, host: opts.host, strictPort: opts.strictPort, checkSamples: opts.check, reporter });
       } catch (error) {
-        if (error instanceof PortInUseError) throw new UsageError(error.message);
+        if (portInUse && error instanceof portInUse) throw new UsageError(error.message);
         throw error;
       }
       process.stderr.write(`\n  ${colors.green('Evergreen dev')}  ${colors.bold(server.url)}\n`);
