@@ -199,6 +199,45 @@ describe('evergreen build --format pdf', () => {
   });
 });
 
+describe('the bundled user guide as a PDF', () => {
+  let out: string;
+  let pages: string[];
+  let labels: string[];
+  let outline: string[];
+
+  beforeAll(async () => {
+    out = mkdtempSync(path.join(os.tmpdir(), 'evergreen-guide-pdf-'));
+    const result = run(['build', '--root', repoRoot, '--out', out, '--format', 'pdf']);
+    expect(result.status, result.stderr).toBe(0);
+    const pdf = path.join(out, 'evergreen.pdf');
+    const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+    pages = Array.from({ length: count }, (_, i) => pageText(pdf, i + 1));
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await getDocument({ data: new Uint8Array(readFileSync(pdf)), verbosity: 0 }).promise;
+    labels = (await doc.getPageLabels()) ?? [];
+    outline = ((await doc.getOutline()) ?? []).map((i) => i.title);
+    await doc.destroy();
+  });
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('lists every chapter in the contents with the page it starts on, and bookmarks it', () => {
+    // The contents: the front-matter pages after the title page and the colophon.
+    const toc = pages.filter((_, i) => i >= 2 && /^[ivxl]+$/.test(labels[i])).join('\n');
+    const entries = [...toc.matchAll(/^\s*(\d+)\s{2,}(\S.*?)\s{2,}(\d+)\s*$/gm)].map((m) => ({ n: Number(m[1]), title: m[2].trim(), page: m[3] }));
+    expect(entries.length).toBeGreaterThanOrEqual(8);
+    for (const { n, title, page } of entries) {
+      const start = pages.findIndex((text) => new RegExp(`^\\s*CHAPTER\\s+${n}\\s*$`, 'm').test(text));
+      expect(start, title).toBeGreaterThan(0);
+      expect(pages[start], title).toContain(title);
+      expect(labels[start], title).toBe(page);
+      expect(outline, title).toContain(title);
+    }
+    expect(outline).toContain('The PDF');
+  });
+});
+
 describe('evergreen build without a browser', () => {
   it('still writes the HTML book, says what to install, and exits 1', () => {
     const root = copyFixture();
