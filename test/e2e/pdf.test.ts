@@ -248,6 +248,12 @@ describe('evergreen build without a browser', () => {
       expect(result.stderr).toMatch(/apt-get install chromium/);
       expect(existsSync(path.join(root, 'dist', 'html', 'index.html'))).toBe(true);
       expect(existsSync(path.join(root, 'dist', 'typed-foundations.pdf'))).toBe(false);
+
+      // A "browser" that cannot start is reported the same way.
+      const broken = run(['build', '--root', root, '--format', 'html,pdf'], { EVERGREEN_BROWSER: '/bin/false' });
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toMatch(/PDF was not built: Chromium at \/bin\/false could not be started/);
+      expect(existsSync(path.join(root, 'dist', 'html', 'index.html'))).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

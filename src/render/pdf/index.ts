@@ -24,7 +24,24 @@ import { chapterPageName, printDocument, type PrintChapter } from './printDocume
  * headless Chromium (found on the machine, never downloaded). See layoutPasses.ts for the two-pass layout.
  */
 export function pdfRenderer(): Renderer {
-  return { name: 'pdf', render: renderPdf };
+  return {
+    name: 'pdf',
+    async render(ctx) {
+      try {
+        return await renderPdf(ctx);
+      } catch (error) {
+        // A PDF that cannot be made must not cost the author the other formats: report it, write nothing.
+        ctx.diagnostics.add({
+          severity: 'error',
+          file: ctx.book.configPath,
+          message: `The PDF was not built: ${(error as Error).message.split('\n')[0]}`,
+          hint: 'The other formats were still written. Please report this with the book if it keeps happening.',
+          ruleId: 'pdf/failed',
+        });
+        return { outputs: [] };
+      }
+    },
+  };
 }
 
 async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
