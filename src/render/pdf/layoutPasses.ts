@@ -87,7 +87,7 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
 
   const plan = planPass(layout, opening.starts, opening.targets, options.recto);
   let applied = plan;
-  await applyPlan(page, plan);
+  await applyPlan(page, plan, mainStart);
   for (;;) {
     pdf = await page.pdf(pdfOptions);
     passes++;
@@ -100,7 +100,7 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
       return { pdf, frontPages: check.frontPages, pageCount: layout.pageCount, passes, settled, openingPages };
     }
     applied = { ...check, blanksBefore: [] };
-    await applyPlan(page, applied);
+    await applyPlan(page, applied, mainStart);
   }
 }
 
@@ -141,11 +141,12 @@ export function planPass(layout: PdfLayout, starts: string[], targets: string[],
   return { blanksBefore, numbers, frontPages };
 }
 
-async function applyPlan(page: Page, plan: Plan): Promise<void> {
-  await page.evaluate(({ blanksBefore, numbers }) => {
+async function applyPlan(page: Page, plan: Plan, firstStart: string): Promise<void> {
+  await page.evaluate(({ blanksBefore, numbers }, first) => {
     for (const id of blanksBefore) {
       const blank = document.createElement('div');
-      blank.className = document.getElementById(id)?.closest('.main-matter') && id !== document.querySelector('.main-matter > *')?.id ? 'blank-page' : 'blank-page front-blank';
+      // A blank page before the first chapter ends the front matter: it counts in roman numerals.
+      blank.className = id === first ? 'blank-page front-blank' : 'blank-page';
       blank.setAttribute('aria-hidden', 'true');
       document.getElementById(id)?.before(blank);
     }
@@ -153,5 +154,5 @@ async function applyPlan(page: Page, plan: Plan): Promise<void> {
       const n = numbers[el.dataset.target!];
       if (n !== undefined) el.textContent = n;
     });
-  }, plan);
+  }, plan, firstStart);
 }
