@@ -34,7 +34,8 @@ export interface LoadBookOptions {
 export interface ParallelAnalyzer {
   /** Fewest uncached chapters worth sending to workers. */
   minBatch: number;
-  analyze(chapters: { path: string; source: string; hash: string }[]): Promise<ChapterAnalysis[]>;
+  /** `analyzeHere` analyses a chapter on this thread (keeping its tree), for the share done here. */
+  analyze(chapters: { path: string; source: string; hash: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]>;
 }
 
 interface ChapterPlan {
@@ -235,7 +236,7 @@ async function analyzeUncached(loaded: (LoadedChapter | undefined)[], cache: Dis
   if (misses.length === 0) return;
   const analyses =
     parallel && misses.length >= parallel.minBatch
-      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash })))
+      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash, analyzeHere: c.analyzeHere! })))
       : misses.map((c) => c.analyzeHere!());
   misses.forEach((chapter, i) => {
     cache?.set(chapter.hash, analyses[i]);

@@ -12,11 +12,15 @@ import type { BookIndex, WorkerJob, WorkerRequest, WorkerResponse } from './chap
 
 const workerScript = new URL('./chapterWorker.js', import.meta.url);
 
+/** The main thread takes a share of the chapters too (it is otherwise idle while workers run). */
+const mainThread = -1;
+
 /**
  * Parsing Markdown and highlighting code are CPU-bound and independent per chapter, so a cold build of a
- * large book spreads them over worker threads. Each chapter sticks to one worker: the worker that parsed
- * it for the analysis renders it from the same tree. Small batches (an edit in `evergreen dev`) stay on
- * the main thread, where starting workers would cost more than it saves.
+ * large book spreads them over the main thread and one worker per remaining core. Each chapter sticks to
+ * one thread: the thread that parsed it for the analysis renders it from the same tree. Every worker pays
+ * once for loading the pipeline and compiling grammars (about a second), so small batches (an edit in
+ * `evergreen dev`) stay on the main thread.
  */
 export class ChapterWorkers implements ParallelAnalyzer {
   readonly minBatch = 8;
@@ -24,6 +28,8 @@ export class ChapterWorkers implements ParallelAnalyzer {
   private readonly owner = new Map<string, number>();
   private readonly pending = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
   private nextId = 1;
+  /** Bytes of Markdown given to the main thread; it starts with a head start for its other work. */
+  private mainBytes = 64 * 1024;
 
   private constructor(private readonly size: number) {}
 
@@ -31,27 +37,38 @@ export class ChapterWorkers implements ParallelAnalyzer {
   static create(): ChapterWorkers | undefined {
     // EVERGREEN_WORKERS=0 keeps everything on the main thread (for profiling and for comparing outputs).
     const limit = Number(process.env.EVERGREEN_WORKERS ?? 4);
-    const size = Math.min(os.availableParallelism(), Number.isFinite(limit) ? limit : 4);
-    if (size < 2 || !existsSync(fileURLToPath(workerScript))) return undefined;
+    const size = Math.min(os.availableParallelism(), Number.isFinite(limit) ? limit : 4) - 1;
+    if (size < 1 || !existsSync(fileURLToPath(workerScript))) return undefined;
     return new ChapterWorkers(size);
   }
 
-  async analyze(chapters: { path: string; source: string; hash: string }[]): Promise<ChapterAnalysis[]> {
-    const responses = await Promise.all(
-      chapters.map((c) => this.send(this.assign(c.path, c.source.length), { op: 'analyze', path: c.path, source: c.source, hash: c.hash })),
-    );
-    return responses.map((r) => r.analysis!);
+  async analyze(chapters: { path: string; source: string; hash: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]> {
+    const owners = chapters.map((c) => this.assign(c.path, c.source.length));
+    const remote = chapters.map((c, i) => (owners[i] === mainThread ? undefined : this.send(owners[i], { op: 'analyze', path: c.path, source: c.source, hash: c.hash })));
+    // The main thread's share runs while the workers work on theirs.
+    const local = chapters.map((c, i) => (owners[i] === mainThread ? c.analyzeHere() : undefined));
+    return Promise.all(chapters.map(async (_c, i) => local[i] ?? (await remote[i]!).analysis!));
   }
 
   /** Renders chapters as HTML pages' bodies; `presenter` runs here, and its answers travel with each job. */
-  async render(book: Book, chapters: Chapter[], presenter: CodePresenter | undefined): Promise<Map<Chapter, RenderedChapter>> {
-    const targets = chapters.map((c) => this.assign(c.path, c.source.length));
+  async render(
+    book: Book,
+    chapters: Chapter[],
+    presenter: CodePresenter | undefined,
+    renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedChapter>>,
+  ): Promise<Map<Chapter, RenderedChapter>> {
+    const owners = chapters.map((c) => this.assign(c.path, c.source.length));
     const index = bookIndex(book);
-    await Promise.all([...new Set(targets)].map((w) => this.send(w, { op: 'index', index })));
-    const results = await Promise.all(
-      chapters.map((chapter, i) => this.send(targets[i], { op: 'render', path: chapter.path, presentations: presenter ? presentationsOf(chapter, presenter) : undefined })),
+    const workersUsed = [...new Set(owners.filter((o) => o !== mainThread))];
+    const ready = Promise.all(workersUsed.map((w) => this.send(w, { op: 'index', index })));
+    const remote = chapters.map((chapter, i) =>
+      owners[i] === mainThread
+        ? undefined
+        : ready.then(() => this.send(owners[i], { op: 'render', path: chapter.path, presentations: presenter ? presentationsOf(chapter, presenter) : undefined })),
     );
-    return new Map(chapters.map((c, i) => [c, results[i].rendered!]));
+    const local = await renderHere(chapters.filter((_c, i) => owners[i] === mainThread));
+    const results = await Promise.all(remote.map((r) => r?.then((response) => response.rendered!)));
+    return new Map(chapters.map((c, i) => [c, local.get(c) ?? results[i]!]));
   }
 
   async close(): Promise<void> {
@@ -59,14 +76,21 @@ export class ChapterWorkers implements ParallelAnalyzer {
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 
-  /** The worker that owns a chapter: the one that parsed it before, else the least loaded one. */
+  /** The thread that owns a chapter: the one that parsed it before, else the least loaded one. */
   private assign(path: string, bytes: number): number {
     const known = this.owner.get(path);
     if (known !== undefined) return known;
     while (this.workers.length < this.size) this.spawn();
-    let best = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.workers[i].bytes < this.workers[best].bytes) best = i;
-    this.workers[best].bytes += bytes;
+    let best = mainThread;
+    let least = this.mainBytes;
+    this.workers.forEach((w, i) => {
+      if (w.bytes < least) {
+        best = i;
+        least = w.bytes;
+      }
+    });
+    if (best === mainThread) this.mainBytes += bytes;
+    else this.workers[best].bytes += bytes;
     this.owner.set(path, best);
     return best;
   }

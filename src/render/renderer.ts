@@ -37,7 +37,19 @@ export interface RenderContext {
 export interface ParallelChapterRenderer {
   /** Fewest chapters worth sending to workers. */
   minBatch: number;
-  render(book: Book, chapters: Chapter[], presenter: CodePresenter | undefined): Promise<Map<Chapter, { html: string; assets: { file: string; relPath: string }[] }>>;
+  render(
+    book: Book,
+    chapters: Chapter[],
+    presenter: CodePresenter | undefined,
+    /** Renders the share of chapters that stays on this thread. */
+    renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedBody>>,
+  ): Promise<Map<Chapter, RenderedBody>>;
+}
+
+/** A chapter's rendered body and the manuscript files it references. */
+export interface RenderedBody {
+  html: string;
+  assets: { file: string; relPath: string }[];
 }
 
 /** A renderer turns the book model into one output format. It only reads the model (like mdBook's `Renderer`). */

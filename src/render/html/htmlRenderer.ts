@@ -61,19 +61,18 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   }
   if (stale.length > 0) {
     ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
-    if (ctx.parallel && stale.length >= ctx.parallel.minBatch) {
-      const rendered = await ctx.parallel.render(book, stale.map((s) => s.chapter), ctx.presenter);
-      for (const { chapter, key } of stale) {
-        bodies.set(chapter, rendered.get(chapter)!);
-        cache?.set(key, rendered.get(chapter)!);
-      }
-    } else {
-      const highlighter = await prepareHighlighter(stale.flatMap(({ chapter }) => codeLanguages(chapter)));
-      for (const { chapter, key } of stale) {
-        const rendered = renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter as CodePresenter | undefined, mode: 'pages' });
-        bodies.set(chapter, rendered);
-        cache?.set(key, rendered);
-      }
+    const renderHere = async (chapters: Chapter[]) => {
+      const rendered = new Map<Chapter, RenderedChapter>();
+      if (chapters.length === 0) return rendered;
+      const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
+      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages' }));
+      return rendered;
+    };
+    const chapters = stale.map((s) => s.chapter);
+    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere) : await renderHere(chapters);
+    for (const { chapter, key } of stale) {
+      bodies.set(chapter, rendered.get(chapter)!);
+      cache?.set(key, rendered.get(chapter)!);
     }
   }
 
