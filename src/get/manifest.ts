@@ -88,11 +88,12 @@ export function highestListed(manifest: Manifest): string {
 export function checkRollback(manifest: Manifest, state: ReaderState | undefined): void {
   if (!state) return;
   const hint = 'The site (or a cache or mirror in between) serves an older manifest than the one you already trusted. Try again later, or tell the author.';
-  if (state.serialSeen !== undefined && (manifest.serial === undefined || manifest.serial < state.serialSeen)) {
-    throw new GetError('rollback', `Refused: this manifest is older (serial ${manifest.serial ?? 'missing'}) than one you already trusted (serial ${state.serialSeen})`, hint);
-  }
   if (semver.lt(highestListed(manifest), state.highestSeen)) {
     throw new GetError('rollback', `Refused: the manifest's newest version is ${highestListed(manifest)}, but you have already seen ${state.highestSeen} (rollback)`, hint);
+  }
+  // Same versions but an older state of them (e.g. a yank undone): only the serial shows it.
+  if (state.serialSeen !== undefined && (manifest.serial === undefined || manifest.serial < state.serialSeen)) {
+    throw new GetError('rollback', `Refused: this manifest is older (serial ${manifest.serial ?? 'missing'}) than one you already trusted (serial ${state.serialSeen})`, hint);
   }
   for (const download of state.downloads) {
     const listed = findVersion(manifest, download.version);
