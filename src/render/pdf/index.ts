@@ -152,12 +152,12 @@ function reportNoBrowser(ctx: RenderContext, message: string): void {
 /** Writes print.html with its fonts, stylesheets and media into the work folder. */
 async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<{ htmlFile: string; geometry: PageGeometry }> {
   const { book } = ctx;
-  // Chapters are cached like the HTML book's (by text, link targets and Evergreen version), except when a
-  // presenter decides how code looks: its inputs are not part of the key.
-  const cache = ctx.cacheDir && !ctx.presenter ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-2') : undefined;
+  // Chapters are cached like the HTML book's (by text, link targets, Evergreen version and what the code
+  // presenter depends on), except with a presenter that cannot name its inputs.
+  const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-2') : undefined;
   const rendered = new Map<Chapter, RenderedChapter>();
   for (const chapter of book.chapters) {
-    const cached = cache?.get(chapterRenderKey(book, chapter, 'single'));
+    const cached = cache?.get(chapterRenderKey(book, chapter, 'single', ctx.presenter));
     if (cached) rendered.set(chapter, cached);
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
@@ -167,7 +167,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
     const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
-    cache?.set(chapterRenderKey(book, chapter, 'single'), html);
+    cache?.set(chapterRenderKey(book, chapter, 'single', ctx.presenter), html);
   }
   const chapters: PrintChapter[] = [];
   const media = new Map<string, string>();
