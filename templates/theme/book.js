@@ -33,8 +33,14 @@
     });
   }
 
-  var current = document.querySelector('.toc .current');
-  if (current && current.scrollIntoView) current.scrollIntoView({ block: 'center' });
+  // Bring the current chapter into view in a long sidebar, without moving a sidebar that already shows it.
+  var current = document.querySelector('.toc .current > a');
+  var sidebar = document.getElementById('sidebar');
+  if (current && sidebar) {
+    var item = current.getBoundingClientRect();
+    var box = sidebar.getBoundingClientRect();
+    if (item.top < box.top || item.bottom > box.bottom) sidebar.scrollTop += item.top - box.top - box.height / 3;
+  }
 
   // Copy buttons: copy what the reader sees, without annotation lines.
   document.querySelectorAll('figure.code-block:not(.code-output)').forEach(function (figure) {
