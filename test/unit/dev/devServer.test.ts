@@ -174,8 +174,10 @@ describe('evergreen dev: samples', () => {
     await waitFor(() => read(page('intro')).includes('annotation-type'), 90_000, 'the type annotation');
     expect(read(page('intro'))).toContain('const answer: number');
     expect(rebuilds[0]!.changed).toEqual([]);
-    const typed = rebuilds.find((r) => r.changed.length === 1 && r.changed[0] === chapter('intro.md'));
-    expect(typed?.stats['html.chaptersRendered']).toBe(1);
+    // The page is in place a moment before the rebuild is reported (after comparing outputs).
+    const isTyped = (r: RebuildReport) => r.changed.length === 1 && r.changed[0] === chapter('intro.md');
+    await waitFor(() => rebuilds.some(isTyped), 10_000, 'the report of the rebuild that showed the type');
+    expect(rebuilds.find(isTyped)!.stats['html.chaptersRendered']).toBe(1);
   });
 });
 
