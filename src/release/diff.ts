@@ -1,4 +1,5 @@
 import { diffArrays, diffLines, diffWords, diffWordsWithSpace } from 'diff';
+import { sampleLanguages } from '../samples/extract.js';
 import { dice, matchItems, movedByOrder, shingles } from './similarity.js';
 import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
 
@@ -381,8 +382,14 @@ export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bu
   const patch: string[] = [];
   if (summary.chaptersRemoved) major.push(`${plural(summary.chaptersRemoved, 'chapter')} removed`);
   if (summary.sectionsRemoved) major.push(`${plural(summary.sectionsRemoved, 'section')} removed`);
-  const codeChanged = chapters.flatMap((c) => c.sections.flatMap((s) => s.blocks)).filter((b) => b.block.k === 'code' && (b.op === 'modified' || b.op === 'removed')).length;
-  if (codeChanged) major.push(`${plural(codeChanged, 'code sample')} changed or removed`);
+  // What a reader typed in and ran: TypeScript samples and the output they print. Other code blocks
+  // (shell commands, file formats, other languages) are examples to read, not programs to re-run.
+  const codeChanges = chapters.flatMap((c) => c.sections.flatMap((s) => s.blocks)).filter((b) => b.block.k === 'code' && (b.op === 'modified' || b.op === 'removed'));
+  const isSample = (b: BlockChange) => b.block.l === 'output' || sampleLanguages.has(b.block.l ?? '');
+  const samplesChanged = codeChanges.filter(isSample).length;
+  const examplesChanged = codeChanges.length - samplesChanged;
+  if (samplesChanged) major.push(`${plural(samplesChanged, 'code sample')} changed or removed`);
+  if (examplesChanged) minor.push(`${plural(examplesChanged, 'code example')} changed or removed (not runnable samples)`);
   if (summary.chaptersAdded) minor.push(`${plural(summary.chaptersAdded, 'chapter')} added`);
   if (summary.sectionsAdded) minor.push(`${plural(summary.sectionsAdded, 'section')} added`);
   const blocksAdded = chapters.filter((c) => c.status === 'changed').flatMap((c) => c.sections.filter((s) => s.status !== 'added').flatMap((s) => s.blocks)).filter((b) => b.op === 'added').length;

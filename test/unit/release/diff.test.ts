@@ -91,6 +91,15 @@ describe('bump suggestion', () => {
     expect((await diff(base, { 'a.md': base['a.md'].replace('talks about', 'speaks of') })).bump).toBe('patch');
     expect((await diff(base, { 'a.md': `${base['a.md']}\n## New {#new}\n\nMore.\n` })).bump).toBe('minor');
     expect((await diff(base, { 'a.md': base['a.md'].replace('const x = 1;', 'const x = 2;') })).bump).toBe('major');
+    // A changed shell command or file-format example is not a changed program.
+    const withExample = { 'a.md': `${base['a.md']}
+\`\`\`json
+{ "a": 1 }
+\`\`\`
+` };
+    const example = await diff(withExample, { 'a.md': withExample['a.md'].replace('"a": 1', '"a": 2') });
+    expect(example.bump).toBe('minor');
+    expect(example.bumpReasons.join()).toContain('1 code example changed');
     const removed = await diff(base, { 'a.md': `# A\n\n${para(1)}\n` });
     expect(removed.bump).toBe('major');
     expect(removed.bumpReasons.join()).toContain('section');
