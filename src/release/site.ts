@@ -17,6 +17,7 @@ import { packageRoot, evergreenVersion } from '../util/version.js';
 import { type BlockChange, type BookDiff, type ChapterDiff, diffSnapshots, type InlinePart, plural, type SectionDiff } from './diff.js';
 import { artifactPath, type History, openHistory, type PublishedRelease, sha256Bytes } from './history.js';
 import { unzipBook } from './zip.js';
+import { inlineMarksHtml } from './inlineMarks.js';
 
 /**
  * The reader site, `site/` in the output: regenerated from the release history on every build.
@@ -421,16 +422,17 @@ function blocksHtml(blocks: BlockChange[]): string {
 
 function blockHtml(b: BlockChange): string {
   const isCode = b.block.k === 'code';
+  const text = (x: string) => (isCode ? escapeHtml(x) : inlineMarksHtml(x));
   const wrap = (inner: string, cls: string) => (isCode ? `<pre class="change-block ${cls}"><code>${inner}</code></pre>` : `<div class="change-block ${cls}">${inner}</div>`);
   switch (b.op) {
     case 'same':
-      return wrap(escapeHtml(b.block.x), 'same');
+      return wrap(text(b.block.x), 'same');
     case 'added':
-      return wrap(`<ins>${escapeHtml(b.block.x)}</ins>`, 'added');
+      return wrap(`<ins>${text(b.block.x)}</ins>`, 'added');
     case 'removed':
-      return wrap(`<del>${escapeHtml(b.block.x)}</del>`, 'removed');
+      return wrap(`<del>${text(b.block.x)}</del>`, 'removed');
     case 'moved':
-      return wrap(escapeHtml(b.block.x), 'moved') + '<p class="moved-note">(moved here)</p>';
+      return wrap(text(b.block.x), 'moved') + '<p class="moved-note">(moved here)</p>';
     case 'modified':
       return wrap(partsHtml(b.parts, isCode), `modified${b.replaced ? ' replaced' : ''}`);
   }
@@ -439,7 +441,7 @@ function blockHtml(b: BlockChange): string {
 function partsHtml(parts: InlinePart[], code: boolean): string {
   return parts
     .map((p) => {
-      const text = escapeHtml(p.v) + (code ? '\n' : '');
+      const text = code ? `${escapeHtml(p.v)}\n` : inlineMarksHtml(p.v);
       return p.t === 'ins' ? `<ins>${text}</ins>` : p.t === 'del' ? `<del>${text}</del>` : text;
     })
     .join('');
