@@ -1,4 +1,4 @@
-import { diffArrays, diffLines, diffWords, diffWordsWithSpace } from 'diff';
+import { diffArrays, diffLines } from 'diff';
 import { sampleLanguages } from '../samples/extract.js';
 import { dice, matchItems, movedByOrder, shingles } from './similarity.js';
 import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
@@ -482,11 +482,41 @@ function pairBlocks(
 }
 
 /** Word diff for prose, line diff for code; undefined when the budget ran out. */
+/**
+ * Prose is compared word by word, with whitespace as tokens (so "`a` / `b`" → "`a`/`b`" shows) and with code
+ * spans, links and images as single tokens: a change never cuts one in half, and the page can render them.
+ */
+const proseToken = /`[^`]*`|!?\[[^\]]*\]\([^)\s]*\)(?:\{sha256:[0-9a-f]+\})?|\[\^[^\]]+\]|\*\*|~~|\s+|[\p{L}\p{N}_'’-]+|[^\s]/gu;
+
+function diffProse(a: string, b: string, budgetMs: number): { value: string; added?: boolean; removed?: boolean }[] | undefined {
+  const changes = diffArrays(a.match(proseToken) ?? [], b.match(proseToken) ?? [], { timeout: budgetMs });
+  if (!changes) return undefined;
+  // A run of changes separated only by spaces reads as one change: "type again" → "retype and", not four pieces.
+  const out: { value: string; added?: boolean; removed?: boolean }[] = [];
+  let removed = '';
+  let added = '';
+  const flush = () => {
+    if (removed) out.push({ value: removed, removed: true });
+    if (added) out.push({ value: added, added: true });
+    removed = added = '';
+  };
+  changes.forEach((c, i) => {
+    const value = c.value.join('');
+    const between = !c.added && !c.removed && /^\s+$/.test(value) && (removed || added) && (changes[i + 1]?.added || changes[i + 1]?.removed);
+    if (c.removed || between) removed += value;
+    if (c.added || between) added += value;
+    if (!c.added && !c.removed && !between) {
+      flush();
+      out.push({ value });
+    }
+  });
+  flush();
+  return out;
+}
+
 export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
   if (budgetMs <= 0) return undefined;
-  let changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffWords(a.x, b.x, { timeout: budgetMs });
-  // diffWords sees "`let` / `const`" → "`let`/`const`" as equal: show such spacing edits with spaces as tokens.
-  if (changes && a.k !== 'code' && a.x !== b.x && changes.every((c) => !c.added && !c.removed)) changes = diffWordsWithSpace(a.x, b.x, { timeout: budgetMs });
+  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffProse(a.x, b.x, budgetMs);
   if (!changes) return undefined;
   const parts: InlinePart[] = [];
   for (const c of changes) {

@@ -13,7 +13,7 @@ import { parseMarkdown } from '../parse/markdown.js';
 import type { Renderer, RenderContext, RenderResult } from '../render/renderer.js';
 import { copyFonts, escapeHtml, fillTemplate, loadFonts, loadTheme } from '../render/theme.js';
 import { DiskCache } from '../util/diskCache.js';
-import { packageRoot, evergreenVersion } from '../util/version.js';
+import { packageRoot, evergreenVersion, toolchainFingerprint } from '../util/version.js';
 import { type BlockChange, type BookDiff, type ChapterDiff, diffSnapshots, type InlinePart, plural, type SectionDiff } from './diff.js';
 import { artifactPath, type History, openHistory, type PublishedRelease, sha256Bytes } from './history.js';
 import { unzipBook } from './zip.js';
@@ -67,7 +67,7 @@ async function renderSite(ctx: RenderContext): Promise<RenderResult> {
     for (let i = 0; i < j; i++) {
       const from = releases[i];
       const to = releases[j];
-      const key = sha256Bytes(['site-diff', evergreenVersion, snapshotHash(from), snapshotHash(to)].join('\0'));
+      const key = sha256Bytes(['site-diff', toolchainFingerprint(), snapshotHash(from), snapshotHash(to)].join('\0'));
       let diff = cache?.get(key);
       if (!diff) {
         diff = diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);

@@ -8,7 +8,7 @@ import { parseFenceMeta } from '../parse/fenceMeta.js';
 import { headingIdOf } from '../parse/headingIds.js';
 import { DiskCache } from '../util/diskCache.js';
 import { sha256 } from '../util/hash.js';
-import { evergreenVersion } from '../util/version.js';
+import { toolchainFingerprint } from '../util/version.js';
 
 /**
  * The normalized content of one version of a book, as stored in the release history and compared by the
@@ -79,7 +79,7 @@ export function snapshotBook(book: Book, store: BlockStore = new Map(), options:
   // whose bytes are part of the snapshot and may change without the text changing).
   const cache = options.cacheDir ? new DiskCache<{ chapter: SnapshotChapter; blocks: Record<string, Block> }>(options.cacheDir, 'release-snapshots') : undefined;
   const chapters = book.chapters.map((chapter) => {
-    const key = sha256('snapshot', evergreenVersion, chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.analysis.titleHeadingId ?? '');
+    const key = sha256('snapshot', toolchainFingerprint(), chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.analysis.titleHeadingId ?? '');
     const cached = cache?.get(key);
     if (cached) {
       for (const [hash, block] of Object.entries(cached.blocks)) if (!store.has(hash)) store.set(hash, block);

@@ -5,7 +5,7 @@ import { loadBook } from '../book/loadBook.js';
 import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
-import { evergreenVersion } from '../util/version.js';
+import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
 import { bookCompilerOptions } from './compilerOptions.js';
 import { extractSamples } from './extract.js';
@@ -16,7 +16,7 @@ import type { CachedOutcome, CheckOptions, CheckResult, Sample, SampleResult } f
 import { rewriteOutputBlocks, type OutputEdit } from './updateOutput.js';
 
 export function sampleCache(root: string): DiskCache<CachedOutcome> {
-  return new DiskCache<CachedOutcome>(cacheRoot(root), `samples-${evergreenVersion}`);
+  return new DiskCache<CachedOutcome>(cacheRoot(root), `samples-${toolchainFingerprint()}`);
 }
 
 /**

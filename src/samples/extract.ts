@@ -7,7 +7,7 @@ import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseFenceMeta } from '../parse/fenceMeta.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
-import { evergreenVersion } from '../util/version.js';
+import { toolchainFingerprint } from '../util/version.js';
 import { extractRegion, parseDirectives, targetLineAbove } from './directives.js';
 import type { LineOrigin, Sample, SampleFile } from './types.js';
 
@@ -36,7 +36,7 @@ export function extractSamples(book: Book, chapters: readonly Chapter[] = book.c
   const diagnostics: Diagnostic[] = [];
   const mode = book.config.samples ?? 'all';
   if (mode === 'none') return { samples, diagnostics };
-  const cache = noCache ? undefined : new DiskCache<CodeBlock[]>(cacheRoot(book.root), `code-blocks-${evergreenVersion}`);
+  const cache = noCache ? undefined : new DiskCache<CodeBlock[]>(cacheRoot(book.root), `code-blocks-${toolchainFingerprint()}`);
   for (const chapter of chapters) extractChapter(book, chapter, mode, strict, samples, diagnostics, cache);
   return { samples, diagnostics };
 }

@@ -2,7 +2,7 @@ import type { Code } from 'mdast';
 import type { Book, Chapter } from '../book/model.js';
 import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../render/codePresentation.js';
 import { sha256 } from '../util/hash.js';
-import { evergreenVersion } from '../util/version.js';
+import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
 import { sampleCache } from './check.js';
 import { bookCompilerOptions } from './compilerOptions.js';
@@ -53,7 +53,7 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
   };
   // What a chapter's rendering depends on beyond its text: exactly the presentations decided here
   // (types from the checker, included files), so renderers may cache chapters safely.
-  presenter.cacheKey = (chapter: Chapter) => sha256('samples', evergreenVersion, JSON.stringify(byChapter.get(chapter.path) ?? []));
+  presenter.cacheKey = (chapter: Chapter) => sha256('samples', toolchainFingerprint(), JSON.stringify(byChapter.get(chapter.path) ?? []));
   return presenter;
 }
 
