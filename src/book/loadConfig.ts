@@ -12,17 +12,22 @@ export async function loadConfig(configPath: string): Promise<BookConfig> {
   try {
     text = await readFile(configPath, 'utf8');
   } catch {
-    throw new EvergreenError(`No book.yaml found at ${configPath}`, [
-      {
-        severity: 'error',
-        file: configPath,
-        message: 'book.yaml is missing',
-        hint: 'Run `evergreen init` to create a book project, or pass --root to point at one (the folder that contains manuscript/book.yaml).',
-        ruleId: 'config/missing',
-      },
-    ]);
+    throw missingBookError(configPath);
   }
   return parseConfig(text, configPath);
+}
+
+/** The error for a folder that is not a book project (no manuscript/book.yaml). */
+export function missingBookError(configPath: string): EvergreenError {
+  return new EvergreenError(`No book.yaml found at ${configPath}`, [
+    {
+      severity: 'error',
+      file: configPath,
+      message: 'book.yaml is missing',
+      hint: 'Run `evergreen init` to create a book project, or pass --root to point at one (the folder that contains manuscript/book.yaml).',
+      ruleId: 'config/missing',
+    },
+  ]);
 }
 
 export function parseConfig(text: string, configPath: string): BookConfig {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { outputFormats, type OutputFormat } from '../driver/outputFormats.js';
+import { outputFormats } from '../driver/outputFormats.js';
 import { colors, displayPath, createProgress, diagnosticsSummary, formatDuration, printDiagnostics } from './terminal.js';
-import { UsageError } from './usageError.js';
+import { parseFormats, UsageError } from './usageError.js';
 
 export function buildCommand(): Command {
   return new Command('build')
@@ -39,10 +39,3 @@ export function buildCommand(): Command {
     });
 }
 
-function parseFormats(value: string): OutputFormat[] {
-  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-  for (const f of formats) {
-    if (!(outputFormats as readonly string[]).includes(f)) throw new UsageError(`Unknown format "${f}". Use one or more of: ${outputFormats.join(', ')}.`);
-  }
-  return formats as OutputFormat[];
-}

@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const command of await commands()) program.addCommand(command.exitOverride());
+  for (const command of commands()) program.addCommand(command.exitOverride());
 
   process.once('SIGINT', () => {
     process.stderr.write('\nInterrupted; previous output left intact.\n');
@@ -51,7 +51,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Every command; each loads its stage only when it runs, so help and usage errors stay instant. */
-async function commands(): Promise<Command[]> {
-  const list: Command[] = [buildCommand(), checkCommand(), devCommand(), releaseCommand(), diffCommand(), yankCommand(), getCommand(), initCommand()];
-  return list;
+function commands(): Command[] {
+  return [buildCommand(), checkCommand(), devCommand(), releaseCommand(), diffCommand(), yankCommand(), getCommand(), initCommand()];
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { outputFormats, type OutputFormat } from '../driver/outputFormats.js';
+import { outputFormats } from '../driver/outputFormats.js';
 import { colors, createProgress, displayPath, formatDuration, printDiagnostics } from './terminal.js';
-import { UsageError } from './usageError.js';
+import { parseFormats, UsageError } from './usageError.js';
 
 export function releaseCommand(): Command {
   return new Command('release')
@@ -97,10 +97,3 @@ export function yankCommand(): Command {
     });
 }
 
-function parseFormats(value: string): OutputFormat[] {
-  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-  for (const f of formats) {
-    if (!(outputFormats as readonly string[]).includes(f)) throw new UsageError(`Unknown format "${f}". Use one or more of: ${outputFormats.join(', ')}.`);
-  }
-  return formats as OutputFormat[];
-}

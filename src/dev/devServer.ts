@@ -17,6 +17,7 @@ import { diffOutput, type OutputChanges, snapshotOutput, type OutputSnapshot } f
 import { RebuildQueue } from './rebuildQueue.js';
 import { SampleChecks } from './sampleChecks.js';
 import { extraWatchPaths, includedFiles, isBookSource } from './watchTargets.js';
+import { missingBookError } from '../book/loadConfig.js';
 
 export interface DevServerOptions {
   /** The book project folder (contains manuscript/book.yaml). */
@@ -90,17 +91,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const root = path.resolve(options.root ?? '.');
   const reporter = options.reporter ?? silent;
   const configPath = path.join(root, 'manuscript', 'book.yaml');
-  if (!existsSync(configPath)) {
-    throw new EvergreenError(`No book.yaml found at ${configPath}`, [
-      {
-        severity: 'error',
-        file: configPath,
-        message: 'book.yaml is missing',
-        hint: 'Run `evergreen init` to create a book project, or pass --root to point at one (the folder that contains manuscript/book.yaml).',
-        ruleId: 'config/missing',
-      },
-    ]);
-  }
+  if (!existsSync(configPath)) throw missingBookError(configPath);
   const outDir = devOutDir(root);
   const htmlDir = path.join(outDir, 'html');
   const hub = new LiveReloadHub();

@@ -9,13 +9,18 @@ import type { SiteSource } from './siteSource.js';
  * (reader's version → new version, `evergreen-changes/1`), the release notes of every version in
  * between, and the link to the site's "what changed since X" page.
  */
-const sectionSchema = z.object({
+/** What chapters and sections both report: how they changed and what they were called. */
+const changedItem = {
   status: z.string(),
   id: z.string(),
   title: z.string(),
   oldTitle: z.string().optional(),
   renamed: z.boolean().optional(),
   moved: z.boolean().optional(),
+};
+
+const sectionSchema = z.object({
+  ...changedItem,
   wordsAdded: z.number().default(0),
   wordsRemoved: z.number().default(0),
   samplesChanged: z.number().default(0),
@@ -29,12 +34,7 @@ const changesSchema = z.object({
   summary: z.record(z.string(), z.number()),
   chapters: z.array(
     z.object({
-      status: z.string(),
-      id: z.string(),
-      title: z.string(),
-      oldTitle: z.string().optional(),
-      renamed: z.boolean().optional(),
-      moved: z.boolean().optional(),
+      ...changedItem,
       sections: z.array(sectionSchema).default([]),
     }),
   ),

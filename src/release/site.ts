@@ -17,6 +17,7 @@ import { packageRoot, evergreenVersion, toolchainFingerprint } from '../util/ver
 import { type BlockChange, type BookDiff, type ChapterDiff, diffSnapshots, type InlinePart, plural, type SectionDiff } from './diff.js';
 import { artifactPath, type History, openHistory, type PublishedRelease, sha256Bytes } from './history.js';
 import { unzipBook } from './zip.js';
+import { titlePageHeader } from '../render/html/navigation.js';
 import { inlineMarksHtml } from './inlineMarks.js';
 
 /**
@@ -322,14 +323,11 @@ function landingContent(book: Book, versions: SiteVersion[], latest: PublishedRe
     .map((v) => `<li>${readable(v.release) ? `<a href="v/${v.release.version}/index.html">${v.release.version}</a>` : v.release.version} <span class="muted">${v.release.date}</span>${v.release.yanked ? ' <span class="badge yanked">withdrawn</span>' : ''}${v.release === latest ? ' <span class="badge">latest</span>' : ''}</li>`)
     .join('');
   return [
-    `<header class="title-page">`,
-    `<h1 class="book-title">${escapeHtml(config.title)}</h1>`,
-    config.subtitle ? `<p class="book-subtitle">${escapeHtml(config.subtitle)}</p>` : '',
-    config.authors.length ? `<p class="book-authors">${escapeHtml(config.authors.join(', '))}</p>` : '',
-    `<p class="book-meta">Latest version <span class="book-version">${latest.version}</span>, released ${latest.date}</p>`,
-    config.description ? `<p>${escapeHtml(config.description)}</p>` : '',
-    readable(latest) ? `<a class="start-reading" href="v/${latest.version}/index.html">Read version ${latest.version} online →</a>` : '',
-    `</header>`,
+    titlePageHeader(
+      config,
+      `Latest version <span class="book-version">${latest.version}</span>, released ${latest.date}`,
+      readable(latest) ? `<a class="start-reading" href="v/${latest.version}/index.html">Read version ${latest.version} online →</a>` : '',
+    ),
     `<section aria-labelledby="downloads-heading"><h2 id="downloads-heading">Downloads</h2>${downloads(latest) || '<p>No downloads for this version.</p>'}`,
     `<p class="muted">Check a download against its sha256, or let a tool do it with <a href="manifest.json">manifest.json</a>. Follow updates with the <a href="feed.xml">Atom feed</a>.</p></section>`,
     since ? `<section aria-labelledby="since-heading"><h2 id="since-heading">You have an earlier version?</h2><ul class="since-list">${since}</ul></section>` : '',

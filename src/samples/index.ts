@@ -4,7 +4,7 @@
  * they print with the ```output block that follows, and caches results by content hash.
  */
 export { check, CheckSession, sampleCache } from './check.js';
-export { createSamplePresenter, presentSample } from './present.js';
+export { cachedSamplePresenter, createSamplePresenter, presentSample } from './present.js';
 export { formatCheckResult, formatPretty, summaryLine, reporterNames, type ReporterName, type ReportOptions } from './reporters.js';
 export { extractSamples, knownAttributes, sampleLanguages, defaultTimeoutMs } from './extract.js';
 export { normalizeOutput, outputDiff } from './compare.js';

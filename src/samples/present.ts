@@ -16,6 +16,26 @@ import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
  * only the samples with queries or expected errors are type-checked, in one program.
  */
 export async function createSamplePresenter(book: Book): Promise<CodePresenter> {
+  const cached = cachedSamplePresenter(book);
+  if (cached.missing.length === 0) return cached.presenter;
+  const { samples, types, cache, bookHash } = cached;
+  const ts = loadTypeScript();
+  const { SampleTypeChecker } = await import('./typeCheck.js');
+  const checker = new SampleTypeChecker(ts, book, bookCompilerOptions(ts, book, []));
+  for (const [sample, result] of await checker.checkAll(cached.missing, () => false)) {
+    types.set(sample, result.types);
+    // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
+    if (!sample.run) cache.set(sampleKey(bookHash, sample), { types: result.types } satisfies CachedOutcome);
+  }
+  return presenterFor(samples, types);
+}
+
+/**
+ * The same presentation with types from the check cache only, never type-checking: what `evergreen dev`
+ * shows on every save while its background check fills the cache. `missing` are the samples still without
+ * their types (`^?`, expected errors), `awaitingTypes` their chapters.
+ */
+export function cachedSamplePresenter(book: Book) {
   const { samples } = extractSamples(book);
   const cache = sampleCache(book.root);
   const bookHash = bookKey(book);
@@ -28,16 +48,11 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
     if (hit) types.set(sample, hit.types);
     else missing.push(sample);
   }
-  if (missing.length > 0) {
-    const ts = loadTypeScript();
-    const { SampleTypeChecker } = await import('./typeCheck.js');
-    const checker = new SampleTypeChecker(ts, book, bookCompilerOptions(ts, book, []));
-    for (const [sample, result] of await checker.checkAll(missing, () => false)) {
-      types.set(sample, result.types);
-      // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
-      if (!sample.run) cache.set(sampleKey(bookHash, sample), { types: result.types } satisfies CachedOutcome);
-    }
-  }
+  const awaitingTypes = new Set(missing.map((sample) => sample.chapter.path));
+  return { presenter: presenterFor(samples, types), missing, awaitingTypes, samples, types, cache, bookHash };
+}
+
+function presenterFor(samples: Sample[], types: Map<Sample, TypeOutcome>): CodePresenter {
   const byNode = new Map<string, CodePresentation>();
   const byChapter = new Map<string, CodePresentation[]>();
   for (const sample of samples) {

@@ -98,7 +98,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
         bodyClass: 'title-page-body',
         toc: toc(),
         content: renderTitlePage(book, version.label, version.date),
-        prevNext: renderPrevNext(book, undefined).replace('<nav class="prev-next"', '<nav class="prev-next"'),
+        prevNext: renderPrevNext(book, undefined),
       }),
     ),
   );

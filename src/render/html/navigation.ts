@@ -62,14 +62,25 @@ export function renderTitlePage(book: Book, versionLabel: string, date: string):
     .map((e) => (e.kind === 'chapter' ? chapterItem(e.chapter) : `<li class="part-heading">${escapeHtml(e.title)}</li>${e.chapters.map(chapterItem).join('')}`))
     .join('');
   return [
+    titlePageHeader(
+      config,
+      `Version <span class="book-version">${escapeHtml(versionLabel)}</span> · ${escapeHtml(date)}`,
+      first ? `<a class="start-reading" href="${first.slug}.html">Start reading →</a>` : '',
+    ),
+    `<section aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2><ol class="contents-list">${list}</ol></section>`,
+  ].join('\n');
+}
+
+/** The book's title block (title, subtitle, authors, a version line, description, a call to action), shared by the book's and the reader site's home pages. */
+export function titlePageHeader(config: Book['config'], versionLineHtml: string, actionHtml: string): string {
+  return [
     `<header class="title-page">`,
     `<h1 class="book-title">${escapeHtml(config.title)}</h1>`,
     config.subtitle ? `<p class="book-subtitle">${escapeHtml(config.subtitle)}</p>` : '',
     config.authors.length ? `<p class="book-authors">${escapeHtml(config.authors.join(', '))}</p>` : '',
-    `<p class="book-meta">Version <span class="book-version">${escapeHtml(versionLabel)}</span> · ${escapeHtml(date)}</p>`,
+    `<p class="book-meta">${versionLineHtml}</p>`,
     config.description ? `<p>${escapeHtml(config.description)}</p>` : '',
-    first ? `<a class="start-reading" href="${first.slug}.html">Start reading →</a>` : '',
+    actionHtml,
     `</header>`,
-    `<section aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2><ol class="contents-list">${list}</ol></section>`,
   ].join('\n');
 }
