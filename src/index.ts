@@ -12,7 +12,7 @@ export { parseMarkdown } from './parse/markdown.js';
 export { parseFenceMeta, type FenceMeta } from './parse/fenceMeta.js';
 export type { Renderer, RenderContext, RenderResult, BookVersion } from './render/renderer.js';
 export { htmlRenderer } from './render/html/htmlRenderer.js';
-export type { CodePresentation, CodePresenter } from './render/codePresentation.js';
+export type { CodePresentation, CodePresenter } from './book/codePresentation.js';
 export { type Diagnostic, DiagnosticBag, EvergreenError } from './diagnostics/diagnostic.js';
 export { formatDiagnostics } from './diagnostics/report.js';
 export { initBook } from './init/initBook.js';

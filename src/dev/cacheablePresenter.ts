@@ -1,5 +1,5 @@
 import type { Book } from '../book/model.js';
-import type { CodePresenter } from '../render/codePresentation.js';
+import type { CodePresenter } from '../book/codePresentation.js';
 import { cachedSamplePresenter } from '../samples/index.js';
 
 export interface DevPresenter {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
 import { type Diagnostic, DiagnosticBag, EvergreenError } from '../diagnostics/diagnostic.js';
-import type { CodePresenter } from '../render/codePresentation.js';
+import type { CodePresenter } from '../book/codePresentation.js';
 import { htmlRenderer } from '../render/html/htmlRenderer.js';
 import type { BookVersion, Renderer } from '../render/renderer.js';
 import { cacheRoot } from '../util/diskCache.js';

@@ -8,9 +8,9 @@ import type { VFile } from 'vfile';
 import { analyzeChapter } from '../book/analyzeChapter.js';
 import type { Book, Chapter } from '../book/model.js';
 import { parseMarkdown } from '../parse/markdown.js';
-import type { CodePresentation } from '../render/codePresentation.js';
-import { renderChapterHtml } from '../render/html/chapterHtml.js';
-import { prepareHighlighter } from '../render/html/highlight.js';
+import type { CodePresentation } from '../book/codePresentation.js';
+import { renderChapterHtml } from '../render/shared/chapterHtml.js';
+import { prepareHighlighter } from '../render/shared/highlight.js';
 import type { BookIndex, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
 const parsed = new Map<string, { hash: string; tree: Root; file: VFile }>();

@@ -1,6 +1,6 @@
 import type { ChapterAnalysis } from '../book/model.js';
-import type { CodePresentation } from '../render/codePresentation.js';
-import type { RenderedChapter } from '../render/html/chapterHtml.js';
+import type { CodePresentation } from '../book/codePresentation.js';
+import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 
 /** What a worker needs to know about the whole book to resolve links and render one chapter. */
 export interface BookIndex {

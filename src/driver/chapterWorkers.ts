@@ -6,8 +6,8 @@ import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { ParallelAnalyzer } from '../book/loadBook.js';
 import type { Book, Chapter, ChapterAnalysis } from '../book/model.js';
-import type { CodePresentation, CodePresenter } from '../render/codePresentation.js';
-import type { RenderedChapter } from '../render/html/chapterHtml.js';
+import type { CodePresentation, CodePresenter } from '../book/codePresentation.js';
+import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 import type { BookIndex, WorkerJob, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
 const workerScript = new URL('./chapterWorker.js', import.meta.url);

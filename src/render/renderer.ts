@@ -1,6 +1,6 @@
 import type { Book, Chapter } from '../book/model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
-import type { CodePresenter } from './codePresentation.js';
+import type { CodePresenter } from '../book/codePresentation.js';
 
 /** Which version of the book a build shows (footer, title page, PDF colophon). */
 export interface BookVersion {

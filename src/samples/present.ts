@@ -1,6 +1,6 @@
 import type { Code } from 'mdast';
 import type { Book, Chapter } from '../book/model.js';
-import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../render/codePresentation.js';
+import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../book/codePresentation.js';
 import { sha256 } from '../util/hash.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';

@@ -8,11 +8,12 @@ import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { sha256 } from '../../util/hash.js';
 import { evergreenVersion, toolchainFingerprint } from '../../util/version.js';
-import type { CodePresenter } from '../codePresentation.js';
+import type { CodePresenter } from '../../book/codePresentation.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
-import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
-import { prepareHighlighter } from './highlight.js';
+import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
+import { chapterRenderKey } from '../shared/renderKey.js';
+import { prepareHighlighter } from '../shared/highlight.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { OutputWriter } from '../outputWriter.js';
 
@@ -31,15 +32,6 @@ export function htmlRenderer(options: HtmlRendererOptions = {}): Renderer {
     name: 'html',
     render: (ctx) => renderHtmlBook(ctx, options),
   };
-}
-
-/** A chapter's rendered body depends on its text, the pages its links point to, and how code is presented. */
-export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = '', presenter?: CodePresenter): string {
-  const linkTargets = chapter.analysis.links.map((l) => {
-    const r = resolveLink(book, chapter, l.url);
-    return r.kind === 'chapter' ? `${r.chapter.slug}#${r.anchor ?? ''}` : r.kind;
-  });
-  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey, presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''));
 }
 
 async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions): Promise<RenderResult> {

@@ -3,7 +3,7 @@ import { visit } from 'unist-util-visit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBook } from '../../../src/book/loadBook.js';
 import type { Book, Chapter } from '../../../src/book/model.js';
-import type { CodePresentation, CodePresenter } from '../../../src/render/codePresentation.js';
+import type { CodePresentation, CodePresenter } from '../../../src/book/codePresentation.js';
 import { createSamplePresenter } from '../../../src/samples/index.js';
 import { copyFixture } from '../../e2e/checkHelpers.js';
 

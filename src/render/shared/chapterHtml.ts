@@ -7,7 +7,7 @@ import type { Highlighter } from 'shiki';
 import { visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
-import { type CodePresenter, defaultCodePresentation } from '../codePresentation.js';
+import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
 import { highlightToHast } from './highlight.js';
 
 export interface ChapterRenderOptions {

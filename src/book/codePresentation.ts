@@ -1,5 +1,5 @@
 import type { Code } from 'mdast';
-import type { Chapter } from '../book/model.js';
+import type { Chapter } from './model.js';
 import { parseFenceMeta } from '../parse/fenceMeta.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { bundledLanguages, bundledLanguagesAlias, createHighlighter, createJavaScriptRegexEngine, type Highlighter } from 'shiki';
-import type { CodePresentation } from '../codePresentation.js';
+import type { CodePresentation } from '../../book/codePresentation.js';
 
 /**
  * Build-time syntax highlighting with Shiki (TextMate grammars, the engine VS Code uses). Both a light and
