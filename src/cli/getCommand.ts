@@ -25,7 +25,7 @@ export function getCommand(): Command {
     .addHelpText('after', `\nExit codes: 0 done or up to date · 1 error (nothing half-downloaded is kept under a final name) · 2 usage · ${updateAvailableExitCode} update available (--check)`)
     .action(async (site: string | undefined, opts: { into?: string; html?: boolean; check?: boolean; key?: string; timeout: number; retries: number; retryDelay: number }) => {
       // Imported on use: `evergreen --help` should not load zod, semver and the download code.
-      const [{ getBook }, { GetError }, { formatChangeReport }] = await Promise.all([import('../get/getBook.js'), import('../get/errors.js'), import('../get/changeReport.js')]);
+      const { getBook, GetError, formatChangeReport } = await import('../index.js');
       const progress = createProgress();
       const bar = progressBar(progress.update);
       let result;

@@ -3,7 +3,7 @@ import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { changeReport, type ChangeReport } from './changeReport.js';
-import { downloadVerified, partialDirName, sha256File } from './download.js';
+import { downloadVerified, partialDirName, sha256OfFile } from './download.js';
 import { GetError } from './errors.js';
 import { lockFolder } from './folderLock.js';
 import { checkRollback, findVersion, highestListed, latestVersion, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
@@ -138,7 +138,7 @@ async function placeArtifacts(source: SiteSource, dir: string, wanted: ManifestA
       const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
       if (existsSync(finalPath)) {
         if (recorded && (await stat(finalPath)).size === artifact.size) continue;
-        if ((await sha256File(finalPath)) !== artifact.sha256) {
+        if ((await sha256OfFile(finalPath)) !== artifact.sha256) {
           throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
         }
       } else {
