@@ -29,29 +29,8 @@ export interface DevServerOptions {
   reporter?: DevReporter;
 }
 
-/** What the dev server tells the person at the terminal. */
-export interface DevReporter {
-  info(message: string): void;
-  /** Problems of a failed build or of failing samples (all of them, each time they change). */
-  problems(diagnostics: Diagnostic[], what: 'build' | 'samples'): void;
-  rebuilt(report: RebuildReport): void;
-}
-
-export interface RebuildReport {
-  ok: boolean;
-  /** Files whose change caused the rebuild (absolute), empty for the first build. */
-  changed: string[];
-  /** From the first file event of the batch (or the start) to the reload event being sent. */
-  durationMs: number;
-  /**
-   * The build's figures (`loadMs`, `htmlMs`, `html.chaptersRendered`…) plus the dev server's: `waitMs` (debounce
-   * and queueing after the first event), `buildMs` (the whole build() call), `compareMs` (finding changed pages).
-   */
-  stats: Record<string, number>;
-  /** What the browser was told to reload. */
-  reload?: { pages: string[] | 'all'; stylesheets: string[] };
-  diagnostics: Diagnostic[];
-}
+export type { DevReporter, RebuildReport } from './devSession.js';
+import type { DevReporter } from './devSession.js';
 
 /**
  * A running `evergreen dev`: emits `rebuild` (RebuildReport), `event` (each live-reload message sent) and

@@ -9,12 +9,35 @@ import { loadTheme } from '../render/theme.js';
 import { devHead } from './browserClient.js';
 import { devSamplePresenter } from './cacheablePresenter.js';
 import type { ChangeWatcher } from './changeWatcher.js';
-import type { DevReporter, RebuildReport } from './devServer.js';
 import type { LiveReloadHub, OverlayProblem } from './liveReloadHub.js';
 import { diffOutput, type OutputSnapshot, snapshotOutput } from './outputChanges.js';
 import { RebuildQueue } from './rebuildQueue.js';
 import { SampleChecks } from './sampleChecks.js';
 import { extraWatchPaths, includedFiles } from './watchTargets.js';
+
+/** What the dev server tells the person at the terminal. */
+export interface DevReporter {
+  info(message: string): void;
+  /** Problems of a failed build or of failing samples (all of them, each time they change). */
+  problems(diagnostics: Diagnostic[], what: 'build' | 'samples'): void;
+  rebuilt(report: RebuildReport): void;
+}
+
+export interface RebuildReport {
+  ok: boolean;
+  /** Files whose change caused the rebuild (absolute), empty for the first build. */
+  changed: string[];
+  /** From the first file event of the batch (or the start) to the reload event being sent. */
+  durationMs: number;
+  /**
+   * The build's figures (`loadMs`, `htmlMs`, `html.chaptersRendered`…) plus the dev server's: `waitMs` (debounce
+   * and queueing after the first event), `buildMs` (the whole build() call), `compareMs` (finding changed pages).
+   */
+  stats: Record<string, number>;
+  /** What the browser was told to reload. */
+  reload?: { pages: string[] | 'all'; stylesheets: string[] };
+  diagnostics: Diagnostic[];
+}
 
 /** How long a failed build waits for a follow-up change before its errors are shown. */
 const failureGraceMs = 80;
