@@ -10,7 +10,7 @@ import { sha256 } from '../../util/hash.js';
 import { evergreenVersion, toolchainFingerprint } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
-import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
@@ -40,6 +40,22 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const assetsDir = path.join(outDir, 'assets');
   await mkdir(assetsDir, { recursive: true });
   const theme = await loadTheme(book.root);
+  const unknown = unknownPlaceholders(theme.files['page.html'] ?? '', pagePlaceholders);
+  if (unknown.length > 0) {
+    // Pages with silently empty placeholders are wrong output: write no HTML (the previous output stays).
+    for (const u of unknown) {
+      ctx.diagnostics.add({
+        severity: 'error',
+        file: theme.paths['page.html']!,
+        line: u.line,
+        column: u.column,
+        message: `Unknown placeholder {{${u.name}}} in page.html`,
+        hint: `The placeholders that exist are ${pagePlaceholders.map((n) => `{{${n}}}`).join(', ')} ({{{name}}} inserts HTML unescaped).`,
+        ruleId: 'theme/unknown-placeholder',
+      });
+    }
+    return { outputs: [] };
+  }
   const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'html-chapters') : undefined;
 
   const bodies = new Map<Chapter, RenderedChapter>();
