@@ -20,6 +20,8 @@ export interface ChapterRenderOptions {
    * `single`: every chapter in one document, as for print (ids are prefixed with the chapter's slug).
    */
   mode: 'pages' | 'single';
+  /** A last transform of the finished tree, for one output's needs (the PDF hyphenates its prose). */
+  finish?: (tree: HastRoot) => void;
 }
 
 export interface RenderedChapter {
@@ -83,6 +85,7 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
   if (chapter.analysis.titleHeadingId === undefined) {
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
   }
+  options.finish?.(tree);
   return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
 }
 
