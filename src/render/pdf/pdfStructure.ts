@@ -98,13 +98,19 @@ export function dropSoftHyphenText(doc: PDFDocument): number {
       const stream = doc.context.lookup(ref);
       if (!(stream instanceof PDFRawStream)) continue;
       const text = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
-      if (!text.includes(softHyphenText)) continue;
-      const replaced = text.split(softHyphenText);
-      changed += replaced.length - 1;
-      doc.context.assign(ref, doc.context.flateStream(Buffer.from(replaced.join('/ActualText ()'), 'latin1')));
+      if (!text.includes('/ActualText <FEFF')) continue;
+      let found = 0;
+      // Also inside a ligature's text (`f\u00ADf` of "dif-ferent"): drop the soft hyphen's code unit only.
+      const replaced = text.replace(/\/ActualText <FEFF((?:[0-9A-Fa-f]{4})*)>/g, (whole, units: string) => {
+        const kept = (units.match(/.{4}/g) ?? []).filter((u) => u.toUpperCase() !== '00AD');
+        if (kept.length * 4 === units.length) return whole;
+        found++;
+        return kept.length ? `/ActualText <FEFF${kept.join('')}>` : '/ActualText ()';
+      });
+      if (found === 0) continue;
+      changed += found;
+      doc.context.assign(ref, doc.context.flateStream(Buffer.from(replaced, 'latin1')));
     }
   }
   return changed;
 }
-
-const softHyphenText = '/ActualText <FEFF00AD>';
