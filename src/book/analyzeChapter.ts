@@ -3,6 +3,8 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { fromVFile } from '../diagnostics/diagnostic.js';
+import { isTitleHeading } from '../parse/chapterOutline.js';
+import type { FrontMatter } from '../parse/frontMatter.js';
 import { headingIdOf } from '../parse/headingIds.js';
 import type { ChapterAnalysis, HeadingInfo, LinkReference, SearchSection } from './model.js';
 
@@ -17,13 +19,16 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
   const headings: HeadingInfo[] = [];
   const links: LinkReference[] = [];
   let words = 0;
+  let titleHeading: HeadingInfo | undefined;
   visit(tree, (node) => {
     if (node.type === 'text' || node.type === 'inlineCode') words += countWords(node.value);
     const start = node.position?.start;
     const at = { line: start?.line ?? 1, column: start?.column ?? 1 };
     if (node.type === 'heading') {
       const id = headingIdOf(node);
-      headings.push({ depth: node.depth, id: id?.id ?? '', explicitId: id?.explicit ?? false, text: toString(node).trim(), ...at });
+      const info: HeadingInfo = { depth: node.depth, id: id?.id ?? '', explicitId: id?.explicit ?? false, text: toString(node).trim(), ...at };
+      headings.push(info);
+      if (isTitleHeading(node)) titleHeading = info;
     } else if (node.type === 'link' || node.type === 'image' || node.type === 'definition') {
       links.push({ kind: node.type, url: node.url, ...at });
     } else if (node.type === 'html') {
@@ -33,19 +38,26 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
     }
   });
   const frontMatter = file.data.frontMatter ?? {};
-  const firstH1 = headings.find((h) => h.depth === 1);
-  const titleHeading = firstH1 ?? headings[0];
-  const title = frontMatter.title ?? titleHeading?.text;
   return {
     frontMatter,
-    title,
-    titleHeadingId: frontMatter.title === undefined || titleHeading === firstH1 ? titleHeading?.id : undefined,
+    title: chapterTitle(frontMatter, titleHeading),
+    titleHeadingId: titleHeading?.id,
     headings,
     links,
     words,
     search: searchSections(tree),
     diagnostics: fromVFile(file),
   };
+}
+
+/**
+ * The title rule: the front matter's `title`, else the first H1 (parse/chapterOutline.ts picks it), else
+ * none: loadBook then uses the file name and warns. A section heading (`##`) is never a chapter's title,
+ * so deleting an H1 cannot silently rename a chapter. A title configured for the chapter in book.yaml
+ * takes precedence over this one (applied where the chapter is loaded).
+ */
+export function chapterTitle(frontMatter: FrontMatter, titleHeading: Pick<HeadingInfo, 'text'> | undefined): string | undefined {
+  return frontMatter.title ?? titleHeading?.text;
 }
 
 /** Splits the chapter's text at h1–h3 headings, so search results can link to the section. */

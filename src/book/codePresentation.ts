@@ -1,6 +1,7 @@
 import type { Code } from 'mdast';
 import type { Chapter } from './model.js';
 import { parseFenceMeta } from '../parse/fenceMeta.js';
+import { includedCode } from './includes.js';
 
 /**
  * How a code block is shown in the book (HTML and PDF). The renderers draw it; the sample checker
@@ -46,4 +47,12 @@ export function defaultCodePresentation(node: Code): CodePresentation {
     typeAnnotations: [],
     errorAnnotations: [],
   };
+}
+
+/** The presentation of a block no presenter claimed: as written, or the file it includes. */
+export function bookCodePresentation(chapter: Pick<Chapter, 'includes'>, node: Code): CodePresentation {
+  const base = defaultCodePresentation(node);
+  const included = includedCode(chapter, node);
+  if (!included) return base;
+  return { ...base, code: included.text, title: base.title ?? included.path.split(/[\\/]/).pop() };
 }

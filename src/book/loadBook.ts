@@ -10,6 +10,7 @@ import { sha256 } from '../util/hash.js';
 import { slugify } from '../util/slug.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
+import { resolveIncludes } from './includes.js';
 import type { BookConfig } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
 import { checkLinks } from './links.js';
@@ -91,6 +92,10 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   };
   for (const chapter of chapters) {
     diagnostics.push(...chapter.analysis.diagnostics);
+    // Always read again: an included file can change while the chapter does not.
+    const included = resolveIncludes(absRoot, chapter);
+    chapter.includes = included.includes;
+    diagnostics.push(...included.diagnostics);
     if (chapter.analysis.title === undefined) {
       diagnostics.push({
         severity: 'warning',
@@ -141,7 +146,28 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
       plans.push({ relPath, part: item.part, listedAt });
     }
   }
+  diagnostics.push(...(await unlistedChapters(manuscriptDir, seen)));
   return plans;
+}
+
+/**
+ * Markdown files under manuscript/ that book.yaml's `chapters:` does not list are left out of the book:
+ * say so once per file (a forgotten chapter is otherwise noticed by readers, not the author).
+ */
+async function unlistedChapters(manuscriptDir: string, listed: ReadonlySet<string>): Promise<Diagnostic[]> {
+  const found = await glob('**/*.{md,markdown}', { cwd: manuscriptDir, ignore: ['**/node_modules/**', '**/.*/**'] });
+  return found
+    .filter((relPath) => !listed.has(relPath))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((relPath) => ({
+      severity: 'warning' as const,
+      file: path.join(manuscriptDir, relPath),
+      line: 1,
+      column: 1,
+      message: `${relPath} is not listed in book.yaml's chapters, so it is not part of the book`,
+      hint: `Add \`- ${JSON.stringify(relPath)}\` under \`chapters:\` in book.yaml, or move the file out of manuscript/.`,
+      ruleId: 'book/unlisted-chapter',
+    }));
 }
 
 /** Line/column of every chapter path in book.yaml, in order, so a missing chapter is reported where it is listed. */
@@ -198,7 +224,7 @@ async function loadChapter(
   }
   const decoded = decodeChapter(bytes);
   if ('problem' in decoded) {
-    diagnostics.push({ severity: 'error', file: absPath, line: 1, column: 1, message: `Cannot read chapter: ${decoded.problem}`, hint: 'Save the chapter as UTF-8 Markdown text.', ruleId: 'chapter/encoding' });
+    diagnostics.push({ severity: 'error', file: absPath, line: decoded.line, column: decoded.column, message: `Cannot read chapter: ${decoded.problem}`, hint: 'Save the chapter as UTF-8 Markdown text.', ruleId: 'chapter/encoding' });
     return undefined;
   }
   const source = decoded.text;

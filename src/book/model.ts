@@ -57,9 +57,9 @@ export interface SearchSection {
 /** What loading learns about a chapter without keeping its tree: cacheable by content hash. */
 export interface ChapterAnalysis {
   frontMatter: FrontMatter;
-  /** From front matter `title`, else the first heading; undefined when neither exists. */
+  /** From front matter `title`, else the first H1 (see `chapterTitle`); undefined when neither exists. */
   title?: string;
-  /** Id of the heading used as the title (rendered as the page's h1), if any. */
+  /** Id of the H1 that is the title (rendered as the page's h1), if any; other headings are sections. */
   titleHeadingId?: string;
   headings: HeadingInfo[];
   links: LinkReference[];
@@ -87,6 +87,8 @@ export interface Chapter {
   /** Title of the part this chapter belongs to, if any. */
   part?: string;
   analysis: ChapterAnalysis;
+  /** Code blocks shown from other files (`include=`), read when the book is loaded (book/includes.ts). */
+  includes?: IncludedCode[];
   /**
    * The chapter's syntax tree (parsed on first use, then shared). Read-only: transforms work on the
    * trees they derive from it (e.g. the hast from remark-rehype), never on this one.
@@ -94,4 +96,15 @@ export interface Chapter {
   tree(): Root;
   /** The vfile the tree was parsed into (its messages are already in `analysis.diagnostics`). */
   file(): VFile;
+}
+
+/** A code block's `include=file#region`, resolved. */
+export interface IncludedCode {
+  /** Offset of the code block in the chapter's source. */
+  offset: number;
+  /** Absolute path of the included file. */
+  path: string;
+  region?: string;
+  /** What the block shows: the file, or its region (dedented). */
+  text: string;
 }

@@ -1,4 +1,4 @@
-import type { ChapterAnalysis } from '../book/model.js';
+import type { ChapterAnalysis, IncludedCode } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 
@@ -14,6 +14,7 @@ export interface BookIndex {
     source: string;
     id?: string;
     part?: string;
+    includes?: IncludedCode[];
     analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title'>;
   }[];
 }

@@ -133,6 +133,7 @@ function bookIndex(book: Book): BookIndex {
       source: c.source,
       id: c.id,
       part: c.part,
+      includes: c.includes,
       analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title },
     })),
   };

@@ -5,12 +5,14 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { remarkAlerts } from './alerts.js';
+import { remarkChapterOutline } from './chapterOutline.js';
 import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
+import { remarkUnclosedFences } from './unclosedFence.js';
 
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
- * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids. Every stage that needs a chapter's
+ * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids, with one outline shape (chapterOutline.ts). Every stage that needs a chapter's
  * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()
@@ -19,7 +21,9 @@ const processor = unified()
   .use(remarkGfm)
   .use(remarkFrontMatterData)
   .use(remarkHeadingIds)
+  .use(remarkChapterOutline)
   .use(remarkAlerts)
+  .use(remarkUnclosedFences)
   .freeze();
 
 export interface ParsedChapter {
@@ -59,21 +63,7 @@ export function parseMarkdown(source: string, path: string): ParsedChapter {
   return { tree, file };
 }
 
-/**
- * Decodes a chapter file strictly: a binary file or invalid UTF-8 is an author error, not mojibake.
- * Returns the text, or a reason it is not text.
- */
-export function decodeChapter(bytes: Uint8Array): { text: string } | { problem: string } {
-  const probe = bytes.subarray(0, 8192);
-  if (probe.includes(0)) return { problem: 'this file is binary (it contains NUL bytes), not Markdown text' };
-  try {
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
-  } catch {
-    return { problem: 'this file is not valid UTF-8' };
-  }
-}
+export { decodeChapter } from './decodeChapter.js';
 
 /** Deeper than any real book nests; the Markdown parser's time grows steeply with nesting depth. */
 export const maxNesting = 64;

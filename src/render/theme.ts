@@ -70,27 +70,50 @@ export type ThemeFile = (typeof themeFiles)[number];
 
 export interface Theme {
   files: Partial<Record<ThemeFile, string>>;
+  /** Where each file was read from. */
+  paths: Partial<Record<ThemeFile, string>>;
   /** Absolute paths the theme was read from, so `evergreen dev` can watch them. */
   sources: string[];
 }
 
 /** Reads the theme: each file from the book's `templates/` when present, else Evergreen's default. */
 export async function loadTheme(bookRoot: string): Promise<Theme> {
-  const theme: Theme = { files: {}, sources: [] };
+  const theme: Theme = { files: {}, paths: {}, sources: [] };
   for (const name of themeFiles) {
     const own = path.join(bookRoot, 'templates', name);
     const fallback = path.join(packageRoot, 'templates', 'theme', name);
     const chosen = existsSync(own) ? own : existsSync(fallback) ? fallback : undefined;
     if (!chosen) continue;
     theme.files[name] = await readFile(chosen, 'utf8');
+    theme.paths[name] = chosen;
     theme.sources.push(chosen);
   }
   return theme;
 }
 
-/** `{{name}}` is replaced with escaped text, `{{{name}}}` with raw HTML. Unknown names become empty. */
+/** The placeholders every page of the HTML book (and the release site) fills in page.html. */
+export const pagePlaceholders = ['lang', 'pageTitle', 'description', 'bookTitle', 'evergreenVersion', 'bookVersion', 'versionLabel', 'bodyClass', 'extraHead', 'toc', 'content', 'prevNext'] as const;
+
+const placeholderPattern = /\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g;
+
+/**
+ * Placeholders of a template that no page fills, each at its line and column: a typo such as
+ * `{{booktitle}}` in a book's own page.html would otherwise silently become empty text.
+ */
+export function unknownPlaceholders(template: string, known: readonly string[]): { name: string; line: number; column: number }[] {
+  const found: { name: string; line: number; column: number }[] = [];
+  for (const match of template.matchAll(placeholderPattern)) {
+    const name = match[1] ?? match[2]!;
+    if (known.includes(name)) continue;
+    const before = template.slice(0, match.index);
+    found.push({ name, line: before.split('\n').length, column: match.index! - before.lastIndexOf('\n') });
+  }
+  return found;
+}
+
+/** `{{name}}` is replaced with escaped text, `{{{name}}}` with raw HTML. Check templates with `unknownPlaceholders` first. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g, (_m, rawName: string | undefined, name: string | undefined) =>
+  return template.replace(placeholderPattern, (_m, rawName: string | undefined, name: string | undefined) =>
     rawName ? (values[rawName] ?? '') : escapeHtml(values[name!] ?? ''),
   );
 }

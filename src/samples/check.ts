@@ -12,7 +12,8 @@ import { judgeSample } from './judge.js';
 import { defaultOutputLimit, RunnerPool } from './runner/pool.js';
 import { type SampleTypeChecker, type TypeCheckResult } from './typeCheck.js';
 import type { CachedOutcome, CheckOptions, CheckResult, Sample, SampleResult } from './types.js';
-import { rewriteOutputBlocks, type OutputEdit } from './updateOutput.js';
+import { rewriteOutputBlocksInFile, type OutputEdit } from './updateOutput.js';
+import { normalizeLineEndings } from '../parse/decodeChapter.js';
 
 export function sampleCache(root: string): DiskCache<CachedOutcome> {
   return new DiskCache<CachedOutcome>(cacheRoot(root), `samples-${toolchainFingerprint()}`);
@@ -201,7 +202,10 @@ function applyUpdates(samples: readonly Sample[], results: SampleResult[]): stri
   for (const [chapter, edits] of byChapter) {
     const raw = readFileSync(chapter.path, 'utf8');
     const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    writeFileSync(chapter.path, bom + rewriteOutputBlocks(chapter.source, edits));
+    // The file's own text (CRLF kept) when it is still what was checked; else the checked text.
+    const own = raw.slice(bom.length);
+    const text = normalizeLineEndings(own) === chapter.source ? own : chapter.source;
+    writeFileSync(chapter.path, bom + rewriteOutputBlocksInFile(text, edits));
   }
   return [...byChapter.keys()].map((c) => c.path);
 }

@@ -47,3 +47,24 @@ function indent(text: string, prefix: string, eol: string): string {
     .map((line) => (line ? prefix + line : prefix.trimEnd()) + eol)
     .join('');
 }
+
+/**
+ * `rewriteOutputBlocks` on the file's own text: chapters are parsed with normalised line ends
+ * (parse/decodeChapter.ts), so the parser's offsets are mapped back onto the file's bytes, and a CRLF
+ * or mixed-ending file keeps every line end it had.
+ */
+export function rewriteOutputBlocksInFile(fileText: string, edits: readonly OutputEdit[]): string {
+  if (!fileText.includes('\r')) return rewriteOutputBlocks(fileText, edits);
+  const rawOffset: number[] = [];
+  for (let i = 0; i < fileText.length; i++) {
+    if (fileText[i] === '\r' && fileText[i + 1] === '\n') continue;
+    rawOffset.push(i);
+  }
+  rawOffset.push(fileText.length);
+  const mapped = edits.map(({ node, text }) => {
+    const { start, end } = node.position!;
+    const position = { start: { ...start, offset: rawOffset[start.offset!]! }, end: { ...end, offset: rawOffset[end.offset!]! } };
+    return { node: { ...node, position }, text };
+  });
+  return rewriteOutputBlocks(fileText.replace(/\r(?!\n)/g, '\n'), mapped);
+}

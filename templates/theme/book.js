@@ -112,8 +112,18 @@
     var lower = text.toLowerCase();
     var at = -1;
     for (var i = 0; i < terms.length && at < 0; i++) at = lower.indexOf(terms[i].toLowerCase());
+    // About 60 characters before the first hit and 180 in all, cut only between words.
     var start = Math.max(0, at - 60);
-    var piece = (start > 0 ? '… ' : '') + text.slice(start, start + 180) + (start + 180 < text.length ? ' …' : '');
+    var end = Math.min(text.length, start + 180);
+    if (start > 0) {
+      var space = text.slice(start, at < 0 ? end : at).search(/\s/);
+      start = space < 0 ? (at < 0 ? start : at) : start + space + 1;
+    }
+    if (end < text.length) {
+      var lastSpace = text.slice(0, end + 1).search(/\s\S*$/);
+      if (lastSpace > Math.max(start, at)) end = lastSpace;
+    }
+    var piece = (start > 0 ? '… ' : '') + text.slice(start, end).trim() + (end < text.length ? ' …' : '');
     var html = escapeHtml(piece);
     terms.forEach(function (term) {
       if (term.length < 2) return;

@@ -32,7 +32,9 @@ describe('evergreen build on a fixture book', () => {
     expect($('html').attr('lang')).toBe('en-GB');
     expect($('title').text()).toBe('Welcome to the book · The Fixture Book');
     expect($('.chapter-body').text()).not.toContain('layout: post');
-    expect($('.chapter-body h1').text()).toBe('Introduction');
+    // The front-matter title is the chapter's h1; its `# Introduction` is a top section.
+    expect($('.chapter-body h1').text()).toBe('Welcome to the book');
+    expect($('.chapter-body h2').first().text()).toMatch(/^Introduction/);
   });
 
   it('rewrites links between chapters, including in raw HTML, and leaves unknown ones alone', () => {
@@ -159,8 +161,8 @@ describe('evergreen build with author errors', () => {
     const result = await runCli(['build', '--root', root, '--format', 'html']);
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
-    expect(result.stderr).toContain('bin.md:1:1  error  Cannot read chapter: this file is binary');
-    expect(result.stderr).toContain('bad-utf8.md:1:1  error  Cannot read chapter: this file is not valid UTF-8');
+    expect(result.stderr).toContain('bin.md:1:5  error  Cannot read chapter: this file is binary');
+    expect(result.stderr).toContain('bad-utf8.md:1:3  error  Cannot read chapter: this file is not valid UTF-8');
     expect(result.stderr).toMatch(/deep\.md:\d+:1 {2}error {2}Lists or blockquotes are nested/);
     expect(result.stderr).toContain('3 errors');
   });

@@ -7,7 +7,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion, } from '../../util/version.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
-import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
@@ -38,6 +38,22 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const assetsDir = path.join(outDir, 'assets');
   await mkdir(assetsDir, { recursive: true });
   const theme = await loadTheme(book.root);
+  const unknown = unknownPlaceholders(theme.files['page.html'] ?? '', pagePlaceholders);
+  if (unknown.length > 0) {
+    // Pages with silently empty placeholders are wrong output: write no HTML (the previous output stays).
+    for (const u of unknown) {
+      ctx.diagnostics.add({
+        severity: 'error',
+        file: theme.paths['page.html']!,
+        line: u.line,
+        column: u.column,
+        message: `Unknown placeholder {{${u.name}}} in page.html`,
+        hint: `The placeholders that exist are ${pagePlaceholders.map((n) => `{{${n}}}`).join(', ')} ({{{name}}} inserts HTML unescaped).`,
+        ruleId: 'theme/unknown-placeholder',
+      });
+    }
+    return { outputs: [] };
+  }
   const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, htmlChapterCacheName) : undefined;
 
   const bodies = new Map<Chapter, RenderedChapter>();

@@ -1,9 +1,11 @@
+import { dropSoftHyphenText, roleMapStructureTypes, setXmpMetadata } from './pdfStructure.js';
 import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString, type PDFRef } from 'pdf-lib';
 
 /**
  * The last touches Chromium cannot make: correct bookmark titles (Chromium drops the space wherever a
  * heading wrapped onto a second line), page labels so viewers show "iii" and "12" like the printed numbers,
- * and the document information (title, authors, subject, keywords, language).
+ * the document information (title, authors, subject, keywords, language) also as XMP, and a structure tree
+ * that is valid PDF 1.7 (pdfStructure.ts).
  */
 
 export interface FinishOptions {
@@ -49,6 +51,9 @@ export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promis
     doc.setCreationDate(date);
     doc.setModificationDate(date);
   }
+  setXmpMetadata(doc, { ...metadata, description: metadata.subject });
+  roleMapStructureTypes(doc);
+  dropSoftHyphenText(doc);
   // Open with the bookmarks panel: a long book is navigated by its outline.
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
   const bytes = await doc.save({ useObjectStreams: true, objectsPerTick: Infinity });

@@ -8,7 +8,9 @@ import { BrowserNotFoundError, findBrowser, launchBrowser, noBrowserHint } from 
 import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
+import type { Root as HastRoot } from 'hast';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
+import { hyphenateTree, hyphenatorFor } from '../shared/hyphenate.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
@@ -154,20 +156,30 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const { book } = ctx;
   // Chapters are cached like the HTML book's (by text, link targets, Evergreen version and what the code
   // presenter depends on), except with a presenter that cannot name its inputs.
-  const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-2') : undefined;
+  const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-3') : undefined;
+  // Justified print text is hyphenated at build time, with the patterns of the book's language.
+  const hyphenate = hyphenatorFor(book.config.language);
+  if (!hyphenate) {
+    ctx.diagnostics.warn(book.configPath, `PDF: no hyphenation patterns for language "${book.config.language}"; justified lines may have wide gaps`, {
+      hint: 'Set `language:` in book.yaml to a language tag such as en, en-GB, de or fr.',
+      ruleId: 'pdf/no-hyphenation',
+    });
+  }
+  const renderKey = (chapter: Chapter) => chapterRenderKey(book, chapter, `single:${hyphenate ? book.config.language : ''}`, ctx.presenter);
   const rendered = new Map<Chapter, RenderedChapter>();
   for (const chapter of book.chapters) {
-    const cached = cache?.get(chapterRenderKey(book, chapter, 'single', ctx.presenter));
+    const cached = cache?.get(renderKey(chapter));
     if (cached) rendered.set(chapter, cached);
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
   const highlighter = stale.length ? await prepareHighlighter(stale.flatMap(codeLanguages)) : undefined;
   const defaultColour = highlighter?.getTheme(codeThemes.light).fg ?? '#1F2328';
   for (const chapter of stale) {
-    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    const finish = hyphenate ? (tree: HastRoot) => hyphenateTree(tree, hyphenate) : undefined;
+    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single', finish });
     const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
-    cache?.set(chapterRenderKey(book, chapter, 'single', ctx.presenter), html);
+    cache?.set(renderKey(chapter), html);
   }
   const chapters: PrintChapter[] = [];
   const media = new Map<string, string>();

@@ -77,7 +77,7 @@ function titlePage({ book, version }: PrintDocumentInput): string {
     config.subtitle ? `<p class="book-subtitle">${escapeHtml(config.subtitle)}</p>` : '',
     `</div>`,
     config.authors.length ? `<p class="book-authors">${config.authors.map((a) => `<span class="author">${escapeHtml(a)}</span>`).join('')}</p>` : '',
-    `<p class="book-edition">Version <span class="book-version">${escapeHtml(version.label)}</span><br><span class="book-date">${escapeHtml(version.date)}</span></p>`,
+    `<p class="book-edition"><span>Version <span class="book-version">${escapeHtml(version.label)}</span></span> <span class="book-date">${escapeHtml(version.date)}</span></p>`,
     `</section>`,
   ].join('\n');
 }
@@ -125,7 +125,8 @@ function tableOfContents(book: Book): string {
   const items = book.toc.map((e) =>
     e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join(''),
   );
-  return `<nav class="toc" aria-labelledby="contents"><h1 id="contents">Contents</h1><ol>${items.join('')}</ol></nav>`;
+  // Not a heading: the bookmarks list the chapters only, one top-level entry each.
+  return `<nav class="toc" aria-labelledby="contents"><p class="toc-heading" id="contents">Contents</p><ol>${items.join('')}</ol></nav>`;
 }
 
 function mainMatter({ book, chapters }: PrintDocumentInput): string {

@@ -7,7 +7,7 @@ import type { Highlighter } from 'shiki';
 import { visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
-import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
+import { bookCodePresentation, type CodePresenter } from '../../book/codePresentation.js';
 import { highlightToHast } from './highlight.js';
 
 export interface ChapterRenderOptions {
@@ -20,6 +20,8 @@ export interface ChapterRenderOptions {
    * `single`: every chapter in one document, as for print (ids are prefixed with the chapter's slug).
    */
   mode: 'pages' | 'single';
+  /** A last transform of the finished tree, for one output's needs (the PDF hyphenates its prose). */
+  finish?: (tree: HastRoot) => void;
 }
 
 export interface RenderedChapter {
@@ -41,7 +43,7 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     footnoteLabelTagName: 'h2',
     footnoteLabelProperties: { className: ['footnotes-label'] },
     handlers: {
-      code: (_state: State, node: Code) => highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node)),
+      code: (_state: State, node: Code) => highlightToHast(highlighter, presenter?.(chapter, node) ?? bookCodePresentation(chapter, node)),
       paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node) ?? defaultHandlers.paragraph(state, node),
     },
   }) as HastRoot;
@@ -55,6 +57,10 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
       node.properties.src = rewrite(node.properties.src, book, chapter, mode, assets);
       if (node.tagName === 'img') node.properties.loading ??= 'lazy';
+    } else if ((node.tagName === 'th' || node.tagName === 'td') && typeof node.properties.align === 'string') {
+      // GFM's `:---:` alignment as a style, not the obsolete align attribute a theme's text-align overrides.
+      node.properties.style = `text-align: ${node.properties.align}`;
+      delete node.properties.align;
     } else if (node.tagName === 'input' && node.properties.type === 'checkbox') {
       // GFM task-list boxes have no text of their own; screen readers need to hear their state.
       node.properties.ariaLabel ??= node.properties.checked ? 'Done' : 'Not done';
@@ -75,9 +81,11 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     }
   });
   wrapTables(tree);
-  if (!chapter.analysis.headings.some((h) => h.depth === 1) || (chapter.analysis.frontMatter.title && !chapter.analysis.titleHeadingId)) {
+  // The chapter's title heading is its h1 (parse/chapterOutline.ts); a chapter titled by front matter or file name gets one.
+  if (chapter.analysis.titleHeadingId === undefined) {
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
   }
+  options.finish?.(tree);
   return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
 }
 

@@ -117,7 +117,8 @@ function addAnnotations(pre: Element, p: CodePresentation): void {
       tagName: 'span',
       properties: { className: ['line', 'annotation', note.className] },
       children: [
-        { type: 'text', value: ' '.repeat(Math.max(0, note.column - 1)) },
+        // The indent is its own element, so themes can let a long note wrap beside it instead of being cut.
+        { type: 'element', tagName: 'span', properties: { className: ['annotation-indent'] }, children: [{ type: 'text', value: ' '.repeat(Math.max(0, note.column - 1)) }] },
         { type: 'element', tagName: 'span', properties: { className: ['annotation-text'] }, children: [{ type: 'text', value: note.text }] },
       ],
     };

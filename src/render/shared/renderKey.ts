@@ -10,5 +10,5 @@ export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = ''
     const r = resolveLink(book, chapter, l.url);
     return r.kind === 'chapter' ? `${r.chapter.slug}#${r.anchor ?? ''}` : r.kind;
   });
-  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), presenterKey, presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''));
+  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), JSON.stringify(chapter.includes ?? []), presenterKey, presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''));
 }

@@ -91,8 +91,8 @@ describe('chapter analysis', () => {
 
 describe('decodeChapter', () => {
   it('rejects binary files and invalid UTF-8, strips a BOM', () => {
-    expect(decodeChapter(new Uint8Array([0x23, 0x00, 0x41]))).toEqual({ problem: expect.stringContaining('binary') });
-    expect(decodeChapter(new Uint8Array([0x23, 0xff, 0xfe, 0x41]))).toEqual({ problem: expect.stringContaining('UTF-8') });
+    expect(decodeChapter(new Uint8Array([0x23, 0x00, 0x41]))).toEqual({ problem: expect.stringContaining('binary'), line: 1, column: 2 });
+    expect(decodeChapter(new Uint8Array([0x23, 0xff, 0xfe, 0x41]))).toEqual({ problem: expect.stringContaining('UTF-8'), line: 1, column: 2 });
     expect(decodeChapter(new TextEncoder().encode('\uFEFF# Hi'))).toEqual({ text: '# Hi' });
   });
 });
