@@ -5,9 +5,13 @@
  * the block exactly as written and its line numbers need no remapping; the book hides these lines.
  */
 
-export const directivePattern = /^\s*\/\/\s*@([A-Za-z]\w*)(?:\s*:\s*(.*?))?\s*$/;
+import semver from 'semver';
+
+export const directivePattern = /^\s*\/\/\s*@([A-Za-z]\w*)(?:\[([^\]]*)\])?(?:\s*:\s*(.*?))?\s*$/;
 const cutPattern = /^\s*\/\/\s*-{3}cut(?:-before)?-{3}\s*$/;
 const queryPattern = /^(\s*\/\/\s*)\^\?(.*)$/;
+/** twoslash's completion query: `//  ^|` under a partly typed name; the compiler must offer completions there. */
+const completionPattern = /^(\s*\/\/\s*)\^\|\s*$/;
 const spanPattern = /^(\s*\/\/\s*)(~+)\s*(.*?)\s*$/;
 /** literate-ts's type assertion, anchored at the comment's start so prose ("the return type is…") is not one. */
 const typeIsPattern = /\/\/\s*[tT]ype is (?:still )?(?:just )?(.*?)\.?\s*$/;
@@ -21,12 +25,15 @@ export const presentationOnlyFlags = new Set(
 export interface BlockDirectives {
   flags: { name: string; value: unknown; line: number }[];
   expectedErrors?: number[];
+  /** `// @errors[>=6.0]: 2882`: codes expected only from compilers whose version is in the range (semver). */
+  scopedErrors: { range: string; codes: number[]; line: number }[];
   noErrors: boolean;
   /** `@filename` directives: block line and the name. */
   filenames: { line: number; name: string }[];
   /** Block line of the last `---cut---`. */
   cutLine?: number;
   queries: { line: number; caretColumn: number; expected?: string }[];
+  completions: { line: number; caretColumn: number }[];
   spans: { line: number; startColumn: number; endColumn: number; message?: string }[];
   /** literate-ts `// type is T`: the line of the comment, the line of the expression, the type. */
   typeAssertions: { line: number; targetLine: number; expected: string }[];
@@ -37,7 +44,7 @@ export interface BlockDirectives {
 }
 
 export function parseDirectives(lines: readonly string[]): BlockDirectives {
-  const result: BlockDirectives = { flags: [], noErrors: false, filenames: [], queries: [], spans: [], typeAssertions: [], notationLines: new Set(), problems: [] };
+  const result: BlockDirectives = { flags: [], scopedErrors: [], noErrors: false, filenames: [], queries: [], completions: [], spans: [], typeAssertions: [], notationLines: new Set(), problems: [] };
   let continuation: { column: number; assertion: { expected: string } } | undefined;
   lines.forEach((text, line) => {
     const typeIs = /^\s*\/\/\s*[tT]ype is /.test(text) || (!fullLineComment.test(text) && /\/\/\s*[tT]ype is /.test(text)) ? typeIsPattern.exec(text) : null;
@@ -62,6 +69,12 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
       result.notationLines.add(line);
       return;
     }
+    const completion = completionPattern.exec(text);
+    if (completion) {
+      result.completions.push({ line, caretColumn: completion[1]!.length });
+      result.notationLines.add(line);
+      return;
+    }
     const span = spanPattern.exec(text);
     if (span) {
       const startColumn = span[1]!.length;
@@ -77,10 +90,15 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
     const directive = directivePattern.exec(text);
     if (!directive) return;
     const name = directive[1]!;
-    const raw = directive[2];
+    const range = directive[2];
+    const raw = directive[3];
     result.notationLines.add(line);
     const lower = name.toLowerCase();
     const valueColumn = raw === undefined ? text.length : text.lastIndexOf(raw);
+    if (range !== undefined && lower !== 'errors') {
+      result.problems.push({ line, column: text.indexOf('['), message: `Only // @errors can be scoped to versions, not @${name}`, hint: 'Write // @errors[>=6.0]: 2882; other flags apply to every version.' });
+      return;
+    }
     if (lower === 'errors') {
       const codes: number[] = [];
       for (const match of (raw ?? '').matchAll(/[^\s,]+/g)) {
@@ -89,7 +107,10 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
         else result.problems.push({ line, column: valueColumn + match.index, message: `"${match[0]}" is not an error code`, hint: 'List TypeScript error codes as numbers: // @errors: 2322 2345' });
       }
       if (codes.length === 0 && !result.problems.some((p) => p.line === line)) result.problems.push({ line, column: text.indexOf('@'), message: '// @errors lists no error codes', hint: 'Write the codes the sample shows (// @errors: 2322), or // @noErrors to accept any error.' });
-      result.expectedErrors = [...(result.expectedErrors ?? []), ...codes];
+      if (range !== undefined) {
+        if (validRange(range)) result.scopedErrors.push({ range, codes, line });
+        else result.problems.push({ line, column: text.indexOf('[') + 1, message: `"${range}" is not a version range`, hint: 'Scope expected errors to TypeScript versions with a semver range: // @errors[>=6.0]: 2882' });
+      } else result.expectedErrors = [...(result.expectedErrors ?? []), ...codes];
     } else if (lower === 'noerrors') {
       result.noErrors = true;
     } else if (lower === 'filename') {
@@ -101,6 +122,10 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
     }
   });
   return result;
+}
+
+function validRange(range: string): boolean {
+  return semver.validRange(range.trim()) !== null;
 }
 
 /** `true`/`false`/numbers become JSON values; `es2015, dom` style lists stay strings (the checker splits list options). */
@@ -115,7 +140,7 @@ export function parseFlagValue(raw: string | undefined): unknown {
 /** The line a `^?`, `~~~` or `// type is` points into: the nearest line above that is not itself such a notation. */
 export function targetLineAbove(lines: readonly string[], line: number): number {
   let target = line - 1;
-  while (target >= 0 && (queryPattern.test(lines[target]!) || spanPattern.test(lines[target]!) || /^\s*\/\/\s*[tT]ype is /.test(lines[target]!))) target--;
+  while (target >= 0 && (queryPattern.test(lines[target]!) || completionPattern.test(lines[target]!) || spanPattern.test(lines[target]!) || /^\s*\/\/\s*[tT]ype is /.test(lines[target]!))) target--;
   return Math.max(target, 0);
 }
 

@@ -8,6 +8,7 @@
  * `2532 18048`): a listed code that does not occur while another listed one does is a "stale alternative"
  * warning, an error under `--strict`.
  */
+import semver from 'semver';
 import type { ErrorSpan, Sample, SampleProblem } from './types.js';
 
 export interface FoundError {
@@ -63,13 +64,22 @@ export function directivePosition(sample: Sample, name: string): { file: number;
   return { file: 0, line: sample.files[0]!.preludeLineCount, column: 0 };
 }
 
-export function judgeErrors(sample: Sample, found: FoundError[]): ErrorVerdict {
+/** The `@errors` codes that apply to this compiler version (unscoped ones, and scoped ones whose range holds); undefined when none. */
+export function expectedErrorsFor(sample: Sample, compilerVersion: string): number[] | undefined {
+  const version = semver.coerce(compilerVersion)?.version ?? compilerVersion;
+  const scoped = sample.scopedErrors.filter((s) => semver.satisfies(version, s.range, { includePrerelease: true })).flatMap((s) => s.codes);
+  if (!sample.expectedErrors && scoped.length === 0) return undefined;
+  return [...new Set([...(sample.expectedErrors ?? []), ...scoped])];
+}
+
+export function judgeErrors(sample: Sample, found: FoundError[], compilerVersion: string): ErrorVerdict {
   const problems: SampleProblem[] = [];
   const consumed = new Set<FoundError>();
   for (const span of sample.errorSpans) matchSpan(span, found, consumed, problems);
   if (sample.noErrors) for (const d of found) consumed.add(d);
-  if (sample.expectedErrors) {
-    const listed = [...new Set(sample.expectedErrors)];
+  const expected = expectedErrorsFor(sample, compilerVersion);
+  if (expected) {
+    const listed = expected;
     const at = directivePosition(sample, 'errors');
     const occurring = listed.filter((code) => found.some((d) => d.code === code));
     for (const d of found) if (listed.includes(d.code)) consumed.add(d);

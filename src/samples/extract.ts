@@ -145,11 +145,17 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
       files,
       flags: Object.fromEntries(directives.flags.map((f) => [f.name, f.value])),
       expectedErrors: directives.expectedErrors,
+      scopedErrors: directives.scopedErrors.map(({ range, codes }) => ({ range, codes })),
       noErrors: directives.noErrors,
       queries: directives.queries.map((q) => {
         const file = fileOfLine(q.line);
         const base = files[file]!.firstBlockLine;
         return { file, line: q.line - base, targetLine: targetLineAbove(blockLines, q.line) - base, targetColumn: q.caretColumn, expected: q.expected };
+      }),
+      completions: directives.completions.map((q) => {
+        const file = fileOfLine(q.line);
+        const base = files[file]!.firstBlockLine;
+        return { file, line: q.line - base, targetLine: targetLineAbove(blockLines, q.line) - base, targetColumn: q.caretColumn };
       }),
       errorSpans: directives.spans.map((s) => {
         const file = fileOfLine(s.line);
@@ -168,7 +174,7 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
       sample.output = { node: next, text: next.value, illustrative: parseFenceMeta(next.meta).attributes.some((a) => a.name === 'illustrative') };
     }
     // Samples that expect compile errors are shown for the error, not run (the program would not make sense).
-    if (sample.expectedErrors || sample.noErrors || sample.errorSpans.length > 0) {
+    if (sample.expectedErrors || sample.scopedErrors.length > 0 || sample.noErrors || sample.errorSpans.length > 0) {
       sample.run = false;
       sample.notRunReason = 'it expects compile errors';
     } else if (names.has('no-run')) sample.notRunReason = 'it is marked no-run';
@@ -242,6 +248,7 @@ function prependPrelude(sample: Sample, target: Sample): void {
   const shift = preludeLines.length;
   for (const q of sample.queries) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   for (const s of sample.errorSpans) if (s.file === sample.files.length - 1) Object.assign(s, { line: s.line + shift, targetLine: s.targetLine + shift });
+  for (const q of [...sample.completions, ...sample.typeAssertions]) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   // Files of a multi-file sample it continues stay importable.
   for (const file of target.files.slice(0, -1)) if (!sample.files.some((f) => f.name === file.name)) sample.files.unshift({ ...file, origins: file.origins.map(() => undefined) });
 }
@@ -273,6 +280,8 @@ function applyInclude(book: Book, sample: Sample, value: string, diagnostics: Di
   const lines = content.split(/\r?\n/);
   sample.files = [{ name: path.basename(realPath), text: lines.join('\n'), preludeLineCount: 0, origins: lines.map((_, i) => ({ file: realPath, line: i + 1, indent: 0 })), firstBlockLine: 0, realPath }];
   sample.queries = [];
+  sample.completions = [];
+  sample.typeAssertions = [];
   sample.errorSpans = [];
   sample.hiddenLines = new Set();
   sample.include = { path: realPath, region, shownText, content, dependencies: localImports(realPath, content) };

@@ -66,7 +66,7 @@ export function cachedSamplePresenter(book: Book) {
   const types = new Map<Sample, TypeOutcome>();
   const missing: Sample[] = [];
   for (const sample of samples) {
-    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined);
+    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined || sample.scopedErrors.length > 0);
     if (!needsTypes) continue;
     const key = keyOf(sample);
     const hit = key ? cache.get(key) : undefined;

@@ -90,8 +90,12 @@ export interface Sample {
   flags: Record<string, unknown>;
   /** `// @errors:` codes; undefined when none are expected. */
   expectedErrors?: number[];
+  /** `// @errors[RANGE]:` codes expected only from compiler versions in the semver range. */
+  scopedErrors: { range: string; codes: number[] }[];
   noErrors: boolean;
   queries: TypeQuery[];
+  /** twoslash `^|` completion queries (same shape as a type query, without asserted text). */
+  completions: TypeQuery[];
   errorSpans: ErrorSpan[];
   /** Block lines that are hidden in the book (directives, `^?`, `~~~`, everything above `---cut---`). 0-based in the block. */
   hiddenLines: Set<number>;
@@ -135,6 +139,8 @@ export interface TypeCheckResult {
   emitted?: EmittedSample;
   /** Why the sample cannot run here although it was to run (it uses the DOM, which Node lacks): it is type-checked only. */
   cannotRun?: string;
+  /** The compiler options the sample was checked with (its flags applied), for a language's own checks. */
+  compilerOptions?: Record<string, unknown>;
 }
 
 /** What running a sample produced. */

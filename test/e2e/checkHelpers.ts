@@ -9,7 +9,7 @@ const cli = path.join(repoRoot, 'bin', 'evergreen.js');
 
 /** Copies a sample fixture book into a fresh temp folder (tests may write into it) and adds a tiny npm package. */
 export function copyFixture(name: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `evergreen-check-${name}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `evergreen-check-${name.replace(/[\\/]/g, '-')}-`));
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'samples', name), dir, { recursive: true });
   const pkg = path.join(dir, 'node_modules', 'tiny-greet');
   mkdirSync(pkg, { recursive: true });

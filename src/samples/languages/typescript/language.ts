@@ -50,7 +50,7 @@ export function typescriptFamily(spec: TypeScriptFamilySpec): SampleLanguage {
         filesRead: () => [...new Set([...configFiles, ...checker.filesRead()])].sort(),
         checkAll: (samples, emit, onEach) =>
           checker.checkAll(samples, emit, (sample, result) => {
-            spec.afterCheck?.({ ts: tsApi, book, options, sample, result });
+            spec.afterCheck?.({ ts: tsApi, book, options: (result.compilerOptions as ts.CompilerOptions | undefined) ?? options, sample, result });
             onEach?.(sample, result);
           }),
       };

@@ -60,7 +60,7 @@ export class SampleTypeChecker {
     for (const sample of samples) {
       const { options, unknown, invalid } = applySampleFlags(this.tsApi, this.baseOptions, sample.flags, this.book.root);
       const flagProblems = [
-        ...unknown.map((name) => this.flagProblem(sample, name, `Unknown compiler flag "@${name}"`, 'samples/unknown-flag')),
+        ...unknown.map((name) => this.flagProblem(sample, name, `Unknown compiler flag "@${name}": not a tsconfig option nor twoslash notation`, 'samples/unknown-flag', true)),
         ...invalid.map((message) => this.flagProblem(sample, flagNamed(sample, message), message, 'samples/invalid-flag', true)),
       ];
       // A sample with script semantics (`@moduleDetection: auto`) gets a program of its own: its globals must not meet other samples'.
@@ -128,7 +128,7 @@ export class SampleTypeChecker {
         found.push({ file: index, line: pos.line, column: pos.character, code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, '\n'), length: d.length ?? 1 });
       }
     });
-    const verdict = judgeErrors(sample, found);
+    const verdict = judgeErrors(sample, found, ts.version);
     problems.push(...verdict.problems);
     const queryTypes = sample.queries.map((query) => {
       const source = sourceOf(query.file);
@@ -148,6 +148,16 @@ export class SampleTypeChecker {
       }
       return text;
     });
+    for (const query of sample.completions) {
+      const source = sourceOf(query.file);
+      if (!source) continue;
+      const lineStart = source.getPositionOfLineAndCharacter(Math.min(query.targetLine, source.getLineStarts().length - 1), 0);
+      const prefix = /[\w$]*$/.exec(source.text.slice(lineStart, lineStart + query.targetColumn))?.[0] ?? '';
+      const entries = group.service.getCompletionsAtPosition(source.fileName, lineStart + query.targetColumn, {})?.entries ?? [];
+      if (!entries.some((e) => e.name.startsWith(prefix))) {
+        problems.push({ file: query.file, line: query.line, column: query.targetColumn, message: `^| the compiler offers no completions${prefix ? ` for "${prefix}"` : ''} here`, ruleId: 'samples/completion-query' });
+      }
+    }
     if (sample.typeAssertions.length > 0) problems.push(...typeAssertionProblems(ts, program, sample, sourceOf));
     const expected = found.filter((d) => verdict.consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
     const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
@@ -164,7 +174,7 @@ export class SampleTypeChecker {
     sample.files.forEach((file, index) => {
       const source = sourceOf(index);
       // JSON and JavaScript files (`// @filename: data.json`, allowJs) run as written unless emitted.
-      files[file.name] = /\.(json|[cm]?js|jsx)$/.test(file.name) ? file.text : '';
+      files[file.name] = /\.json$/.test(file.name) ? withoutNotation(file.text) : /\.([cm]?js|jsx)$/.test(file.name) ? file.text : '';
       if (!source || /\.json$/.test(file.name)) return;
       if (emitsCommonJs(ts, options, source)) commonJs = true;
       program.emit(source, (name, text) => {
@@ -176,6 +186,7 @@ export class SampleTypeChecker {
     // An included file runs in place: the project files it imports are compiled along with it.
     result.emitted = last.realPath ? { files: this.emitLocalImports(program, last.realPath), entry: last.realPath, format } : { files, entry: last.name, format };
     result.types.format = format;
+    result.compilerOptions = options as Record<string, unknown>;
     const dom = sample.files.flatMap((_, i) => {
       const source = sourceOf(i);
       return source ? domOnlyGlobals(ts, program, source) : [];
@@ -203,6 +214,14 @@ export class SampleTypeChecker {
     }
     return files;
   }
+}
+
+/** A JSON file of a sample without its `// @filename` line (JSON has no comments at run time). */
+function withoutNotation(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join('\n');
 }
 
 /** The flag of a sample that an option message names (`Option 'target=ES5' is deprecated`), or "". */
