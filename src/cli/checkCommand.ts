@@ -10,6 +10,7 @@ interface CheckFlags {
   reporter: ReporterName;
   cache: boolean;
   strict?: boolean;
+  typescript?: string;
 }
 
 /** `evergreen check [chapters...]`: type-checks and runs the book's samples; exit code 1 when any fails. */
@@ -23,6 +24,7 @@ export function checkCommand(): Command {
     .addOption(new Option('--reporter <name>', 'output format').choices(reporterNames).default('pretty'))
     .option('--no-cache', 'ignore cached results and re-check everything')
     .option('--strict', 'unknown fence attributes and flags are errors')
+    .option('--typescript <versions>', 'check with these TypeScript versions, comma-separated (overrides `typescript:` in book.yaml; the first is the primary one)')
     .action(async (chapters: string[], flags: CheckFlags) => {
       try {
         // Loaded on use: registering the command must not cost the other commands the checker's start-up.
@@ -34,6 +36,7 @@ export function checkCommand(): Command {
           update: flags.update,
           noCache: !flags.cache,
           strict: flags.strict,
+          typescriptVersions: flags.typescript ? flags.typescript.split(',').map((v) => v.trim()).filter(Boolean) : undefined,
         });
         process.stdout.write(`${formatCheckResult(result, flags.reporter)}\n`);
         process.exitCode = result.failed > 0 || result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
