@@ -53,8 +53,12 @@ export const bookConfigSchema = z.strictObject({
   keywords: z.array(z.string()).optional(),
   copyright: z.string().optional(),
   chapters: z.array(z.union([chapterPath, partSchema])).optional(),
-  formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
-  /** Which code blocks are samples; `auto`: `marked` when the book marks any fence `twoslash` or `check`, else `all`. */
+  /** Names from the format registry (checked against it when the project opens: a config can register more). */
+  formats: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
+    .min(1)
+    .default(['html', 'pdf']),
+  /** Which code blocks are samples; `auto`: `marked` when the book marks any fence `twoslash`, else `all`. */
   samples: z.enum(['auto', 'all', 'marked', 'none']).default('auto'),
   /** Which samples run; `auto`: `output` for a book written for twoslash (its fences marked `twoslash`), else `all`. */
   run: z.enum(['auto', 'all', 'output', 'none']).default('auto'),
@@ -77,8 +81,3 @@ export type BookConfigInput = z.input<typeof bookConfigSchema>;
 /** book.yaml after validation and defaults. */
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
 export type ChapterEntry = z.output<typeof partSchema> | string;
-
-/** Typed helper for programmatic configuration (like vite's defineConfig): returns its argument. */
-export function defineConfig(config: BookConfigInput): BookConfigInput {
-  return config;
-}

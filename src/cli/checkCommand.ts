@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { formatDiagnostics } from '../diagnostics/report.js';
-import { formatCheckResult, reporterNames, type ReporterName } from '../samples/reporters.js';
+import type { ReporterName } from '../index.js';
+
+/** The reporters `--reporter` accepts (kept here so `--help` does not load the checker). */
+const reporterNames: ReporterName[] = ['pretty', 'json', 'junit', 'github'];
 
 interface CheckFlags {
   root: string;
@@ -26,18 +27,16 @@ export function checkCommand(): Command {
     .option('--strict', 'unknown fence attributes and flags are errors')
     .option('--typescript <versions>', 'check with these TypeScript versions, comma-separated (overrides `typescript:` in book.yaml; the first is the primary one)')
     .action(async (chapters: string[], flags: CheckFlags) => {
+      // Loaded on use: registering the command must not cost the other commands the checker's start-up.
+      const { openProject, check, formatCheckResult, formatDiagnostics, EvergreenError } = await import('../index.js');
       try {
-        // Loaded on use: registering the command must not cost the other commands the checker's start-up.
-        const { check } = await import('../samples/check.js');
-        const result = await check({
-          root: flags.root,
-          files: chapters,
-          grep: flags.grep,
-          update: flags.update,
-          noCache: !flags.cache,
-          strict: flags.strict,
-          typescriptVersions: flags.typescript ? flags.typescript.split(',').map((v) => v.trim()).filter(Boolean) : undefined,
-        });
+        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false });
+        let result;
+        try {
+          result = await check(project, { files: chapters, grep: flags.grep, update: flags.update, noCache: !flags.cache, strict: flags.strict, typescriptVersions: flags.typescript ? flags.typescript.split(',').map((v) => v.trim()).filter(Boolean) : undefined });
+        } finally {
+          await project.close();
+        }
         process.stdout.write(`${formatCheckResult(result, flags.reporter)}\n`);
         process.exitCode = result.failed > 0 || result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
       } catch (error) {

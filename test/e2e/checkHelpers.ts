@@ -37,7 +37,8 @@ export interface JsonReport {
   failed: number;
   skipped: number;
   cached: number;
-  samples: { name: string; status: string; line: number; cached: boolean; actualOutput?: string; diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[] }[];
+  compilers?: { name: string; version: string; source: string }[];
+  samples: { name: string; file: string; status: string; line: number; cached: boolean; actualOutput?: string; typeCheckedOnly?: string; versions?: { version: string; status: string }[]; diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[] }[];
   diagnostics: { file: string; line?: number; column?: number; message: string; ruleId?: string; severity: string; details?: string }[];
 }
 
