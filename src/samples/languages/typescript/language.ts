@@ -10,17 +10,17 @@ import { loadTypeScriptPackage, resolveTypeScriptPackage } from './resolve.js';
 type TS = typeof ts;
 
 /**
- * A language compiled by the TypeScript compiler: TypeScript itself, and languages built on it (TSX,
- * JavaScript with checkJs) that add compiler options or inspect results, without changing this folder.
+ * A language compiled by the TypeScript compiler: TypeScript itself, and languages built on it that add
+ * compiler options or inspect results from their own folders, without changing this one.
  */
 export interface TypeScriptFamilySpec {
   id: string;
   fences: readonly string[];
   defaultFileName(fence: string): string;
   displayLang(fence: string): string;
-  /** tsconfig-style options applied over the book's (`{ allowJs: true, checkJs: true }`). */
+  /** tsconfig-style options applied over the book's (`{ allowJs: true }`). */
   compilerOptions?: Record<string, unknown>;
-  /** Adjusts a result after the type-check (a TSX runtime that is missing makes a sample type-checked only). */
+  /** Adjusts a result after the type-check (a runtime the language needs is missing: type-checked only). */
   afterCheck?(context: { ts: TS; book: Book; options: ts.CompilerOptions; sample: Sample; result: TypeCheckResult }): void;
 }
 
