@@ -92,7 +92,7 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
         line: node.position.start.line - 1,
         column: 1,
         message: `literate-ts directive "${literate}" is not supported`,
-        hint: 'Evergreen reads literate-ts\'s // ~~~ errors, // type is and ^? assertions; for the rest use fence attributes: no-check instead of verifier:skip, id=NAME with continue=NAME instead of prepend-to-following, // @flag: value instead of verifier:tsconfig, ```tsx instead of next-is-tsx.',
+        hint: 'Evergreen reads literate-ts\'s // ~~~ errors, // type is and ^? assertions; for the rest use fence attributes: no-check instead of verifier:skip, id=NAME (on the fence) instead of <!-- #NAME -->, continue=NAME instead of prepend-to-following, an ```output block right after the sample instead of #NAME-output, // @flag: value instead of verifier:tsconfig, ```tsx instead of next-is-tsx.',
         ruleId: 'samples/literate-ts-directive',
       });
     }

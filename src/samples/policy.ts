@@ -34,8 +34,11 @@ export function resolvePolicy(book: Book, blocksOf: (chapter: Chapter) => Code[]
   return { samples, run, twoslash };
 }
 
-/** The literate-ts directive in an HTML comment before a fence (`<!-- verifier:skip -->`), if it is one. */
+/**
+ * The literate-ts notation in an HTML comment before a fence, if it is one: a directive
+ * (`<!-- verifier:skip -->`) or a sample id (`<!-- #name -->`, paired with a `#name-output` block).
+ */
 export function literateTsDirective(comment: string): string | undefined {
-  const match = /^<!--\s*(verifier:[\w-]+(?::\S*)?)/.exec(comment);
+  const match = /^<!--\s*(verifier:[\w-]+(?::\S*)?|#[\w-]+)\s*(?:-->)?/.exec(comment);
   return match?.[1];
 }
