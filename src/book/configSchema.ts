@@ -58,7 +58,12 @@ export const bookConfigSchema = z.strictObject({
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
     .min(1)
     .default(['html', 'pdf']),
-  samples: z.enum(['all', 'marked', 'none']).default('all'),
+  /** Which code blocks are samples; `auto`: `marked` when the book marks any fence `twoslash`, else `all`. */
+  samples: z.enum(['auto', 'all', 'marked', 'none']).default('auto'),
+  /** Which samples run; `auto`: `output` for a book written for twoslash (its fences marked `twoslash`), else `all`. */
+  run: z.enum(['auto', 'all', 'output', 'none']).default('auto'),
+  /** TypeScript versions to check with (`["5.9", "6.0"]`), each from the book's dependencies; the first is the primary one. */
+  typescript: z.array(z.string().regex(/^\d+(\.\d+){0,2}$/, 'a version such as "5.9" or "6.0.3"')).min(1).optional(),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
   compilerOptions: z.record(z.string(), z.unknown()).optional(),

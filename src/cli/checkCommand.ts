@@ -11,6 +11,7 @@ interface CheckFlags {
   reporter: ReporterName;
   cache: boolean;
   strict?: boolean;
+  typescript?: string;
 }
 
 /** `evergreen check [chapters...]`: type-checks and runs the book's samples; exit code 1 when any fails. */
@@ -24,6 +25,7 @@ export function checkCommand(): Command {
     .addOption(new Option('--reporter <name>', 'output format').choices(reporterNames).default('pretty'))
     .option('--no-cache', 'ignore cached results and re-check everything')
     .option('--strict', 'unknown fence attributes and flags are errors')
+    .option('--typescript <versions>', 'check with these TypeScript versions, comma-separated (overrides `typescript:` in book.yaml; the first is the primary one)')
     .action(async (chapters: string[], flags: CheckFlags) => {
       // Loaded on use: registering the command must not cost the other commands the checker's start-up.
       const { openProject, check, formatCheckResult, formatDiagnostics, EvergreenError } = await import('../index.js');
@@ -31,7 +33,7 @@ export function checkCommand(): Command {
         const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false });
         let result;
         try {
-          result = await check(project, { files: chapters, grep: flags.grep, update: flags.update, noCache: !flags.cache, strict: flags.strict });
+          result = await check(project, { files: chapters, grep: flags.grep, update: flags.update, noCache: !flags.cache, strict: flags.strict, typescriptVersions: flags.typescript ? flags.typescript.split(',').map((v) => v.trim()).filter(Boolean) : undefined });
         } finally {
           await project.close();
         }

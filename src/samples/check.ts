@@ -5,13 +5,14 @@ import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { toolchainFingerprint } from '../util/version.js';
-import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
-import { bookCompilerOptions } from './compilerOptions.js';
+import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
 import { extractSamples } from './extract.js';
 import { judgeSample } from './judge.js';
+import type { CompilerIdentity, LanguageChecker, SampleLanguage } from './languages/language.js';
+import { languageById } from './languages/registry.js';
+import { mergeVersions } from './matrix.js';
 import { defaultOutputLimit, RunnerPool } from './runner/pool.js';
-import { type SampleTypeChecker, type TypeCheckResult } from './typeCheck.js';
-import type { CachedOutcome, CheckOptions, CheckResult, Sample, SampleResult } from './types.js';
+import type { CachedOutcome, CheckOptions, CheckResult, RunOutcome, Sample, SampleResult, TypeCheckResult } from './types.js';
 import { rewriteOutputBlocksInFile, type OutputEdit } from './updateOutput.js';
 import { normalizeLineEndings } from '../parse/decodeChapter.js';
 
@@ -19,13 +20,16 @@ export function sampleCache(root: string): DiskCache<CachedOutcome> {
   return new DiskCache<CachedOutcome>(cacheRoot(root), `samples-${toolchainFingerprint()}`);
 }
 
+type Outcomes = Map<Sample, { outcome: CachedOutcome; cached: boolean }>;
+
 /**
- * The check stage: extract → type-check → run → compare → cache. A session keeps the language services
- * and runner processes alive between checks, so `evergreen dev` (or a benchmark) re-checks one edited
- * sample in milliseconds; `check()` opens one for a single run.
+ * The check stage: extract → type-check → run → compare → cache, once per TypeScript version the book
+ * lists. A session keeps the language services and runner processes alive between checks, so
+ * `evergreen dev` (or a benchmark) re-checks one edited sample in milliseconds; `check()` opens one for
+ * a single run.
  */
 export class CheckSession {
-  private checker?: { key: string; checker: SampleTypeChecker; diagnostics: Diagnostic[] };
+  private readonly checkers = new Map<string, { bookHash: string; checker: Promise<LanguageChecker> }>();
   private pool?: RunnerPool;
 
   constructor(private readonly sessionOptions: Pick<CheckOptions, 'workers' | 'env'> = {}) {}
@@ -38,61 +42,31 @@ export class CheckSession {
     const extracted = extractSamples(book, chapters, options.strict, options.noCache);
     const samples = options.grep ? extracted.samples.filter((s) => matchesGrep(s, options.grep!)) : extracted.samples;
 
-    const cache = options.noCache ? undefined : sampleCache(book.root);
-    const bookHash = bookKey(book);
-    const keys = new Map(samples.map((s) => [s, sampleKey(bookHash, s)]));
-    const outcomes = new Map<Sample, { outcome: CachedOutcome; cached: boolean }>();
-    const toCheck: Sample[] = [];
-    for (const sample of samples) {
-      if (!sample.check) continue;
-      const hit = cache?.get(keys.get(sample)!);
-      // Complete when it ran, or was not to run, or did not compile (then it is never run).
-      const complete = hit && (!sample.run || hit.run || hit.types.problems.some((p) => p.severity !== 'warning'));
-      if (complete) outcomes.set(sample, { outcome: hit, cached: true });
-      else toCheck.push(sample);
+    const versions: (string | undefined)[] = options.typescriptVersions ?? book.config.typescript ?? [undefined];
+    const perVersion: { version?: string; compilers: CompilerIdentity[]; results: SampleResult[] }[] = [];
+    for (const [i, version] of versions.entries()) {
+      const { outcomes, compilers } = await this.checkWith(book, samples, version, options, diagnostics, i === 0);
+      if (i > 0 && compilers.length === 0) continue;
+      const results = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
+      perVersion.push({ version, compilers, results });
     }
-
-    if (toCheck.length > 0) {
-      // Runner processes start while the compiler loads.
-      if (toCheck.some((s) => s.run)) this.startPool();
-      const checker = await this.typeChecker(book);
-      diagnostics.push(...checker.diagnostics);
-      const runs: Promise<void>[] = [];
-      await checker.checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
-        const outcome: CachedOutcome = { types: checked.types };
-        outcomes.set(sample, { outcome, cached: false });
-        // A sample that does not compile is reported for that; running it would only add noise.
-        const runnable = sample.run && checked.emitted && !checked.types.problems.some((p) => p.severity !== 'warning');
-        if (!runnable) {
-          cache?.set(keys.get(sample)!, outcome);
-          return;
-        }
-        runs.push(
-          this.runSample(book, sample, checked).then((run) => {
-            outcome.run = run;
-            // A timeout or a crashed runner may come from a loaded machine: run it again next time.
-            if (!run.timedOut && !run.crashed) cache?.set(keys.get(sample)!, outcome);
-          }),
-        );
-      });
-      await Promise.all(runs);
-    }
-
-    const results: SampleResult[] = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
-    // Problems in a sample's fence (unknown attribute, missing include or continue target) belong to that
-    // sample: an error there fails it, so the summary line agrees with the exit code.
+    const results = perVersion.length > 1 ? mergeVersions(perVersion) : (perVersion[0]?.results ?? []);
+    // Problems in a sample's fence or notation (unknown attribute, a malformed directive, a missing include
+    // or continue target) belong to that sample: an error there fails it, so the summary agrees with the exit code.
     const unclaimed = new Set(extracted.diagnostics);
-    for (const result of results) {
-      const own = extracted.diagnostics.filter((d) => d.file === result.file && d.line === result.line);
-      if (own.length === 0) continue;
+    const within = (d: Diagnostic, s: Sample) => d.file === s.chapter.path && d.line !== undefined && d.line >= s.firstLine - 2 && d.line <= (s.node.position?.end.line ?? s.firstLine);
+    samples.forEach((sample, i) => {
+      const result = results[i]!;
+      const own = extracted.diagnostics.filter((d) => within(d, sample));
+      if (own.length === 0) return;
       for (const d of own) unclaimed.delete(d);
       result.diagnostics.unshift(...own);
       if (own.some((d) => d.severity === 'error')) result.status = 'failed';
-    }
+    });
     // Samples left out by --grep are not reported on at all.
     for (const skipped of extracted.samples) {
       if (samples.includes(skipped)) continue;
-      for (const d of unclaimed) if (d.file === skipped.chapter.path && d.line === skipped.firstLine - 1) unclaimed.delete(d);
+      for (const d of unclaimed) if (within(d, skipped)) unclaimed.delete(d);
     }
     diagnostics.push(...unclaimed);
     const updatedFiles = options.update ? applyUpdates(samples, results) : [];
@@ -104,6 +78,8 @@ export class CheckSession {
       failed: results.filter((r) => r.status === 'failed').length,
       skipped: results.filter((r) => r.status === 'skipped').length,
       cached: results.filter((r) => r.cached).length,
+      typeCheckedOnly: results.filter((r) => r.status === 'passed' && r.typeCheckedOnly).length,
+      compilers: uniqueCompilers(perVersion.flatMap((v) => v.compilers)),
       updatedFiles,
       durationMs: Math.round(performance.now() - started),
     };
@@ -115,23 +91,102 @@ export class CheckSession {
     this.pool = undefined;
   }
 
-  private async typeChecker(book: Book) {
-    const key = bookKey(book) + book.root;
-    if (this.checker?.key !== key) {
-      // Loaded only when something is not cached: importing the compiler alone takes ~0.4 s.
-      const ts = loadTypeScript();
-      const { SampleTypeChecker } = await import('./typeCheck.js');
-      const diagnostics: Diagnostic[] = [];
-      const options = bookCompilerOptions(ts, book, diagnostics);
-      this.checker = { key, checker: new SampleTypeChecker(ts, book, options), diagnostics };
+  /** Every sample, checked (or read from the cache) with one TypeScript version. */
+  private async checkWith(book: Book, samples: readonly Sample[], version: string | undefined, options: CheckOptions, diagnostics: Diagnostic[], primary: boolean) {
+    const outcomes: Outcomes = new Map();
+    const compilers: CompilerIdentity[] = [];
+    const cache = options.noCache ? undefined : sampleCache(book.root);
+    const bookHash = bookKey(book);
+    const byLanguage = new Map<string, Sample[]>();
+    for (const sample of samples) if (sample.check) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
+    for (const [id, list] of byLanguage) {
+      const language = languageById(id);
+      let identity: CompilerIdentity;
+      try {
+        identity = language.compiler(book, { version });
+      } catch (error) {
+        diagnostics.push(compilerDiagnostic(book, error, primary));
+        continue;
+      }
+      if (!compilers.some((c) => c.version === identity.version)) compilers.push(identity);
+      const key = new LanguageKey(book, bookHash, id, identity);
+      const toCheck: Sample[] = [];
+      for (const sample of list) {
+        const hit = cache?.get(sampleKey(key.value, sample));
+        // Complete when it ran, or was not to run, or could not run, or did not compile (then it is never run).
+        const complete = hit && (!sample.run || hit.run || hit.types.cannotRun || hit.types.problems.some((p) => p.severity !== 'warning'));
+        if (complete) outcomes.set(sample, { outcome: hit, cached: true });
+        else toCheck.push(sample);
+      }
+      if (toCheck.length === 0) continue;
+      let checker: LanguageChecker;
+      try {
+        checker = await this.checker(language, book, bookHash, version);
+      } catch (error) {
+        diagnostics.push(compilerDiagnostic(book, error, primary));
+        compilers.splice(compilers.indexOf(identity), 1);
+        continue;
+      }
+      for (const d of checker.diagnostics) if (!diagnostics.some((x) => x.message === d.message && x.file === d.file)) diagnostics.push(d);
+      const fresh = await this.typeCheckAndRun(book, checker, toCheck, outcomes);
+      // Stored under the key that includes what the compiler read this time (the first check learns it).
+      key.update(checker.filesRead());
+      for (const [sample, outcome] of fresh) cache?.set(sampleKey(key.value, sample), outcome);
     }
-    return this.checker;
+    return { outcomes, compilers };
+  }
+
+  private async typeCheckAndRun(book: Book, checker: LanguageChecker, toCheck: Sample[], outcomes: Outcomes): Promise<Map<Sample, CachedOutcome>> {
+    const fresh = new Map<Sample, CachedOutcome>();
+    // Runner processes start while the compiler loads.
+    if (toCheck.some((s) => s.run)) this.startPool();
+    const runs: Promise<void>[] = [];
+    await checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
+      const outcome: CachedOutcome = { types: checked.types };
+      outcomes.set(sample, { outcome, cached: false });
+      // A sample that does not compile is reported for that; running it would only add noise.
+      const runnable = sample.run && checked.emitted && !checked.cannotRun && !checked.types.problems.some((p) => p.severity !== 'warning');
+      if (!runnable) {
+        fresh.set(sample, outcome);
+        return;
+      }
+      runs.push(
+        this.runWithRetry(book, sample, checked).then((run) => {
+          outcome.run = run;
+          // A crashed runner may come from a loaded machine: run it again next time.
+          if (!run.timedOut && !run.crashed) fresh.set(sample, outcome);
+        }),
+      );
+    });
+    await Promise.all(runs);
+    return fresh;
+  }
+
+  private checker(language: SampleLanguage, book: Book, bookHash: string, version: string | undefined): Promise<LanguageChecker> {
+    const id = `${language.id}\0${version ?? ''}\0${book.root}`;
+    const existing = this.checkers.get(id);
+    if (existing?.bookHash === bookHash) return existing.checker;
+    const checker = language.createChecker(book, { version });
+    this.checkers.set(id, { bookHash, checker });
+    checker.catch(() => this.checkers.delete(id));
+    return checker;
   }
 
   private startPool(): RunnerPool {
     this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env });
     this.pool.warmUp();
     return this.pool;
+  }
+
+  /**
+   * A timeout is retried once before it fails the sample: the limit is wall-clock time, and on a loaded
+   * machine (CI, several checks at once) a trivial sample can miss it once; a real endless loop misses it twice.
+   */
+  private async runWithRetry(book: Book, sample: Sample, checked: TypeCheckResult): Promise<RunOutcome> {
+    const first = await this.runSample(book, sample, checked);
+    if (!first.timedOut) return first;
+    const second = await this.runSample(book, sample, checked);
+    return { ...second, retried: true };
   }
 
   private async runSample(book: Book, sample: Sample, checked: TypeCheckResult) {
@@ -142,6 +197,7 @@ export class CheckSession {
       files: emitted.files,
       entry: emitted.entry,
       entryUrl: realPath ? pathToFileURL(realPath).href : undefined,
+      format: emitted.format,
       splitAtContinue: sample.continues !== undefined,
       timeoutMs: sample.timeoutMs,
       root: book.root,
@@ -158,6 +214,30 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   } finally {
     session.close();
   }
+}
+
+function uniqueCompilers(compilers: CompilerIdentity[]): CompilerIdentity[] {
+  return compilers.filter((c, i) => compilers.findIndex((o) => o.name === c.name && o.version === c.version && o.source === c.source) === i);
+}
+
+/** A compiler the book asks for that is missing or unsupported: an error at book.yaml with what to do. */
+function compilerDiagnostic(book: Book, error: unknown, primary: boolean): Diagnostic {
+  const e = error as { message?: string; installCommand?: string };
+  let line = -1;
+  try {
+    line = readFileSync(book.configPath, 'utf8').split(/\r?\n/).findIndex((l) => /^typescript\s*:/.test(l));
+  } catch {
+    // A book configured from code has no book.yaml line to point at.
+  }
+  return {
+    severity: primary || e.installCommand ? 'error' : 'warning',
+    file: book.configPath,
+    line: line >= 0 ? line + 1 : undefined,
+    column: line >= 0 ? 1 : undefined,
+    message: e.message ?? String(error),
+    hint: e.installCommand ? `Install it: ${e.installCommand}` : undefined,
+    ruleId: e.installCommand ? 'samples/typescript-missing' : 'samples/typescript-unsupported',
+  };
 }
 
 function selectChapters(book: Book, files: string[] | undefined, diagnostics: Diagnostic[]): Chapter[] {
@@ -185,15 +265,19 @@ function matchesGrep(sample: Sample, grep: string): boolean {
   return [sample.name, sample.id ?? '', sample.meta.title ?? '', sample.node.value, sample.include?.content ?? ''].some((text) => text.toLowerCase().includes(needle));
 }
 
-/** `--update`: rewrites output blocks whose sample ran but printed something else. Returns the chapters written. */
+/**
+ * `--update`: rewrites output blocks whose sample ran but printed something else, and adds the block
+ * after a sample that prints but has none. Returns the chapters written.
+ */
 function applyUpdates(samples: readonly Sample[], results: SampleResult[]): string[] {
   const byChapter = new Map<Chapter, OutputEdit[]>();
   samples.forEach((sample, i) => {
     const result = results[i]!;
-    const mismatch = result.diagnostics.find((d) => d.ruleId === 'samples/output-mismatch');
-    if (!mismatch || !sample.output || result.actualOutput === undefined) return;
+    const mismatch = result.diagnostics.find((d) => d.ruleId === 'samples/output-mismatch' || d.ruleId === 'samples/output-missing');
+    if (!mismatch || result.actualOutput === undefined) return;
     const edits = byChapter.get(sample.chapter) ?? [];
-    edits.push({ node: sample.output.node, text: result.actualOutput });
+    if (sample.output) edits.push({ node: sample.output.node, text: result.actualOutput });
+    else edits.push({ node: sample.node, text: result.actualOutput, insertAfter: true });
     byChapter.set(sample.chapter, edits);
     result.diagnostics = result.diagnostics.filter((d) => d !== mismatch);
     result.updated = true;

@@ -9,13 +9,15 @@ import { parseFenceMeta } from '../parse/fenceMeta.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { extractRegion, parseDirectives, targetLineAbove } from './directives.js';
+import { languageOfFence, sampleFences } from './languages/registry.js';
+import { literateTsDirective, resolvePolicy, type RunPolicy } from './policy.js';
 import type { LineOrigin, Sample, SampleFile } from './types.js';
 
-/** Fence languages that are TypeScript samples. */
-export const sampleLanguages = new Set(['ts', 'typescript', 'tsx', 'mts']);
+/** Fence languages that are samples (TypeScript, TSX, JavaScript: every language of the registry). */
+export const sampleLanguages = sampleFences;
 
 /** Every attribute the fence info string may carry; anything else is probably a typo (`norun`). */
-export const knownAttributes = ['check', 'no-run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include'];
+export const knownAttributes = ['check', 'no-run', 'run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include'];
 
 export const defaultTimeoutMs = 10_000;
 
@@ -34,17 +36,19 @@ export interface ExtractResult {
 export function extractSamples(book: Book, chapters: readonly Chapter[] = book.chapters, strict = false, noCache = false): ExtractResult {
   const samples: Sample[] = [];
   const diagnostics: Diagnostic[] = [];
-  const mode = book.config.samples ?? 'all';
-  if (mode === 'none') return { samples, diagnostics };
   const cache = noCache ? undefined : new DiskCache<CodeBlock[]>(cacheRoot(book.root), `code-blocks-${toolchainFingerprint()}`);
-  for (const chapter of chapters) extractChapter(book, chapter, mode, strict, samples, diagnostics, cache);
+  const policy = resolvePolicy(book, (chapter) => codeBlocks(chapter, cache).map((b) => b.node));
+  if (policy.samples === 'none') return { samples, diagnostics };
+  for (const chapter of chapters) extractChapter(book, chapter, policy.samples, policy.run, strict, samples, diagnostics, cache);
   return { samples, diagnostics };
 }
 
-/** A fenced code block and the one right after it (its output block, when that is ```output). */
+/** A fenced code block, the one right after it (its output block, when that is ```output), and an HTML comment right before it. */
 interface CodeBlock {
   node: Code;
   next?: Code;
+  /** literate-ts puts its directives in an HTML comment before the fence (`<!-- verifier:skip -->`). */
+  comment?: string;
 }
 
 /**
@@ -58,24 +62,40 @@ function codeBlocks(chapter: Chapter, cache: DiskCache<CodeBlock[]> | undefined)
   const blocks: CodeBlock[] = [];
   visit(chapter.tree(), 'code', (node: Code, index, parent: Parent | undefined) => {
     const next = parent && index !== undefined ? parent.children[index + 1] : undefined;
+    const previous = parent && index !== undefined && index > 0 ? parent.children[index - 1] : undefined;
     const strip = (c: Code): Code => ({ type: 'code', lang: c.lang, meta: c.meta, value: c.value, position: c.position });
-    blocks.push({ node: strip(node), next: next?.type === 'code' ? strip(next) : undefined });
+    const comment = previous?.type === 'html' && /^<!--[\s\S]*-->$/.test(previous.value.trim()) ? previous.value.trim() : undefined;
+    blocks.push({ node: strip(node), next: next?.type === 'code' ? strip(next) : undefined, comment });
   });
   cache?.set(chapter.hash, blocks);
   return blocks;
 }
 
-function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', strict: boolean, out: Sample[], diagnostics: Diagnostic[], cache: DiskCache<CodeBlock[]> | undefined): void {
+function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', runPolicy: RunPolicy, strict: boolean, out: Sample[], diagnostics: Diagnostic[], cache: DiskCache<CodeBlock[]> | undefined): void {
   const sourceLines = chapter.source.split(/\r?\n/);
   const inChapter: Sample[] = [];
   const severity = strict ? 'error' : 'warning';
-  for (const { node, next } of codeBlocks(chapter, cache)) {
+  for (const { node, next, comment } of codeBlocks(chapter, cache)) {
     const lang = (node.lang ?? '').toLowerCase();
-    if (!sampleLanguages.has(lang) || !node.position) continue;
+    const language = languageOfFence(lang);
+    if (!language || !node.position) continue;
     const meta = parseFenceMeta(node.meta);
     const names = new Set(meta.attributes.map((a) => a.name));
     if (mode === 'marked' && !names.has('check') && !names.has('twoslash')) continue;
     const fenceLine = node.position.start.line;
+    const literate = comment ? literateTsDirective(comment) : undefined;
+    if (literate) {
+      // literate-ts's sample directives change what is checked; ignoring one would pass what it meant to skip or combine.
+      diagnostics.push({
+        severity: 'error',
+        file: chapter.path,
+        line: node.position.start.line - 1,
+        column: 1,
+        message: `literate-ts directive "${literate}" is not supported`,
+        hint: 'Evergreen reads literate-ts\'s // ~~~ errors, // type is and ^? assertions; for the rest use fence attributes: no-check instead of verifier:skip, id=NAME (on the fence) instead of <!-- #NAME -->, continue=NAME instead of prepend-to-following, an ```output block right after the sample instead of #NAME-output, // @flag: value instead of verifier:tsconfig, ```tsx instead of next-is-tsx.',
+        ruleId: 'samples/literate-ts-directive',
+      });
+    }
     const metaColumn = (sourceLines[fenceLine - 1] ?? '').indexOf(node.meta ?? '\u0000') + 1;
     for (const attribute of meta.attributes) {
       if (knownAttributes.includes(attribute.name)) continue;
@@ -100,8 +120,14 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', st
     const directives = parseDirectives(blockLines);
     const hiddenLines = new Set(directives.notationLines);
     if (directives.cutLine !== undefined) for (let i = 0; i <= directives.cutLine; i++) hiddenLines.add(i);
+    const at = (line: number, column: number) => ({ file: chapter.path, line: firstLine + line, column: column + 1 + (origins[line]?.indent ?? 0) });
+    for (const problem of directives.problems) diagnostics.push({ severity: 'error', ...at(problem.line, problem.column), message: problem.message, hint: problem.hint, ruleId: 'samples/notation' });
+    for (const query of directives.queries) {
+      const target = blockLines[targetLineAbove(blockLines, query.line)] ?? '';
+      if (query.caretColumn >= target.length) diagnostics.push({ severity: 'error', ...at(query.line, query.caretColumn), message: `^? points past the end of the line above (column ${query.caretColumn + 1}, the line has ${target.length} characters)`, hint: 'Put the caret under the name whose type you want to show.', ruleId: 'samples/notation' });
+    }
 
-    const files = splitFiles(blockLines, origins, directives.filenames, lang === 'tsx' ? 'index.tsx' : 'index.ts');
+    const files = splitFiles(blockLines, origins, directives.filenames, language.defaultFileName(lang));
     const fileOfLine = (line: number) => files.findIndex((f, i) => line >= f.firstBlockLine && (i === files.length - 1 || line < files[i + 1]!.firstBlockLine));
     const sample: Sample = {
       name: `${chapter.relPath}:${fenceLine}`,
@@ -109,6 +135,7 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', st
       index: inChapter.length + 1,
       node,
       lang,
+      language: language.id,
       meta,
       id: attr('id')?.value,
       check: !names.has('no-check'),
@@ -118,24 +145,47 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', st
       files,
       flags: Object.fromEntries(directives.flags.map((f) => [f.name, f.value])),
       expectedErrors: directives.expectedErrors,
+      scopedErrors: directives.scopedErrors.map(({ range, codes }) => ({ range, codes })),
       noErrors: directives.noErrors,
       queries: directives.queries.map((q) => {
         const file = fileOfLine(q.line);
         const base = files[file]!.firstBlockLine;
         return { file, line: q.line - base, targetLine: targetLineAbove(blockLines, q.line) - base, targetColumn: q.caretColumn, expected: q.expected };
       }),
+      completions: directives.completions.map((q) => {
+        const file = fileOfLine(q.line);
+        const base = files[file]!.firstBlockLine;
+        return { file, line: q.line - base, targetLine: targetLineAbove(blockLines, q.line) - base, targetColumn: q.caretColumn };
+      }),
       errorSpans: directives.spans.map((s) => {
         const file = fileOfLine(s.line);
         const base = files[file]!.firstBlockLine;
         return { file, line: s.line - base, targetLine: targetLineAbove(blockLines, s.line) - base, startColumn: s.startColumn, endColumn: s.endColumn, message: s.message };
       }),
+      typeAssertions: directives.typeAssertions.map((a) => {
+        const file = fileOfLine(a.line);
+        const base = files[file]!.firstBlockLine;
+        return { file, line: a.line - base, targetLine: a.targetLine - base, expected: a.expected };
+      }),
       hiddenLines,
       firstLine,
     };
+    if (next && (next.lang ?? '').toLowerCase() === 'output') {
+      sample.output = { node: next, text: next.value, illustrative: parseFenceMeta(next.meta).attributes.some((a) => a.name === 'illustrative') };
+    }
     // Samples that expect compile errors are shown for the error, not run (the program would not make sense).
-    if (sample.expectedErrors || sample.noErrors || sample.errorSpans.length > 0 || lang === 'tsx') sample.run = false;
-
-    if (next && (next.lang ?? '').toLowerCase() === 'output') sample.output = { node: next, text: next.value };
+    if (sample.expectedErrors || sample.scopedErrors.length > 0 || sample.noErrors || sample.errorSpans.length > 0) {
+      sample.run = false;
+      sample.notRunReason = 'it expects compile errors';
+    } else if (names.has('no-run')) sample.notRunReason = 'it is marked no-run';
+    else if (sample.run && !names.has('run')) {
+      // The run policy: `output` runs what shows its output (or must throw), as a twoslash book expects.
+      const shows = (sample.output && !sample.output.illustrative) || sample.throws;
+      if (runPolicy === 'none' || (runPolicy === 'output' && !shows)) {
+        sample.run = false;
+        sample.notRunReason = `the book's run policy is "${runPolicy}"`;
+      }
+    }
 
     const include = attr('include');
     if (include) applyInclude(book, sample, include.value ?? '', diagnostics, fenceLine);
@@ -198,6 +248,7 @@ function prependPrelude(sample: Sample, target: Sample): void {
   const shift = preludeLines.length;
   for (const q of sample.queries) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   for (const s of sample.errorSpans) if (s.file === sample.files.length - 1) Object.assign(s, { line: s.line + shift, targetLine: s.targetLine + shift });
+  for (const q of [...sample.completions, ...sample.typeAssertions]) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   // Files of a multi-file sample it continues stay importable.
   for (const file of target.files.slice(0, -1)) if (!sample.files.some((f) => f.name === file.name)) sample.files.unshift({ ...file, origins: file.origins.map(() => undefined) });
 }
@@ -229,6 +280,8 @@ function applyInclude(book: Book, sample: Sample, value: string, diagnostics: Di
   const lines = content.split(/\r?\n/);
   sample.files = [{ name: path.basename(realPath), text: lines.join('\n'), preludeLineCount: 0, origins: lines.map((_, i) => ({ file: realPath, line: i + 1, indent: 0 })), firstBlockLine: 0, realPath }];
   sample.queries = [];
+  sample.completions = [];
+  sample.typeAssertions = [];
   sample.errorSpans = [];
   sample.hiddenLines = new Set();
   sample.include = { path: realPath, region, shownText, content, dependencies: localImports(realPath, content) };

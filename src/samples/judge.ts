@@ -47,11 +47,35 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
     ...extra,
   });
   result.diagnostics.push(...outcome.types.problems.map((p) => problemToDiagnostic(sample, p, strict)));
+  const compiled = !outcome.types.problems.some((p) => p.severity !== 'warning');
+  const outputLine = (sample.output?.node.position?.start.line ?? fenceLine) + 1;
+  // An output block says what the sample prints; when nothing runs the sample, nothing checks that claim.
+  const unverified = (why: string) =>
+    result.diagnostics.push({
+      severity: 'error',
+      file: sample.chapter.path,
+      line: outputLine - 1,
+      column: 1,
+      message: `The \`\`\`output block is not verified: ${why}`,
+      hint: 'Let the sample run (remove no-run, or mark the fence `run`), or mark the block ```output illustrative``` when it only shows what such code would print.',
+      ruleId: 'samples/output-not-verified',
+    });
+  if (sample.run && outcome.types.cannotRun && compiled) {
+    result.typeCheckedOnly = outcome.types.cannotRun;
+    if (sample.output && !sample.output.illustrative) unverified(`the sample is type-checked only (${outcome.types.cannotRun})`);
+  } else if (!sample.run && sample.output && !sample.output.illustrative) {
+    unverified(`the sample is not run (${sample.notRunReason ?? 'no-run'})`);
+  }
   const run = outcome.run;
   if (sample.run && run) {
     result.actualOutput = normalizeOutput(run.output);
     if (run.timedOut) {
-      result.diagnostics.push(at(`The sample did not finish within ${sample.timeoutMs} ms; it was stopped`, { ruleId: 'samples/timeout', hint: 'Fix the endless loop or unsettled promise, or raise the limit with timeout=MS in the fence.' }));
+      result.diagnostics.push(
+        at(`The sample did not finish within ${sample.timeoutMs} ms${run.retried ? ', twice' : ''}; it was stopped`, {
+          ruleId: 'samples/timeout',
+          hint: 'The limit is wall-clock time and a timeout is retried once, so a loaded machine does not fail a sample. Fix the endless loop or unsettled promise, or raise the limit with timeout=MS in the fence.',
+        }),
+      );
     } else if (run.crashed) {
       result.diagnostics.push(at(`The sample crashed ${run.crashed}`, { ruleId: 'samples/crashed' }));
     } else {
@@ -69,8 +93,19 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
         result.diagnostics.push(at(`The sample ${what}`, { ruleId: 'samples/threw', hint, details: run.error ? undefined : tail(result.actualOutput) }));
       }
       if (run.outputTruncated) result.diagnostics.push(at('The sample printed more than the output limit (1 MB); the rest was dropped', { ruleId: 'samples/output-limit' }));
-      if (sample.output && result.expectedOutput !== result.actualOutput) {
-        const outputLine = (sample.output.node.position?.start.line ?? fenceLine) + 1;
+      // What ends a `throws` sample is printed as `Name: message`; a sample that prints nothing else needs no block.
+      const printed = sample.throws && run.error ? result.actualOutput.replace(new RegExp(`\\n?${escapeRegExp(run.error)}$`), '') : result.actualOutput;
+      const ranAsExpected = sample.throws ? failedRun : !failedRun && !run.unhandledRejection;
+      if (!sample.output && ranAsExpected && printed.trim() !== '' && !run.outputTruncated) {
+        result.diagnostics.push(
+          at('The sample prints, but no ```output block shows what: a reader cannot see it', {
+            ruleId: 'samples/output-missing',
+            hint: 'Run `evergreen check --update` to add the block after the sample.',
+            details: tail(result.actualOutput),
+          }),
+        );
+      }
+      if (sample.output && !sample.output.illustrative && result.expectedOutput !== result.actualOutput) {
         result.diagnostics.push({
           severity: 'error',
           file: sample.chapter.path,
@@ -86,6 +121,10 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
   }
   if (result.diagnostics.some((d) => d.severity === 'error')) result.status = 'failed';
   return result;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function tail(text: string | undefined): string | undefined {

@@ -3,10 +3,10 @@ import type { Book, Chapter } from '../book/model.js';
 import { defaultCodePresentation, type CodePresentation, type CodePresenter } from '../book/codePresentation.js';
 import { sha256 } from '../util/hash.js';
 import { toolchainFingerprint } from '../util/version.js';
-import { bookKey, loadTypeScript, sampleKey } from './cacheKey.js';
+import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
 import { sampleCache } from './check.js';
-import { bookCompilerOptions } from './compilerOptions.js';
 import { extractSamples } from './extract.js';
+import { languageById } from './languages/registry.js';
 import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
 
 /**
@@ -18,14 +18,23 @@ import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
 export async function createSamplePresenter(book: Book): Promise<CodePresenter> {
   const cached = cachedSamplePresenter(book);
   if (cached.missing.length === 0) return cached.presenter;
-  const { samples, types, cache, bookHash } = cached;
-  const ts = loadTypeScript();
-  const { SampleTypeChecker } = await import('./typeCheck.js');
-  const checker = new SampleTypeChecker(ts, book, bookCompilerOptions(ts, book, []));
-  for (const [sample, result] of await checker.checkAll(cached.missing, () => false)) {
-    types.set(sample, result.types);
-    // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
-    if (!sample.run) cache.set(sampleKey(bookHash, sample), { types: result.types } satisfies CachedOutcome);
+  const { samples, types, cache, keyOf } = cached;
+  const byLanguage = new Map<string, Sample[]>();
+  for (const sample of cached.missing) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
+  for (const [id, list] of byLanguage) {
+    let checker;
+    try {
+      checker = await languageById(id).createChecker(book, { version: book.config.typescript?.[0] });
+    } catch {
+      // A missing or unsupported compiler is reported by `check`; the book shows these samples without types.
+      continue;
+    }
+    for (const [sample, result] of await checker.checkAll(list, () => false)) {
+      types.set(sample, result.types);
+      // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
+      const key = keyOf(sample);
+      if (!sample.run && key) cache.set(key, { types: result.types } satisfies CachedOutcome);
+    }
   }
   return presenterFor(samples, types);
 }
@@ -33,23 +42,39 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
 /**
  * The same presentation with types from the check cache only, never type-checking: what `evergreen dev`
  * shows on every save while its background check fills the cache. `missing` are the samples still without
- * their types (`^?`, expected errors), `awaitingTypes` their chapters.
+ * their types (`^?`, expected errors), `awaitingTypes` their chapters. The types shown come from the
+ * book's primary TypeScript version.
  */
 export function cachedSamplePresenter(book: Book) {
   const { samples } = extractSamples(book);
   const cache = sampleCache(book.root);
   const bookHash = bookKey(book);
+  const languageKeys = new Map<string, LanguageKey | undefined>();
+  const keyOf = (sample: Sample): string | undefined => {
+    if (!languageKeys.has(sample.language)) {
+      let key: LanguageKey | undefined;
+      try {
+        key = new LanguageKey(book, bookHash, sample.language, languageById(sample.language).compiler(book, { version: book.config.typescript?.[0] }));
+      } catch {
+        key = undefined;
+      }
+      languageKeys.set(sample.language, key);
+    }
+    const key = languageKeys.get(sample.language);
+    return key ? sampleKey(key.value, sample) : undefined;
+  };
   const types = new Map<Sample, TypeOutcome>();
   const missing: Sample[] = [];
   for (const sample of samples) {
-    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined);
+    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined || sample.scopedErrors.length > 0);
     if (!needsTypes) continue;
-    const hit = cache.get(sampleKey(bookHash, sample));
+    const key = keyOf(sample);
+    const hit = key ? cache.get(key) : undefined;
     if (hit) types.set(sample, hit.types);
     else missing.push(sample);
   }
   const awaitingTypes = new Set(missing.map((sample) => sample.chapter.path));
-  return { presenter: presenterFor(samples, types), missing, awaitingTypes, samples, types, cache, bookHash };
+  return { presenter: presenterFor(samples, types), missing, awaitingTypes, samples, types, cache, keyOf };
 }
 
 function presenterFor(samples: Sample[], types: Map<Sample, TypeOutcome>): CodePresenter {
@@ -80,7 +105,7 @@ function nodeKey(chapter: Chapter, node: Code): string {
 export function presentSample(sample: Sample, types: TypeOutcome | undefined): CodePresentation {
   const base = defaultCodePresentation(sample.node);
   if (sample.include) {
-    return { ...base, lang: 'ts', code: sample.include.shownText, kind: 'sample', title: sample.meta.title ?? sample.files[0]?.name };
+    return { ...base, lang: languageById(sample.language).displayLang(sample.lang), code: sample.include.shownText, kind: 'sample', title: sample.meta.title ?? sample.files[0]?.name };
   }
   const blockLines = sample.node.value.split('\n');
   // Displayed line number (1-based) of each block line, or undefined when hidden.
@@ -107,9 +132,10 @@ export function presentSample(sample: Sample, types: TypeOutcome | undefined): C
     const line = shownAs[toBlockLine(e.file, e.line)];
     return line !== undefined ? [{ line, column: e.column + 1, text: e.message }] : [];
   });
-  const named = sample.files.filter((f) => f.name !== 'index.ts' && f.name !== 'index.tsx');
+  const unnamed = languageById(sample.language).defaultFileName(sample.lang);
+  const named = sample.files.filter((f) => f.name !== unnamed);
   return {
-    lang: sample.lang === 'typescript' ? 'ts' : sample.lang,
+    lang: languageById(sample.language).displayLang(sample.lang),
     code: shown.join('\n'),
     highlightLines: base.highlightLines.map((n) => shownAs[n - 1]).filter((n): n is number => n !== undefined),
     title: sample.meta.title ?? (named.length > 0 ? named.map((f) => f.name).join(', ') : undefined),

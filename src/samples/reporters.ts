@@ -12,9 +12,19 @@ export interface ReportOptions {
   color?: boolean;
 }
 
-/** `12 passed, 1 failed` plus `, 2 skipped` when any were skipped. */
-export function summaryLine(result: Pick<CheckResult, 'passed' | 'failed' | 'skipped'>): string {
-  return `${result.passed} passed, ${result.failed} failed${result.skipped > 0 ? `, ${result.skipped} skipped` : ''}`;
+/**
+ * `12 passed, 1 failed` plus `, 2 skipped` when any were skipped, `(3 type-checked only)` when some could
+ * not run, and the compilers used: `12 passed, 1 failed · TypeScript 6.0.3`.
+ */
+export function summaryLine(result: Pick<CheckResult, 'passed' | 'failed' | 'skipped'> & Partial<Pick<CheckResult, 'typeCheckedOnly' | 'compilers'>>): string {
+  const counts = `${result.passed} passed${result.typeCheckedOnly ? ` (${result.typeCheckedOnly} type-checked only)` : ''}, ${result.failed} failed${result.skipped > 0 ? `, ${result.skipped} skipped` : ''}`;
+  const compilers = result.compilers ?? [];
+  return compilers.length > 0 ? `${counts} · ${compilers.map(compilerLabel).join(', ')}` : counts;
+}
+
+/** `TypeScript 6.0.3`, or `TypeScript 5.9.3 (bundled)` when the book has none of its own. */
+export function compilerLabel(compiler: { name: string; version: string; source: string }): string {
+  return `${compiler.name} ${compiler.version}${compiler.source === 'bundled' ? ' (bundled)' : ''}`;
 }
 
 export function formatCheckResult(result: CheckResult, reporter: ReporterName, options: ReportOptions = {}): string {
@@ -63,6 +73,8 @@ function formatJson(result: CheckResult, options: ReportOptions): string {
       failed: result.failed,
       skipped: result.skipped,
       cached: result.cached,
+      typeCheckedOnly: result.typeCheckedOnly,
+      compilers: result.compilers,
       durationMs: result.durationMs,
       updatedFiles: result.updatedFiles.map((f) => relative(f, options.cwd)),
       samples: result.samples.map((s) => ({ ...s, file: relative(s.file, options.cwd), diagnostics: s.diagnostics.map((d) => ({ ...d, file: relative(d.file, options.cwd) })) })),
@@ -82,6 +94,7 @@ function formatJunit(result: CheckResult, options: ReportOptions): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="evergreen check" tests="${result.samples.length}" failures="${result.failed}" skipped="${result.skipped}" time="${(result.durationMs / 1000).toFixed(3)}">`,
   ];
+  const properties = result.compilers.map((c, i) => `      <property name="${i === 0 ? 'compiler' : `compiler.${i + 1}`}" value="${xml(compilerLabel(c))}"/>`);
   const byFile = new Map<string, CheckResult['samples']>();
   for (const s of result.samples) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
   for (const [file, samples] of byFile) {
@@ -89,6 +102,7 @@ function formatJunit(result: CheckResult, options: ReportOptions): string {
     const failures = samples.filter((s) => s.status === 'failed').length;
     const skipped = samples.filter((s) => s.status === 'skipped').length;
     lines.push(`  <testsuite name="${xml(name)}" tests="${samples.length}" failures="${failures}" skipped="${skipped}">`);
+    if (properties.length > 0) lines.push('    <properties>', ...properties.map((p) => p.slice(2)), '    </properties>');
     for (const s of samples) {
       lines.push(`    <testcase classname="${xml(name)}" name="${xml(s.name)}" file="${xml(name)}" line="${s.line}" time="${(s.durationMs / 1000).toFixed(3)}">`);
       if (s.status === 'skipped') lines.push('      <skipped/>');

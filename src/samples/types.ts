@@ -41,6 +41,16 @@ export interface TypeQuery {
   expected?: string;
 }
 
+/** literate-ts `// type is T` (or `// type is still T`) after an expression: asserts its type. 0-based. */
+export interface TypeAssertion {
+  file: number;
+  /** Line of the comment (on its own line below the expression, or trailing it). */
+  line: number;
+  /** Line of the expression whose type is asserted. */
+  targetLine: number;
+  expected: string;
+}
+
 /** `// ~~~ message` under a line: an error must span these columns (0-based, end exclusive). */
 export interface ErrorSpan {
   file: number;
@@ -58,7 +68,10 @@ export interface Sample {
   /** 1-based position among the chapter's samples. */
   index: number;
   node: Code;
+  /** The fence language as written, lowercase (`ts`, `tsx`, `js`…). */
   lang: string;
+  /** Id of the sample language that owns the fence (`typescript`, `javascript`, `tsx`). */
+  language: string;
   meta: FenceMeta;
   /** `id=NAME`, used by `continue=NAME`. */
   id?: string;
@@ -66,8 +79,10 @@ export interface Sample {
   continues?: Sample;
   /** Type-check this sample (false for `no-check`). */
   check: boolean;
-  /** Run it (false for `no-run`, `no-check`, samples that expect errors). */
+  /** Run it (false for `no-run`, `no-check`, samples that expect errors, and those the run policy leaves out). */
   run: boolean;
+  /** Why it is not run, when it is type-checked only (shown with `--verbose` and in the JSON report). */
+  notRunReason?: string;
   /** Must throw or exit non-zero. */
   throws: boolean;
   timeoutMs: number;
@@ -76,13 +91,19 @@ export interface Sample {
   flags: Record<string, unknown>;
   /** `// @errors:` codes; undefined when none are expected. */
   expectedErrors?: number[];
+  /** `// @errors[RANGE]:` codes expected only from compiler versions in the semver range. */
+  scopedErrors: { range: string; codes: number[] }[];
   noErrors: boolean;
   queries: TypeQuery[];
+  /** twoslash `^|` completion queries (same shape as a type query, without asserted text). */
+  completions: TypeQuery[];
   errorSpans: ErrorSpan[];
   /** Block lines that are hidden in the book (directives, `^?`, `~~~`, everything above `---cut---`). 0-based in the block. */
   hiddenLines: Set<number>;
-  /** The ```output block that follows the sample. */
-  output?: { node: Code; text: string };
+  /** The ```output block that follows the sample; `illustrative` when its fence says so (not verified). */
+  output?: { node: Code; text: string; illustrative: boolean };
+  /** literate-ts `// type is …` assertions under a line: the type of the whole expression statement above. */
+  typeAssertions: TypeAssertion[];
   /** `include=path#region`: the real file that is checked and run, and the region shown. */
   include?: { path: string; region?: string; shownText: string; content: string; dependencies: { path: string; content: string }[] };
   /** Chapter line of the code block's first content line. */
@@ -104,6 +125,25 @@ export interface SampleProblem {
   severity?: 'warning';
 }
 
+/** JavaScript to run, produced by a sample language. */
+export interface EmittedSample {
+  /** JavaScript (or JSON) of each file, by file name. */
+  files: Record<string, string>;
+  /** The file that is run (the last one). */
+  entry: string;
+  /** How the runner loads the files: as ES modules, or as CommonJS (`// @module: commonjs`). */
+  format: 'esm' | 'commonjs';
+}
+
+export interface TypeCheckResult {
+  types: TypeOutcome;
+  emitted?: EmittedSample;
+  /** Why the sample cannot run here although it was to run (it uses the DOM, which Node lacks): it is type-checked only. */
+  cannotRun?: string;
+  /** The compiler options the sample was checked with (its flags applied), for a language's own checks. */
+  compilerOptions?: Record<string, unknown>;
+}
+
 /** What running a sample produced. */
 export interface RunOutcome {
   /** stdout and stderr interleaved in the order written, normalised. */
@@ -116,6 +156,8 @@ export interface RunOutcome {
   outputTruncated?: boolean;
   /** The runner process died (crash, out of memory). */
   crashed?: string;
+  /** It timed out once and was run a second time (this is the second run). */
+  retried?: boolean;
   durationMs: number;
 }
 
@@ -126,6 +168,10 @@ export interface TypeOutcome {
   queryTypes: string[];
   /** The errors the sample expected and got (`@errors`, `~~~`): shown in the book under their line. */
   expected: SampleProblem[];
+  /** Why a runnable sample is type-checked only (see TypeCheckResult.cannotRun). */
+  cannotRun?: string;
+  /** How it runs (cached with the outcome). */
+  format?: 'esm' | 'commonjs';
 }
 
 export interface CachedOutcome {
@@ -145,6 +191,10 @@ export interface SampleResult {
   cached: boolean;
   /** Failure diagnostics for this sample (empty when passed). */
   diagnostics: Diagnostic[];
+  /** Set when the sample passed its type-check but was not run, with the reason (DOM, run policy…). */
+  typeCheckedOnly?: string;
+  /** The compiler versions it was checked with, when the book lists several (`typescript:` in book.yaml). */
+  versions?: { version: string; status: SampleStatus }[];
   /** Actual output when the sample ran. */
   actualOutput?: string;
   expectedOutput?: string;
@@ -169,6 +219,8 @@ export interface CheckOptions {
   workers?: number;
   /** Extra variables for the samples' minimal environment (tests). */
   env?: Record<string, string>;
+  /** TypeScript versions to check with (overrides `typescript:` in book.yaml); the first is the primary one. */
+  typescriptVersions?: string[];
 }
 
 export interface CheckResult {
@@ -182,5 +234,9 @@ export interface CheckResult {
   cached: number;
   /** Chapters whose output blocks `--update` rewrote. */
   updatedFiles: string[];
+  /** The compilers used, primary first (e.g. TypeScript 6.0.3 from the book's dependencies). */
+  compilers: { name: string; version: string; source: string }[];
+  /** Samples that passed their type-check but were not run (DOM samples, run policy). */
+  typeCheckedOnly: number;
   durationMs: number;
 }

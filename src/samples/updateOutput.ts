@@ -1,9 +1,12 @@
 import type { Code } from 'mdast';
 
 export interface OutputEdit {
+  /** The ```output block to rewrite, or (with `insertAfter`) the sample to add an output block after. */
   node: Code;
   /** New content of the block (without the fences). */
   text: string;
+  /** Add a new ```output block after `node` (a sample that prints but shows no output). */
+  insertAfter?: boolean;
 }
 
 const closingFence = /^[ \t>]*(`{3,}|~{3,})[ \t]*\r?$/;
@@ -18,11 +21,17 @@ export function rewriteOutputBlocks(source: string, edits: readonly OutputEdit[]
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const sorted = [...edits].sort((a, b) => b.node.position!.start.offset! - a.node.position!.start.offset!);
   let result = source;
-  for (const { node, text } of sorted) {
+  for (const { node, text, insertAfter } of sorted) {
     const start = node.position!.start.offset!;
     const end = node.position!.end.offset!;
     const lineStart = result.lastIndexOf('\n', start - 1) + 1;
     const prefix = result.slice(lineStart, start).replace(/[^\s>]/g, ' ');
+    if (insertAfter) {
+      // A blank line, then the block, in the sample's own container indentation and the file's line ends.
+      const fence = /^(`{3,}|~{3,})/.exec(result.slice(start))?.[1]?.[0] === '~' ? '~~~' : '```';
+      result = `${result.slice(0, end)}${eol}${prefix.trimEnd() ? prefix.trimEnd() : ''}${eol}${prefix}${fence}output${eol}${indent(text, prefix, eol)}${prefix}${fence}${result.slice(end)}`;
+      continue;
+    }
     const openingEnd = result.indexOf('\n', start);
     if (openingEnd < 0 || openingEnd >= end) {
       // An unclosed block at the end of the file: add the content and a closing fence.
@@ -61,10 +70,10 @@ export function rewriteOutputBlocksInFile(fileText: string, edits: readonly Outp
     rawOffset.push(i);
   }
   rawOffset.push(fileText.length);
-  const mapped = edits.map(({ node, text }) => {
-    const { start, end } = node.position!;
+  const mapped = edits.map((edit) => {
+    const { start, end } = edit.node.position!;
     const position = { start: { ...start, offset: rawOffset[start.offset!]! }, end: { ...end, offset: rawOffset[end.offset!]! } };
-    return { node: { ...node, position }, text };
+    return { ...edit, node: { ...edit.node, position } };
   });
   return rewriteOutputBlocks(fileText.replace(/\r(?!\n)/g, '\n'), mapped);
 }

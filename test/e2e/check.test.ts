@@ -3,6 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkJson, copyFixture, evergreen, type JsonReport } from './checkHelpers.js';
 
+const bundledTypeScript = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'node_modules', 'typescript', 'package.json'), 'utf8')) as { version: string }).version;
+
 // E2E: the real CLI (`node bin/evergreen.js check`, compiled by `pretest`) on fixture books copied to temp folders.
 
 describe('evergreen check: passing features', () => {
@@ -52,10 +54,10 @@ describe('evergreen check: passing features', () => {
 
   it('checks a subset by chapter and by --grep, and ends the pretty report with the summary line', () => {
     const byChapter = evergreen(['check', '--root', root, 'features.md']);
-    expect(byChapter.stdout.trimEnd().split('\n').pop()).toBe('11 passed, 0 failed, 1 skipped');
+    expect(byChapter.stdout.trimEnd().split('\n').pop()).toBe(`11 passed, 0 failed, 1 skipped · TypeScript ${bundledTypeScript} (bundled)`);
     const byGrep = evergreen(['check', '--root', root, '--grep', 'tiny-greet']);
     expect(byGrep.status).toBe(0);
-    expect(byGrep.stdout.trimEnd().split('\n').pop()).toBe('1 passed, 0 failed');
+    expect(byGrep.stdout.trimEnd().split('\n').pop()).toBe(`1 passed, 0 failed · TypeScript ${bundledTypeScript} (bundled)`);
   }, 60_000);
 });
 
@@ -143,7 +145,7 @@ describe('evergreen check: failing samples', () => {
   it('prints GitHub annotations and JUnit XML', () => {
     const github = evergreen(['check', '--root', '.', '--reporter', 'github'], {}, root);
     expect(github.stdout).toContain(`::error file=manuscript/failing.md,line=7,col=7,title=samples/TS2322::TS2322: Type 'number' is not assignable to type 'string'.`);
-    expect(github.stdout.trimEnd().split('\n').pop()).toBe('2 passed, 11 failed');
+    expect(github.stdout.trimEnd().split('\n').pop()).toBe(`2 passed, 11 failed · TypeScript ${bundledTypeScript} (bundled)`);
     const junit = evergreen(['check', '--root', root, '--reporter', 'junit']);
     expect(junit.stdout).toMatch(/^<\?xml/);
     expect(junit.stdout).toContain('failures="11"');

@@ -9,7 +9,7 @@ const cli = path.join(repoRoot, 'bin', 'evergreen.js');
 
 /** Copies a sample fixture book into a fresh temp folder (tests may write into it) and adds a tiny npm package. */
 export function copyFixture(name: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `evergreen-check-${name}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `evergreen-check-${name.replace(/[\\/]/g, '-')}-`));
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'samples', name), dir, { recursive: true });
   const pkg = path.join(dir, 'node_modules', 'tiny-greet');
   mkdirSync(pkg, { recursive: true });
@@ -37,7 +37,8 @@ export interface JsonReport {
   failed: number;
   skipped: number;
   cached: number;
-  samples: { name: string; status: string; line: number; cached: boolean; actualOutput?: string; diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[] }[];
+  compilers?: { name: string; version: string; source: string }[];
+  samples: { name: string; file: string; status: string; line: number; cached: boolean; actualOutput?: string; typeCheckedOnly?: string; versions?: { version: string; status: string }[]; diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[] }[];
   diagnostics: { file: string; line?: number; column?: number; message: string; ruleId?: string; severity: string; details?: string }[];
 }
 

@@ -8,7 +8,7 @@
  * never settles). Only Node built-ins are imported here: this file runs without the toolchain.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { Console } from 'node:console';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -233,7 +233,9 @@ async function runJob(job: RunJob): Promise<RunReply> {
       // `./a.js`, `./a` and `./a.ts` all name the compiled `a.ts`, as TypeScript resolves them.
       const base = key.replace(/\.(m?[jt]sx?)$/, '');
       const compiled = [key, `${base}.ts`, `${base}.tsx`, `${base}.mts`, `${key}/index.ts`].find((url) => byUrl.has(url));
-      if (compiled !== undefined) mod = modules.get(compiled) ?? sourceModule(compiled);
+      // A `// @filename: data.json` file is a JSON module (its default export is the parsed value).
+      if (compiled?.endsWith('.json')) mod = modules.get(compiled) ?? synthetic({ default: JSON.parse(byUrl.get(compiled)!) }, compiled);
+      else if (compiled !== undefined) mod = modules.get(compiled) ?? sourceModule(compiled);
       else mod = synthetic({ ...(await import(key)) }, key);
       if (compiled !== undefined) modules.set(compiled, mod);
     } else {
@@ -262,10 +264,14 @@ async function runJob(job: RunJob): Promise<RunReply> {
   current = run;
   try {
     if (!byUrl.has(entryUrl)) byUrl.set(entryUrl, job.files[job.entry] ?? '');
-    const entry = sourceModule(entryUrl);
-    modules.set(entryUrl, entry);
-    await entry.link((specifier, referrer) => load(specifier, referrer.identifier));
-    await entry.evaluate({ timeout: job.timeoutMs });
+    if (job.format === 'commonjs') {
+      commonJsRequire(context, byUrl, job.root, { fakeProcess, sampleConsole })(fileURLToPath(entryUrl));
+    } else {
+      const entry = sourceModule(entryUrl);
+      modules.set(entryUrl, entry);
+      await entry.link((specifier, referrer) => load(specifier, referrer.identifier));
+      await entry.evaluate({ timeout: job.timeoutMs });
+    }
     // Wait for the sample's timers (setTimeout callbacks still to print), as Node waits before exiting.
     while (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     await new Promise((resolve) => setImmediate(resolve));
@@ -286,6 +292,47 @@ async function runJob(job: RunJob): Promise<RunReply> {
   for (const dir of [cwd, runDir]) output = output.split(pathToFileURL(dir).href).join('<tmp>').split(dir).join('<tmp>');
   const exitCode = run.exitCode ?? (run.error || run.unhandled ? 1 : 0);
   return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined, timedOut: run.timedOut };
+}
+
+/**
+ * CommonJS for `// @module: commonjs` samples: each compiled file runs as a function of
+ * (exports, require, module, __filename, __dirname) inside the sample's context, as Node wraps a module;
+ * `require` finds the sample's other files, Node built-ins, and the book's packages.
+ */
+function commonJsRequire(context: vm.Context, byUrl: Map<string, string>, root: string, own: { fakeProcess: unknown; sampleConsole: unknown }) {
+  const cache = new Map<string, { exports: unknown }>();
+  const fromBook = createRequire(path.join(root, 'package.json'));
+  const evaluate = (file: string): unknown => {
+    const cached = cache.get(file);
+    if (cached) return cached.exports;
+    const code = byUrl.get(pathToFileURL(file).href) ?? '';
+    const module = { exports: {} as unknown };
+    cache.set(file, module);
+    if (file.endsWith('.json')) {
+      module.exports = JSON.parse(code);
+      return module.exports;
+    }
+    const wrapper = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { parsingContext: context, filename: pathToFileURL(file).href });
+    wrapper.call(module.exports, module.exports, requireFrom(file), module, file, path.dirname(file));
+    return module.exports;
+  };
+  const requireFrom = (referrer: string) => (specifier: string): unknown => {
+    const bare = specifier.replace(/^node:/, '');
+    if (specifier.startsWith('node:') || builtinModules.includes(specifier)) {
+      if (bare === 'process') return own.fakeProcess;
+      if (bare === 'console') return own.sampleConsole;
+      return fromBook(`node:${bare}`);
+    }
+    if (specifier.startsWith('.') || specifier.startsWith('/')) {
+      const target = path.resolve(path.dirname(referrer), specifier);
+      const base = target.replace(/\.(c?[jt]sx?)$/, '');
+      const found = [target, `${base}.ts`, `${base}.tsx`, `${base}.cts`, `${base}.js`, `${base}.json`, path.join(target, 'index.ts')].find((f) => byUrl.has(pathToFileURL(f).href));
+      if (found) return evaluate(found);
+      return fromBook(target);
+    }
+    return fromBook(specifier);
+  };
+  return (entry: string) => evaluate(entry);
 }
 
 let queue = Promise.resolve();

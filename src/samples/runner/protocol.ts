@@ -5,6 +5,8 @@ export interface RunJob {
   files: Record<string, string>;
   /** The file that is run. */
   entry: string;
+  /** ES modules, or CommonJS (`// @module: commonjs`: `require`, `module.exports`). */
+  format: 'esm' | 'commonjs';
   /** For `include=` samples: the real file's URL, so `import.meta.url` and relative imports work in place. */
   entryUrl?: string;
   /** Compare only what is printed after the `continue` marker (the continued code's output is not this sample's). */

@@ -18,7 +18,8 @@ describe('book.yaml', () => {
     expect(config.slug).toBe('unicode-friends-2nd-edition');
     expect(config.language).toBe('en');
     expect(config.formats).toEqual(['html', 'pdf']);
-    expect(config.samples).toBe('all');
+    expect(config.samples).toBe('auto');
+    expect(config.run).toBe('auto');
     expect(config.authors).toEqual([]);
     expect(config.pdf).toEqual({ size: 'A4', recto: false });
   });

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { applySampleFlags, optionsKey } from '../../../src/samples/compilerOptions.js';
+import { applySampleFlags, optionsKey } from '../../../src/samples/languages/typescript/compilerOptions.js';
 
 describe('applySampleFlags', () => {
   const base: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext };

@@ -28,7 +28,7 @@ const chapter = [
   'console.log(1);', // 12
   '```', // 13
   '', // 14
-  '```js', // 15
+  '```sh', // 15
   'not a sample', // 16
   '```', // 17
   '',
@@ -63,6 +63,17 @@ describe('extractSamples', () => {
     expect(extractSamples(marked, marked.chapters, false, true).samples.map((s) => s.name)).toEqual(['ch.md:7']);
     const none = await bookWith(chapter, 'samples: none\n');
     expect(extractSamples(none, none.chapters, false, true).samples).toEqual([]);
+  });
+
+  it('gives each fence to its sample language, and `samples: auto` takes only twoslash blocks of a twoslash book', async () => {
+    const book = await bookWith('# L\n\n```js\nconsole.log(1);\n```\n\n```tsx\nconst a = <b />;\n```\n\n```ts\nlet x = 1;\n```\n');
+    expect(extractSamples(book, book.chapters, false, true).samples.map((s) => [s.language, s.files[0]!.name])).toEqual([
+      ['javascript', 'index.js'],
+      ['tsx', 'index.tsx'],
+      ['typescript', 'index.ts'],
+    ]);
+    const twoslash = await bookWith('# L\n\n```ts twoslash\nlet x = 1;\n```\n\n```ts\nAnimal;\n```\n');
+    expect(extractSamples(twoslash, twoslash.chapters, false, true).samples.map((s) => s.name)).toEqual(['ch.md:3']);
   });
 
   it('maps lines of samples nested in lists with their indentation', async () => {

@@ -35,3 +35,15 @@ describe('rewriteOutputBlocks', () => {
     expect(rewriteOutputBlocks(source, [{ node: block!, text: 'x\ny' }])).toBe('> ```output\n> x\n> y\n> ```\n');
   });
 });
+
+describe('rewriteOutputBlocks: adding a missing output block', () => {
+  it('inserts the block after the sample, byte for byte, with the file’s line ends and the container’s indentation', async () => {
+    const { unified } = await import('unified');
+    const { default: remarkParse } = await import('remark-parse');
+    const source = '# T\r\n\r\n> ```ts\r\n> console.log(1);\r\n> ```\r\n\r\nAfter.\r\n';
+    const tree = unified().use(remarkParse).parse(source);
+    const quote = tree.children[1] as unknown as { children: import('mdast').Code[] };
+    const result = rewriteOutputBlocks(source, [{ node: quote.children[0]!, text: '1\nmore', insertAfter: true }]);
+    expect(result).toBe('# T\r\n\r\n> ```ts\r\n> console.log(1);\r\n> ```\r\n>\r\n> ```output\r\n> 1\r\n> more\r\n> ```\r\n\r\nAfter.\r\n');
+  });
+});

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
-import type { Book } from '../book/model.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { packageRoot } from '../util/version.js';
-import { presentationOnlyFlags } from './directives.js';
+import type { Book } from '../../../book/model.js';
+import type { Diagnostic } from '../../../diagnostics/diagnostic.js';
+import { packageRoot } from '../../../util/version.js';
+import { presentationOnlyFlags } from '../../directives.js';
 
 type TS = typeof ts;
 
@@ -13,12 +13,12 @@ type TS = typeof ts;
  * (or `compilerOptions:` in book.yaml), then the few settings the checker needs (emit, one module per
  * sample). Returned as JSON so the options are part of cache keys and group samples that share them.
  */
-export function bookCompilerOptions(tsApi: TS, book: Book, diagnostics: Diagnostic[]): ts.CompilerOptions {
+export function bookCompilerOptions(tsApi: TS, book: Book, diagnostics: Diagnostic[], overrides: Record<string, unknown> = {}, configFiles: string[] = []): ts.CompilerOptions {
   const defaults: ts.CompilerOptions = {
     target: tsApi.ScriptTarget.ES2022,
-    // Samples run in Node, so they see Node's globals (from @types/node), not the browser's: without
-    // lib.dom (2.3 MB of declarations) a cold check also parses 0.8 s less. A browser book adds "dom".
-    lib: ['lib.es2023.d.ts'],
+    // The DOM's declarations as twoslash and the TypeScript playground have them: a sample about
+    // `document` type-checks, and is then reported as type-checked only (Node has no DOM to run it in).
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
     module: tsApi.ModuleKind.ESNext,
     moduleResolution: tsApi.ModuleResolutionKind.Bundler,
     strict: true,
@@ -38,8 +38,11 @@ export function bookCompilerOptions(tsApi: TS, book: Book, diagnostics: Diagnost
   const tsconfigPath = path.join(book.manuscriptDir, 'tsconfig.json');
   if (existsSync(tsconfigPath)) {
     const read = tsApi.readConfigFile(tsconfigPath, tsApi.sys.readFile);
-    const parsed = tsApi.parseJsonConfigFileContent(read.config ?? {}, tsApi.sys, book.manuscriptDir, undefined, tsconfigPath);
+    const sourceFile = tsApi.readJsonConfigFile(tsconfigPath, tsApi.sys.readFile);
+    const parsed = tsApi.parseJsonSourceFileConfigFileContent(sourceFile, tsApi.sys, book.manuscriptDir, undefined, tsconfigPath);
     fromBook = parsed.options;
+    // Every file of the `extends` chain: editing one must re-check the book.
+    configFiles.push(tsconfigPath, ...((sourceFile as { extendedSourceFiles?: string[] }).extendedSourceFiles ?? []));
     // 18003: "no inputs were found": the samples are the inputs.
     for (const error of [read.error, ...parsed.errors]) if (error && error.code !== 18003) diagnostics.push(toDiagnostic(tsApi, error, tsconfigPath));
   } else if (book.config.compilerOptions) {
@@ -47,7 +50,14 @@ export function bookCompilerOptions(tsApi: TS, book: Book, diagnostics: Diagnost
     fromBook = converted.options;
     for (const error of converted.errors) diagnostics.push(toDiagnostic(tsApi, error, book.configPath));
   }
-  return enforce(tsApi, { ...defaults, ...fromBook });
+  let extra: ts.CompilerOptions = {};
+  if (Object.keys(overrides).length > 0) extra = tsApi.convertCompilerOptionsFromJson(overrides, book.root).options;
+  return enforce(tsApi, { ...defaults, ...fromBook, ...extra });
+}
+
+/** Module kinds by name, including those newer than some supported compilers (Node18, Node20). */
+function moduleKinds(tsApi: TS): Record<string, number | undefined> {
+  return tsApi.ModuleKind as unknown as Record<string, number | undefined>;
 }
 
 /** Settings the checker depends on, whatever the author configured. */
@@ -57,13 +67,25 @@ function enforce(tsApi: TS, options: ts.CompilerOptions): ts.CompilerOptions {
   result.moduleDetection = tsApi.ModuleDetectionKind.Force;
   for (const key of ['noEmit', 'declaration', 'declarationMap', 'sourceMap', 'inlineSourceMap', 'composite', 'incremental', 'outDir', 'outFile', 'rootDir', 'emitDeclarationOnly', 'tsBuildInfoFile', 'allowImportingTsExtensions', 'noEmitOnError'])
     delete result[key];
-  // The runner executes ES modules (top-level await); CommonJS output would not run there.
-  const esModules = [tsApi.ModuleKind.ES2015, tsApi.ModuleKind.ES2020, tsApi.ModuleKind.ES2022, tsApi.ModuleKind.ESNext, tsApi.ModuleKind.Preserve];
-  if (result.module === undefined || !esModules.includes(result.module)) {
+  // `noLib` samples declare their own globals (`interface Array<T>`): no lib, and no packages' types that need one.
+  if (result.noLib) {
+    delete result.lib;
+    result.types = [];
+  }
+  // The runner executes ES modules and CommonJS (`// @module: commonjs`); anything else becomes ESNext.
+  const runnable = [tsApi.ModuleKind.CommonJS, tsApi.ModuleKind.ES2015, tsApi.ModuleKind.ES2020, tsApi.ModuleKind.ES2022, tsApi.ModuleKind.ESNext, tsApi.ModuleKind.Preserve, tsApi.ModuleKind.Node16, tsApi.ModuleKind.NodeNext, moduleKinds(tsApi).Node18, moduleKinds(tsApi).Node20].filter((k): k is number => k !== undefined);
+  if (result.module === undefined || !runnable.includes(result.module)) {
     result.module = tsApi.ModuleKind.ESNext;
     result.moduleResolution = tsApi.ModuleResolutionKind.Bundler;
   }
   return result;
+}
+
+/** Whether emitted JavaScript of this file is CommonJS (`module: commonjs`, or a CommonJS file under node16/nodenext). */
+export function emitsCommonJs(tsApi: TS, options: ts.CompilerOptions, source: ts.SourceFile): boolean {
+  if (options.module === tsApi.ModuleKind.CommonJS) return true;
+  const nodeKinds = [tsApi.ModuleKind.Node16, tsApi.ModuleKind.NodeNext, moduleKinds(tsApi).Node18, moduleKinds(tsApi).Node20];
+  return options.module !== undefined && nodeKinds.some((k) => k === options.module) && source.impliedNodeFormat === tsApi.ModuleKind.CommonJS;
 }
 
 interface OptionDeclaration {
@@ -89,7 +111,14 @@ export function applySampleFlags(tsApi: TS, base: ts.CompilerOptions, flags: Rec
   if (Object.keys(json).length === 0) return { options: base, unknown, invalid: [] };
   const converted = tsApi.convertCompilerOptionsFromJson(json, root);
   const invalid = converted.errors.map((e) => tsApi.flattenDiagnosticMessageText(e.messageText, ' '));
-  return { options: enforce(tsApi, { ...base, ...converted.options }), unknown, invalid };
+  const options = enforce(tsApi, { ...base, ...converted.options });
+  // A sample that asks for script semantics gets them (it is then checked in a program of its own).
+  if (converted.options.moduleDetection !== undefined) options.moduleDetection = converted.options.moduleDetection;
+  // Before TypeScript 6, bundler resolution requires ES modules: a CommonJS sample resolves as Node does.
+  if (converted.options.module === tsApi.ModuleKind.CommonJS && converted.options.moduleResolution === undefined && Number.parseInt(tsApi.version, 10) < 6) {
+    options.moduleResolution = tsApi.ModuleResolutionKind.Node10;
+  }
+  return { options, unknown, invalid };
 }
 
 /** Stable text of options, for grouping samples and cache keys. */

@@ -4,30 +4,19 @@
  * bound once instead of once per sample (the design that makes twoslash-per-block and literate-ts
  * 25–240 ms per sample; here it is about 3 ms).
  *
- * Why TypeScript 6.0 (the `typescript` package), not `typescript@7`: 7 is the native Go compiler and much
- * faster, but its JS API is new and unstable (no language service QuickInfo, which `^?` queries need,
- * and no emit through the API yet). 6.0 is the last line with the full, stable JS API: QuickInfo,
- * diagnostics and emit from the same program. Swapping in 7 later means replacing this file only.
+ * The compiler is the book's own `typescript` when it has one (resolve.ts), else the bundled 6.0.
+ * TypeScript 7 (the native compiler) has no language service in its API, which `^?` queries need, so it
+ * is not driven through this file (native.ts says what is not supported).
  */
 import path from 'node:path';
 import type ts from 'typescript';
-import type { Book } from '../book/model.js';
-import { applySampleFlags, optionsKey } from './compilerOptions.js';
-import type { Sample, SampleProblem, TypeOutcome } from './types.js';
+import type { Book } from '../../../book/model.js';
+import { judgeErrors, typeMatches, type FoundError } from '../../expectations.js';
+import type { Sample, SampleProblem, TypeCheckResult } from '../../types.js';
+import { applySampleFlags, emitsCommonJs, optionsKey } from './compilerOptions.js';
+import { domOnlyGlobals, typeAssertionProblems } from './inspect.js';
 
 type TS = typeof ts;
-
-export interface EmittedSample {
-  /** JavaScript of each file, by file name. */
-  files: Record<string, string>;
-  /** The file that is run (the last one). */
-  entry: string;
-}
-
-export interface TypeCheckResult {
-  types: TypeOutcome;
-  emitted?: EmittedSample;
-}
 
 /** Where a sample's files live for the compiler: inside the book project, so its node_modules resolve. */
 export function virtualPath(book: Book, sample: Sample, fileIndex: number): string {
@@ -44,6 +33,8 @@ export function virtualPath(book: Book, sample: Sample, fileIndex: number): stri
 export class SampleTypeChecker {
   private readonly registry: ts.DocumentRegistry;
   private readonly groups = new Map<string, Group>();
+  /** Files outside the samples and the compiler's own lib folder that the compiler read. */
+  private readonly read = new Set<string>();
 
   constructor(
     private readonly tsApi: TS,
@@ -51,6 +42,11 @@ export class SampleTypeChecker {
     private readonly baseOptions: ts.CompilerOptions,
   ) {
     this.registry = tsApi.createDocumentRegistry();
+  }
+
+  /** Files the compiler read outside the samples (packages' declarations and manifests). */
+  filesRead(): string[] {
+    return [...this.read].sort();
   }
 
   /**
@@ -64,10 +60,12 @@ export class SampleTypeChecker {
     for (const sample of samples) {
       const { options, unknown, invalid } = applySampleFlags(this.tsApi, this.baseOptions, sample.flags, this.book.root);
       const flagProblems = [
-        ...unknown.map((name) => this.flagProblem(sample, name, `Unknown compiler flag "@${name}"`, 'samples/unknown-flag')),
-        ...invalid.map((message) => this.flagProblem(sample, '', message, 'samples/invalid-flag')),
+        ...unknown.map((name) => this.flagProblem(sample, name, `Unknown compiler flag "@${name}": not a tsconfig option nor twoslash notation`, 'samples/unknown-flag', true)),
+        ...invalid.map((message) => this.flagProblem(sample, flagNamed(sample, message), message, 'samples/invalid-flag', true)),
       ];
-      const group = this.group(options);
+      // A sample with script semantics (`@moduleDetection: auto`) gets a program of its own: its globals must not meet other samples'.
+      const own = options.moduleDetection === this.tsApi.ModuleDetectionKind.Force ? '' : sample.name;
+      const group = this.group(options, own);
       group.setFiles(sample.files.map((f, i) => [virtualPath(this.book, sample, i), f.text]));
       const list = byGroup.get(group) ?? [];
       list.push({ sample, flagProblems });
@@ -79,8 +77,15 @@ export class SampleTypeChecker {
       // One program per group for diagnostics and emit: every language-service call first re-syncs all
       // files with the host, which for hundreds of samples costs more than checking them.
       const program = group.service.getProgram()!;
+      // Option errors (TS5107 "target=ES5 is deprecated") belong to the flag that set the option.
+      const optionErrors = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()].filter((d) => d.category === this.tsApi.DiagnosticCategory.Error);
       for (const { sample, flagProblems } of list) {
-        const result = this.checkOne(group, program, sample, flagProblems, emit(sample));
+        const fromOptions = optionErrors.flatMap((d) => {
+          const text = this.tsApi.flattenDiagnosticMessageText(d.messageText, ' ');
+          const flag = flagNamed(sample, text);
+          return flag ? [this.flagProblem(sample, flag, `TS${d.code}: ${text}`, `samples/TS${d.code}`, true)] : [];
+        });
+        const result = this.checkOne(group, program, sample, [...flagProblems, ...fromOptions], emit(sample));
         results.set(sample, result);
         onEach?.(sample, result);
         if (++done % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -90,29 +95,30 @@ export class SampleTypeChecker {
     return results;
   }
 
-  private group(options: ts.CompilerOptions): Group {
-    const key = optionsKey(options);
+  private group(options: ts.CompilerOptions, own: string): Group {
+    const key = optionsKey(options) + own;
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new Group(this.tsApi, options, this.book.root, this.registry)));
+    if (!group) this.groups.set(key, (group = new Group(this.tsApi, options, this.book.root, this.registry, this.read)));
     return group;
   }
 
-  private flagProblem(sample: Sample, name: string, message: string, ruleId: string): SampleProblem {
+  private flagProblem(sample: Sample, name: string, message: string, ruleId: string, error = false): SampleProblem {
+    const severity = error ? undefined : ('warning' as const);
     for (let f = 0; f < sample.files.length; f++) {
       const lines = sample.files[f]!.text.split('\n');
-      const line = lines.findIndex((l, i) => i >= sample.files[f]!.preludeLineCount && (name ? l.includes(`@${name}`) : /^\s*\/\/\s*@\w/.test(l)));
-      if (line >= 0) return { file: f, line, column: Math.max(lines[line]!.indexOf('@'), 0), message, ruleId, severity: 'warning' };
+      const pattern = name ? new RegExp(`^\\s*//\\s*@${name}\\b`, 'i') : /^\s*\/\/\s*@\w/;
+      const line = lines.findIndex((l, i) => i >= sample.files[f]!.preludeLineCount && pattern.test(l));
+      if (line >= 0) return { file: f, line, column: Math.max(lines[line]!.indexOf('@'), 0), message, ruleId, severity };
     }
-    return { file: 0, line: 0, column: 0, message, ruleId, severity: 'warning' };
+    return { file: 0, line: 0, column: 0, message, ruleId, severity };
   }
 
   private checkOne(group: Group, program: ts.Program, sample: Sample, problems: SampleProblem[], emit: boolean): TypeCheckResult {
     const ts = this.tsApi;
-    const service = group.service;
-    const found: { file: number; line: number; column: number; code: number; text: string; length: number }[] = [];
+    const sourceOf = (index: number) => program.getSourceFile(virtualPath(this.book, sample, index));
+    const found: FoundError[] = [];
     sample.files.forEach((file, index) => {
-      const fileName = virtualPath(this.book, sample, index);
-      const source = program.getSourceFile(fileName);
+      const source = sourceOf(index);
       if (!source) return;
       for (const d of [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]) {
         if (d.category !== ts.DiagnosticCategory.Error || d.start === undefined) continue;
@@ -122,49 +128,16 @@ export class SampleTypeChecker {
         found.push({ file: index, line: pos.line, column: pos.character, code: d.code, text: ts.flattenDiagnosticMessageText(d.messageText, '\n'), length: d.length ?? 1 });
       }
     });
-    const consumed = new Set<(typeof found)[number]>();
-    // `// ~~~ message`: an error must start inside the marked columns of the line above (and say that).
-    for (const span of sample.errorSpans) {
-      const onLine = found.filter((d) => d.file === span.file && d.line === span.targetLine);
-      const match = onLine.find((d) => d.column < span.endColumn && d.column + d.length > span.startColumn && (!span.message || d.text.includes(span.message)));
-      if (match) {
-        for (const d of onLine) if (d.column < span.endColumn && d.column + d.length > span.startColumn) consumed.add(d);
-      } else {
-        const actual = onLine.map((d) => `TS${d.code}: ${d.text}`).join('\n');
-        problems.push({
-          file: span.file,
-          line: span.targetLine,
-          column: span.startColumn,
-          message: `Expected an error here${span.message ? ` saying "${span.message}"` : ''}, but ${onLine.length ? 'the errors on this line are different' : 'there is none'}`,
-          ruleId: 'samples/expected-error-missing',
-          details: actual || undefined,
-        });
-      }
-    }
-    if (sample.noErrors) for (const d of found) consumed.add(d);
-    if (sample.expectedErrors) {
-      for (const code of new Set(sample.expectedErrors)) {
-        const matching = found.filter((d) => d.code === code);
-        if (matching.length === 0) {
-          const at = this.directiveLine(sample, 'errors');
-          problems.push({ ...at, message: `Expected error TS${code} (// @errors), but it did not occur`, ruleId: 'samples/expected-error-missing' });
-        }
-        for (const d of matching) consumed.add(d);
-      }
-    }
-    for (const d of found) {
-      if (consumed.has(d)) continue;
-      problems.push({ file: d.file, line: d.line, column: d.column, message: `TS${d.code}: ${d.text}`, ruleId: `samples/TS${d.code}` });
-    }
+    const verdict = judgeErrors(sample, found, ts.version);
+    problems.push(...verdict.problems);
     const queryTypes = sample.queries.map((query) => {
-      const fileName = virtualPath(this.book, sample, query.file);
-      const source = program.getSourceFile(fileName);
+      const source = sourceOf(query.file);
       if (!source) return '';
       const lineCount = source.getLineStarts().length;
       const position = source.getPositionOfLineAndCharacter(Math.min(query.targetLine, lineCount - 1), 0) + query.targetColumn;
-      const info = service.getQuickInfoAtPosition(fileName, position);
+      const info = group.service.getQuickInfoAtPosition(source.fileName, position);
       const text = info ? ts.displayPartsToString(info.displayParts) : '';
-      if (query.expected !== undefined && normalizeType(text) !== normalizeType(query.expected)) {
+      if (query.expected !== undefined && !typeMatches(text, query.expected)) {
         problems.push({
           file: query.file,
           line: query.line,
@@ -175,25 +148,50 @@ export class SampleTypeChecker {
       }
       return text;
     });
-    const expected = found.filter((d) => consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
-    const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
-    if (emit) {
-      const files: Record<string, string> = {};
-      sample.files.forEach((file, index) => {
-        const source = program.getSourceFile(virtualPath(this.book, sample, index));
-        files[file.name] = '';
-        if (source) program.emit(source, (name, text) => {
-          if (/\.(m?js|jsx)$/.test(name)) files[file.name] = text;
-        });
-      });
-      result.emitted = { files, entry: sample.files[sample.files.length - 1]!.name };
-      const realPath = sample.files[sample.files.length - 1]!.realPath;
-      if (realPath) {
-        // An included file runs in place: the project files it imports are compiled along with it.
-        result.emitted = { files: this.emitLocalImports(program, realPath), entry: realPath };
+    for (const query of sample.completions) {
+      const source = sourceOf(query.file);
+      if (!source) continue;
+      const lineStart = source.getPositionOfLineAndCharacter(Math.min(query.targetLine, source.getLineStarts().length - 1), 0);
+      const prefix = /[\w$]*$/.exec(source.text.slice(lineStart, lineStart + query.targetColumn))?.[0] ?? '';
+      const entries = group.service.getCompletionsAtPosition(source.fileName, lineStart + query.targetColumn, {})?.entries ?? [];
+      if (!entries.some((e) => e.name.startsWith(prefix))) {
+        problems.push({ file: query.file, line: query.line, column: query.targetColumn, message: `^| the compiler offers no completions${prefix ? ` for "${prefix}"` : ''} here`, ruleId: 'samples/completion-query' });
       }
     }
+    if (sample.typeAssertions.length > 0) problems.push(...typeAssertionProblems(ts, program, sample, sourceOf));
+    const expected = found.filter((d) => verdict.consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
+    const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
+    if (emit) this.emit(program, sample, sourceOf, result);
     return result;
+  }
+
+  /** Compiles a runnable sample for the runner, and finds out whether it can run in Node at all. */
+  private emit(program: ts.Program, sample: Sample, sourceOf: (index: number) => ts.SourceFile | undefined, result: TypeCheckResult): void {
+    const ts = this.tsApi;
+    const options = program.getCompilerOptions();
+    const files: Record<string, string> = {};
+    let commonJs = false;
+    sample.files.forEach((file, index) => {
+      const source = sourceOf(index);
+      // JSON and JavaScript files (`// @filename: data.json`, allowJs) run as written unless emitted.
+      files[file.name] = /\.json$/.test(file.name) ? withoutNotation(file.text) : /\.([cm]?js|jsx)$/.test(file.name) ? file.text : '';
+      if (!source || /\.json$/.test(file.name)) return;
+      if (emitsCommonJs(ts, options, source)) commonJs = true;
+      program.emit(source, (name, text) => {
+        if (/\.([cm]?js|jsx)$/.test(name)) files[file.name] = text;
+      });
+    });
+    const format = commonJs ? 'commonjs' : 'esm';
+    const last = sample.files[sample.files.length - 1]!;
+    // An included file runs in place: the project files it imports are compiled along with it.
+    result.emitted = last.realPath ? { files: this.emitLocalImports(program, last.realPath), entry: last.realPath, format } : { files, entry: last.name, format };
+    result.types.format = format;
+    result.compilerOptions = options as Record<string, unknown>;
+    const dom = sample.files.flatMap((_, i) => {
+      const source = sourceOf(i);
+      return source ? domOnlyGlobals(ts, program, source) : [];
+    });
+    if (dom.length > 0) result.cannotRun = result.types.cannotRun = `it uses the DOM (${[...new Set(dom)].slice(0, 3).join(', ')}), which Node does not have`;
   }
 
   /** The included file and every TypeScript file of the book project it imports (transitively), compiled. */
@@ -216,19 +214,20 @@ export class SampleTypeChecker {
     }
     return files;
   }
-
-  private directiveLine(sample: Sample, name: string): { file: number; line: number; column: number } {
-    for (let f = 0; f < sample.files.length; f++) {
-      const lines = sample.files[f]!.text.split('\n');
-      const line = lines.findIndex((l, i) => i >= sample.files[f]!.preludeLineCount && new RegExp(`^\\s*//\\s*@${name}\\b`, 'i').test(l));
-      if (line >= 0) return { file: f, line, column: lines[line]!.indexOf('@') };
-    }
-    return { file: 0, line: sample.files[0]!.preludeLineCount, column: 0 };
-  }
 }
 
-function normalizeType(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/;\s*}/g, ' }').trim();
+/** A JSON file of a sample without its `// @filename` line (JSON has no comments at run time). */
+function withoutNotation(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join('\n');
+}
+
+/** The flag of a sample that an option message names (`Option 'target=ES5' is deprecated`), or "". */
+function flagNamed(sample: Sample, message: string): string {
+  const lower = message.toLowerCase();
+  return Object.keys(sample.flags).find((name) => lower.includes(`'${name.toLowerCase()}`) || lower.includes(`"${name.toLowerCase()}"`)) ?? '';
 }
 
 /** One language service over the virtual files of every sample that shares these compiler options. */
@@ -244,8 +243,15 @@ class Group {
     options: ts.CompilerOptions,
     root: string,
     registry: ts.DocumentRegistry,
+    read: Set<string>,
   ) {
     const sys = tsApi.sys;
+    const libDir = path.dirname(tsApi.getDefaultLibFilePath(options));
+    const note = (fileName: string) => {
+      // Packages can change without the lockfile changing (a local edit, `npm link`); the book's own files
+      // are the samples' dependencies (include=), keyed by content per sample, not for the whole book.
+      if (!fileName.startsWith(libDir) && fileName.includes('/node_modules/')) read.add(fileName);
+    };
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...this.files.keys()],
@@ -257,6 +263,7 @@ class Group {
         if (!snapshot) {
           const text = sys.readFile(fileName);
           if (text === undefined) return undefined;
+          note(fileName);
           this.snapshots.set(fileName, (snapshot = tsApi.ScriptSnapshot.fromString(text)));
         }
         return snapshot;
@@ -264,7 +271,13 @@ class Group {
       getCurrentDirectory: () => root,
       getDefaultLibFileName: (o) => tsApi.getDefaultLibFilePath(o),
       fileExists: (fileName) => this.files.has(fileName) || sys.fileExists(fileName),
-      readFile: (fileName) => this.files.get(fileName)?.text ?? sys.readFile(fileName),
+      readFile: (fileName) => {
+        const own = this.files.get(fileName);
+        if (own) return own.text;
+        const text = sys.readFile(fileName);
+        if (text !== undefined) note(fileName);
+        return text;
+      },
       directoryExists: (dir) => this.dirs.has(dir.replace(/\/$/, '')) || sys.directoryExists(dir),
       getDirectories: (dir) => sys.getDirectories(dir),
       readDirectory: (...args) => sys.readDirectory(...args),
