@@ -51,7 +51,7 @@ export function sampleKey(bookHash: string, sample: Sample): string {
   return sha256(
     bookHash,
     sample.lang,
-    JSON.stringify({ check: sample.check, run: sample.run, throws: sample.throws, timeout: sample.timeoutMs }),
+    JSON.stringify({ check: sample.check, run: sample.run, throws: sample.throws, timeout: sample.timeoutMs, network: sample.network, memory: sample.memoryMb }),
     ...sample.files.flatMap((f) => [f.name, f.text, f.realPath ? 'real' : '']),
     ...(sample.include?.dependencies ?? []).flatMap((d) => [d.path, d.content]),
   );

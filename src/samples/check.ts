@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadBook } from '../book/loadBook.js';
@@ -11,6 +12,7 @@ import { bookCompilerOptions } from './compilerOptions.js';
 import { extractSamples } from './extract.js';
 import { judgeSample } from './judge.js';
 import { defaultOutputLimit, RunnerPool } from './runner/pool.js';
+import type { SandboxPolicy } from './runner/sandbox/sandbox.js';
 import { type SampleTypeChecker, type TypeCheckResult } from './typeCheck.js';
 import type { CachedOutcome, CheckOptions, CheckResult, Sample, SampleResult } from './types.js';
 import { rewriteOutputBlocks, type OutputEdit } from './updateOutput.js';
@@ -27,6 +29,7 @@ export function sampleCache(root: string): DiskCache<CachedOutcome> {
 export class CheckSession {
   private checker?: { key: string; checker: SampleTypeChecker; diagnostics: Diagnostic[] };
   private pool?: RunnerPool;
+  private poolRoot?: string;
 
   constructor(private readonly sessionOptions: Pick<CheckOptions, 'workers' | 'env'> = {}) {}
 
@@ -54,7 +57,7 @@ export class CheckSession {
 
     if (toCheck.length > 0) {
       // Runner processes start while the compiler loads.
-      if (toCheck.some((s) => s.run)) this.startPool();
+      if (toCheck.some((s) => s.run)) this.startPool(book);
       const checker = await this.typeChecker(book);
       diagnostics.push(...checker.diagnostics);
       const runs: Promise<void>[] = [];
@@ -71,12 +74,14 @@ export class CheckSession {
           this.runSample(book, sample, checked).then((run) => {
             outcome.run = run;
             // A timeout or a crashed runner may come from a loaded machine: run it again next time.
-            if (!run.timedOut && !run.crashed) cache?.set(keys.get(sample)!, outcome);
+            if (!run.timedOut && !run.crashed && run.violation?.rule !== 'runner') cache?.set(keys.get(sample)!, outcome);
           }),
         );
       });
       await Promise.all(runs);
     }
+    // What the sandbox could not enforce here is said, never passed over in silence.
+    if (this.pool && samples.some((s) => s.run)) for (const note of this.pool.notes()) diagnostics.push({ severity: 'warning', file: book.configPath, message: note, ruleId: 'samples/sandbox', hint: 'See “What a sample may do” in the samples chapter of the guide.' });
 
     const results: SampleResult[] = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
     // Problems in a sample's fence (unknown attribute, missing include or continue target) belong to that
@@ -128,14 +133,18 @@ export class CheckSession {
     return this.checker;
   }
 
-  private startPool(): RunnerPool {
-    this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env });
+  private startPool(book: Book): RunnerPool {
+    const policy = sandboxPolicy(book);
+    if (this.pool && this.poolRoot !== book.root) this.close();
+    if (this.pool) this.pool.refresh(policy);
+    this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env, policy });
+    this.poolRoot = book.root;
     this.pool.warmUp();
     return this.pool;
   }
 
   private async runSample(book: Book, sample: Sample, checked: TypeCheckResult) {
-    this.startPool();
+    this.startPool(book);
     const emitted = checked.emitted!;
     const realPath = sample.files[sample.files.length - 1]!.realPath;
     return this.pool!.run({
@@ -146,8 +155,17 @@ export class CheckSession {
       timeoutMs: sample.timeoutMs,
       root: book.root,
       outputLimit: defaultOutputLimit,
+      network: sample.network,
+      memoryMb: sample.memoryMb,
     });
   }
+}
+
+/** What samples of this book may read beyond the project, and what they may never read (book.yaml). */
+function sandboxPolicy(book: Book): SandboxPolicy {
+  const fromBook = (file: string) => path.resolve(book.root, file.replace(/^~(?=$|\/)/, os.homedir()));
+  const keyFile = book.config.release?.signingKeyFile;
+  return { root: book.root, read: (book.config.sandbox?.read ?? []).map(fromBook), hidden: keyFile ? [fromBook(keyFile)] : [] };
 }
 
 /** Type-checks and runs the book's samples (or a subset) and reports every failure at its chapter position. */
