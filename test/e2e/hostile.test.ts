@@ -154,3 +154,47 @@ describe('evergreen check against a hostile book', () => {
     expect(failuresOf('canary')).toEqual([]);
   });
 });
+
+describe('sandbox limits from book.yaml and the fence', () => {
+  let run: CliResult;
+  let report: { samples: { line: number; status: string; diagnostics: { message: string; ruleId?: string }[] }[] };
+  const lines: Record<string, number> = {};
+
+  beforeAll(async () => {
+    const root = tempDir('evergreen-limits-');
+    mkdirSync(path.join(root, 'manuscript'));
+    writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: Limits\nsandbox:\n  memory: 128\n  timeout: 3000\n');
+    const samples: [string, string, string][] = [
+      ['over-book-memory', 'timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);'],
+      ['fence-memory', 'memory=1024 timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);'],
+      ['over-book-time', '', 'await new Promise((resolve) => setTimeout(resolve, 6000));'],
+      ['fence-time', 'timeout=30000', 'await new Promise((resolve) => setTimeout(resolve, 6000));'],
+      ['bad-memory', 'memory=lots', "console.log('x');"],
+    ];
+    const text: string[] = ['# Limits', ''];
+    for (const [name, fence, code] of samples) {
+      lines[name] = text.length + 1;
+      text.push(`\`\`\`ts ${fence}`.trimEnd(), ...code.split('\n'), '```', '');
+    }
+    writeFileSync(path.join(root, 'manuscript', 'limits.md'), text.join('\n'));
+    run = await runCli(['check', '--root', root, '--reporter', 'json'], { timeout: 300_000 });
+    report = JSON.parse(run.stdout) as typeof report;
+  }, 300_000);
+
+  const sample = (name: string) => report.samples.find((s) => s.line === lines[name])!;
+
+  it('applies sandbox.memory and sandbox.timeout to every sample', () => {
+    expect(run.code).toBe(1);
+    expect(sample('over-book-memory').diagnostics).toMatchObject([{ ruleId: 'samples/memory-limit', message: 'The sample exceeded the 128 MB memory limit' }]);
+    expect(sample('over-book-time').diagnostics).toMatchObject([{ ruleId: 'samples/timeout', message: expect.stringContaining('within 3000 ms') }]);
+  });
+
+  it('lets a fence raise them for one sample', () => {
+    expect(sample('fence-memory').status).toBe('passed');
+    expect(sample('fence-time').status).toBe('passed');
+  });
+
+  it('refuses a memory limit that is not a number of MB', () => {
+    expect(sample('bad-memory').diagnostics).toMatchObject([{ ruleId: 'samples/invalid-attribute', message: 'memory=lots is not a memory limit' }]);
+  });
+});
