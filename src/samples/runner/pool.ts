@@ -224,17 +224,31 @@ export class RunnerPool {
           finish({ output: '', exitCode: code ?? 1, violation: { rule: memoryExceeded || reason.startsWith('exceeded') ? 'memory' : 'runner', message: reason } });
         }, 20);
       };
-      const watchdog = setTimeout(() => {
-        child.off('exit', onExit);
-        this.retire(slot);
-        finish({ output: '', exitCode: 1, timedOut: true });
-      }, job.timeoutMs + 250);
+      const watchdog = setTimeout(
+        () =>
+          afterPendingMessages(() => {
+            if (done) return;
+            child.off('exit', onExit);
+            this.retire(slot);
+            finish({ output: '', exitCode: 1, timedOut: true });
+          }),
+        job.timeoutMs + 250,
+      );
       child.on('message', onMessage);
       child.on('exit', onExit);
       const { memoryMb: _memory, network: _network, ...fields } = job;
       child.send({ ...fields, network: profile.network, id } satisfies RunJob);
     });
   }
+}
+
+/**
+ * Runs `fn` once messages that already arrived have been handled. When this process was busy (a long
+ * type-check holds the thread), a watchdog timer and the runner's reply are due at once, and timers come
+ * first in the event loop: without this, a sample that answered in time would be called too slow.
+ */
+function afterPendingMessages(fn: () => void): void {
+  setImmediate(() => setTimeout(() => setImmediate(fn), 50));
 }
 
 /** The runner's own pid: the child of `unshare` when it is wrapped (setpriv execs in place). */
