@@ -153,7 +153,8 @@ export class RunnerPool {
       uid: launch.uid,
       gid: launch.gid,
       // Its own session and process group: a sample that signals "its group" (pid 0) reaches only its runner.
-      detached: true,
+      detached: process.platform !== 'win32',
+      windowsHide: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
