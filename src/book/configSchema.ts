@@ -36,6 +36,18 @@ export const pdfSchema = z.strictObject({
   recto: z.boolean().default(false),
 });
 
+/** Limits of sample runs (the threat model is in the guide's samples chapter). */
+export const sandboxSchema = z.strictObject({
+  /** Memory per sample run, in MB (JavaScript heap, Buffers, everything resident). */
+  memory: z.number().int().min(64, 'at least 64 (MB)').max(65_536).default(512),
+  /** Time per sample run, in ms (a fence's `timeout=MS` overrides it). */
+  timeout: z.number().int().positive('a time in milliseconds, such as 10000').default(10_000),
+  /** Whether samples may reach the network (a fence's `network` allows it for one sample). */
+  network: z.boolean().default(false),
+  /** More folders or files samples may read, relative to the book project or absolute. */
+  read: z.array(z.string().min(1)).default([]),
+});
+
 export const bookConfigSchema = z.strictObject({
   title: z.string().min(1, 'the title must not be empty'),
   subtitle: z.string().optional(),
@@ -67,6 +79,7 @@ export const bookConfigSchema = z.strictObject({
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
   compilerOptions: z.record(z.string(), z.unknown()).optional(),
+  sandbox: sandboxSchema.default({ memory: 512, timeout: 10_000, network: false, read: [] }),
   /** Signing of release manifests (the private key never lives in the book). */
   release: z
     .strictObject({

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Book, Chapter } from '../book/model.js';
@@ -12,6 +13,7 @@ import type { CompilerIdentity, LanguageChecker, SampleLanguage } from './langua
 import { languageById } from './languages/registry.js';
 import { mergeVersions } from './matrix.js';
 import { defaultOutputLimit, RunnerPool } from './runner/pool.js';
+import type { SandboxPolicy } from './runner/sandbox/sandbox.js';
 import type { CachedOutcome, CheckOptions, CheckResult, RunOutcome, Sample, SampleResult, TypeCheckResult } from './types.js';
 import { rewriteOutputBlocksInFile, type OutputEdit } from './updateOutput.js';
 import { normalizeLineEndings } from '../parse/decodeChapter.js';
@@ -31,6 +33,7 @@ type Outcomes = Map<Sample, { outcome: CachedOutcome; cached: boolean }>;
 export class CheckSession {
   private readonly checkers = new Map<string, { bookHash: string; checker: Promise<LanguageChecker> }>();
   private pool?: RunnerPool;
+  private poolRoot?: string;
 
   constructor(private readonly sessionOptions: Pick<CheckOptions, 'workers' | 'env'> = {}) {}
 
@@ -49,6 +52,10 @@ export class CheckSession {
       if (i > 0 && compilers.length === 0) continue;
       const results = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
       perVersion.push({ version, compilers, results });
+    }
+    // What the sandbox could not enforce here is said, never passed over in silence.
+    if (this.pool && samples.some((s) => s.run)) {
+      for (const note of this.pool.notes()) diagnostics.push({ severity: 'warning', file: book.configPath, message: note, ruleId: 'samples/sandbox', hint: 'See “What a sample may do” in the samples chapter of the guide.' });
     }
     const results = perVersion.length > 1 ? mergeVersions(perVersion) : (perVersion[0]?.results ?? []);
     // Problems in a sample's fence or notation (unknown attribute, a malformed directive, a missing include
@@ -139,7 +146,7 @@ export class CheckSession {
   private async typeCheckAndRun(book: Book, checker: LanguageChecker, toCheck: Sample[], outcomes: Outcomes): Promise<Map<Sample, CachedOutcome>> {
     const fresh = new Map<Sample, CachedOutcome>();
     // Runner processes start while the compiler loads.
-    if (toCheck.some((s) => s.run)) this.startPool();
+    if (toCheck.some((s) => s.run)) this.startPool(book);
     const runs: Promise<void>[] = [];
     await checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
       const outcome: CachedOutcome = { types: checked.types };
@@ -154,7 +161,7 @@ export class CheckSession {
         this.runWithRetry(book, sample, checked).then((run) => {
           outcome.run = run;
           // A crashed runner may come from a loaded machine: run it again next time.
-          if (!run.timedOut && !run.crashed) fresh.set(sample, outcome);
+          if (!run.timedOut && !run.crashed && run.violation?.rule !== 'runner') fresh.set(sample, outcome);
         }),
       );
     });
@@ -172,8 +179,12 @@ export class CheckSession {
     return checker;
   }
 
-  private startPool(): RunnerPool {
-    this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env });
+  private startPool(book: Book): RunnerPool {
+    const policy = sandboxPolicy(book);
+    if (this.pool && this.poolRoot !== book.root) this.close();
+    if (this.pool) this.pool.refresh(policy);
+    this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env, policy });
+    this.poolRoot = book.root;
     this.pool.warmUp();
     return this.pool;
   }
@@ -190,7 +201,7 @@ export class CheckSession {
   }
 
   private async runSample(book: Book, sample: Sample, checked: TypeCheckResult) {
-    this.startPool();
+    this.startPool(book);
     const emitted = checked.emitted!;
     const realPath = sample.files[sample.files.length - 1]!.realPath;
     return this.pool!.run({
@@ -202,8 +213,17 @@ export class CheckSession {
       timeoutMs: sample.timeoutMs,
       root: book.root,
       outputLimit: defaultOutputLimit,
+      network: sample.network,
+      memoryMb: sample.memoryMb,
     });
   }
+}
+
+/** What samples of this book may read beyond the project, and what they may never read (book.yaml). */
+function sandboxPolicy(book: Book): SandboxPolicy {
+  const fromBook = (file: string) => path.resolve(book.root, file.replace(/^~(?=$|\/)/, os.homedir()));
+  const keyFile = book.config.release?.signingKeyFile;
+  return { root: book.root, read: (book.config.sandbox?.read ?? []).map(fromBook), hidden: keyFile ? [fromBook(keyFile)] : [] };
 }
 
 /** Type-checks and runs the book's samples (or a subset) and reports every failure at its chapter position. */

@@ -11,13 +11,14 @@ import { toolchainFingerprint } from '../util/version.js';
 import { extractRegion, parseDirectives, targetLineAbove } from './directives.js';
 import { languageOfFence, sampleFences } from './languages/registry.js';
 import { literateTsDirective, resolvePolicy, type RunPolicy } from './policy.js';
+import { defaultMemoryMb } from './runner/sandbox/settings.js';
 import type { LineOrigin, Sample, SampleFile } from './types.js';
 
 /** Fence languages that are samples (TypeScript, TSX, JavaScript: every language of the registry). */
 export const sampleLanguages = sampleFences;
 
 /** Every attribute the fence info string may carry; anything else is probably a typo (`norun`). */
-export const knownAttributes = ['check', 'no-run', 'run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include'];
+export const knownAttributes = ['check', 'no-run', 'run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include', 'network', 'memory'];
 
 export const defaultTimeoutMs = 10_000;
 
@@ -141,7 +142,9 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
       check: !names.has('no-check'),
       run: !names.has('no-check') && !names.has('no-run'),
       throws: names.has('throws'),
-      timeoutMs: parseTimeout(attr('timeout')?.value),
+      timeoutMs: parseTimeout(attr('timeout')?.value, book.config.sandbox?.timeout),
+      network: names.has('network') || (book.config.sandbox?.network ?? false),
+      memoryMb: parseMemory(attr('memory')?.value, book.config.sandbox?.memory, diagnostics, chapter.path, fenceLine),
       files,
       flags: Object.fromEntries(directives.flags.map((f) => [f.name, f.value])),
       expectedErrors: directives.expectedErrors,
@@ -213,9 +216,18 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
   }
 }
 
-function parseTimeout(value: string | undefined): number {
+function parseTimeout(value: string | undefined, bookDefault = defaultTimeoutMs): number {
   const n = value === undefined ? Number.NaN : Number.parseInt(value, 10);
-  return Number.isFinite(n) && n > 0 ? n : defaultTimeoutMs;
+  return Number.isFinite(n) && n > 0 ? n : bookDefault;
+}
+
+/** `memory=MB`: the sample's memory limit (the book's `sandbox.memory` otherwise). */
+function parseMemory(value: string | undefined, bookDefault = defaultMemoryMb, diagnostics: Diagnostic[], file: string, line: number): number {
+  if (value === undefined) return bookDefault;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (n >= 64) return n;
+  diagnostics.push({ severity: 'error', file, line, message: `memory=${value} is not a memory limit`, hint: 'Write the limit in MB, at least 64: memory=1024.', ruleId: 'samples/invalid-attribute' });
+  return bookDefault;
 }
 
 function splitFiles(lines: string[], origins: LineOrigin[], filenames: { line: number; name: string }[], defaultName: string): SampleFile[] {

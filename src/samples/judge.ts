@@ -69,7 +69,9 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
   const run = outcome.run;
   if (sample.run && run) {
     result.actualOutput = normalizeOutput(run.output);
-    if (run.timedOut) {
+    if (run.violation) {
+      result.diagnostics.push(at(`The sample ${run.violation.message}`, { ruleId: `samples/${run.violation.rule === 'runner' ? 'runner-ended' : `${run.violation.rule}-limit`}`, hint: violationHints[run.violation.rule] }));
+    } else if (run.timedOut) {
       result.diagnostics.push(
         at(`The sample did not finish within ${sample.timeoutMs} ms${run.retried ? ', twice' : ''}; it was stopped`, {
           ruleId: 'samples/timeout',
@@ -88,7 +90,7 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
       } else if (!sample.throws && failedRun && !run.unhandledRejection) {
         const what = run.error ? `threw ${run.error}` : `exited with code ${run.exitCode}`;
         const hint = run.error?.includes('ERR_ACCESS_DENIED')
-          ? 'Samples run under Node\'s permission model: they may write only inside their temporary working folder (never into the book project), and cannot start processes or workers.'
+          ? 'Samples run in a sandbox: they may read only the book project and its packages (not links out of it, `.git` or `.env`), write only inside their temporary working folder, and cannot start processes or workers.'
           : 'Mark the fence `throws` if the sample is meant to fail.';
         result.diagnostics.push(at(`The sample ${what}`, { ruleId: 'samples/threw', hint, details: run.error ? undefined : tail(result.actualOutput) }));
       }
@@ -126,6 +128,12 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const violationHints = {
+  memory: 'Raise the limit for this sample with memory=MB in the fence, or for the book with sandbox.memory in book.yaml.',
+  network: 'Samples run without a network. Mark the fence `network` if this sample must reach it, or set sandbox.network in book.yaml.',
+  runner: 'Its runner process was replaced and the other samples ran as usual. Samples may not signal, end or outlive their runner.',
+};
 
 function tail(text: string | undefined): string | undefined {
   if (!text) return undefined;

@@ -86,6 +86,10 @@ export interface Sample {
   /** Must throw or exit non-zero. */
   throws: boolean;
   timeoutMs: number;
+  /** May reach the network (`network` in the fence, or `sandbox.network`). */
+  network: boolean;
+  /** Memory limit of its run in MB (`memory=MB`, or `sandbox.memory`). */
+  memoryMb: number;
   files: SampleFile[];
   /** Per-sample compiler flags (`// @strict: false`), as raw JSON-ish values. */
   flags: Record<string, unknown>;
@@ -158,6 +162,8 @@ export interface RunOutcome {
   crashed?: string;
   /** It timed out once and was run a second time (this is the second run). */
   retried?: boolean;
+  /** The sandbox stopped the sample: its memory limit, the network, or it ended its runner. */
+  violation?: { rule: 'memory' | 'network' | 'runner'; message: string };
   durationMs: number;
 }
 

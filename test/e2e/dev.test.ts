@@ -85,6 +85,14 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
     await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 90_000 });
   });
 
+  it('checks samples in the same sandbox as evergreen check', async () => {
+    atomicWrite(chapterFile('basics.md'), basics("import { readFileSync } from 'node:fs';\nconsole.log(readFileSync('/etc/passwd', 'utf8'));"));
+    await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.includes('FileSystemRead of /etc/passwd'), { timeout: 90_000 });
+    expect(await page.$eval('#evergreen-dev-overlay', (el) => el.textContent ?? '')).not.toContain('root:x:0:0');
+    atomicWrite(chapterFile('basics.md'), basics(goodSample));
+    await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 90_000 });
+  });
+
   it('shows an invalid book.yaml as an overlay while serving the last good build, then recovers', async () => {
     writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: [broken\n');
     await page.waitForSelector('#evergreen-dev-overlay', { timeout: 30_000 });

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { Console } from 'node:console';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { RunJob, RunReply } from './protocol.js';
@@ -32,8 +33,26 @@ interface Current {
   error?: string;
   unhandled?: string;
   timedOut?: boolean;
+  /** Network is off for this sample: the first connection it attempted. */
+  offline?: boolean;
+  networkAttempt?: string;
 }
 let current: Current | undefined;
+
+// Every TCP connection (net, http, fetch) announces itself here, in this realm or the sample's: a sample
+// without network that tries one fails with where it tried to go (the namespace has already refused it).
+const noteAttempt = (target: string) => {
+  if (current?.offline) current.networkAttempt ??= target;
+};
+diagnosticsChannel.subscribe('net.client.socket', (message) => {
+  const socket = (message as { socket: import('node:net').Socket }).socket;
+  socket.once('connectionAttempt', (ip: string, port: number) => noteAttempt(`${ip}:${port}`));
+  socket.once('error', (error: { address?: string; port?: number; hostname?: string }) => noteAttempt(error.address ? `${error.address}:${error.port}` : (error.hostname ?? 'the network')));
+});
+diagnosticsChannel.subscribe('undici:client:beforeConnect', (message) => {
+  const params = (message as { connectParams?: { hostname?: string; port?: string | number } }).connectParams;
+  if (params?.hostname) noteAttempt(`${params.hostname}${params.port ? `:${params.port}` : ''}`);
+});
 
 function capture(text: string): void {
   const run = current;
@@ -62,7 +81,10 @@ function describe(error: unknown): string {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as { name?: unknown; message?: unknown; code?: unknown };
     const code = typeof e.code === 'string' && !String(e.name).includes(e.code) ? ` [${e.code}]` : '';
-    return `${String(e.name ?? 'Error')}${code}: ${String(e.message)}`;
+    // The permission model's refusals do not say what was refused; the author needs the path.
+    const refused = (error as { resource?: unknown }).resource;
+    const what = e.code === 'ERR_ACCESS_DENIED' && typeof refused === 'string' ? `: ${String((error as { permission?: unknown }).permission)} of ${refused}` : '';
+    return `${String(e.name ?? 'Error')}${code}: ${String(e.message)}${what}`;
   }
   return `Uncaught ${typeof error === 'string' ? JSON.stringify(error) : String(error)}`;
 }
@@ -115,6 +137,11 @@ function createSampleContext(run: Current, cwd: string, entryPath: string) {
     chdir: () => {
       throw new Error('process.chdir() is not available in samples');
     },
+    // The sandbox already keeps other processes out of reach; this says so instead of failing quietly.
+    kill: (pid: number, signal?: string | number) => {
+      if (pid === process.pid) return process.kill(pid, signal);
+      throw Object.assign(new Error(`samples may not signal other processes (process.kill(${pid}, ${JSON.stringify(signal ?? 'SIGTERM')}))`), { code: 'ERR_ACCESS_DENIED' });
+    },
   };
   const fakeProcess = new Proxy(process, {
     get: (target, key) => (key in overrides ? overrides[key] : key === 'exitCode' ? run.exitCode : Reflect.get(target, key)),
@@ -147,7 +174,7 @@ function createSampleContext(run: Current, cwd: string, entryPath: string) {
   (context as Record<symbol, unknown>)[Symbol.for('evergreen.continue')] = () => {
     run.markAt = run.chunks.length;
   };
-  return { context, pending, fakeProcess, sampleConsole };
+  return { context, pending, fakeProcess, sampleConsole, overrides };
 }
 
 /** Resolves a bare specifier in the book's node_modules (package.json `exports` with import/node/default conditions). */
@@ -202,14 +229,14 @@ function resolveExports(exports: unknown, subpath: string): string | undefined {
 }
 
 async function runJob(job: RunJob): Promise<RunReply> {
-  const run: Current = { chunks: [], size: 0, limit: job.outputLimit, truncated: false };
+  const run: Current = { chunks: [], size: 0, limit: job.outputLimit, truncated: false, offline: !job.network };
   const cwd = mkdtempSync(path.join(runDir, 'sample-'));
   process.chdir(cwd);
   // Sample files live in the temp folder; files of an `include=` sample are keyed by their real path.
   const urlOf = (key: string) => pathToFileURL(path.isAbsolute(key) ? key : path.join(cwd, key)).href;
   const byUrl = new Map(Object.entries(job.files).map(([key, code]) => [urlOf(key), code]));
   const entryUrl = job.entryUrl ?? urlOf(job.entry);
-  const { context, fakeProcess, sampleConsole, pending } = createSampleContext(run, cwd, fileURLToPath(entryUrl));
+  const { context, fakeProcess, sampleConsole, pending, overrides } = createSampleContext(run, cwd, fileURLToPath(entryUrl));
   const modules = new Map<string, vm.Module>();
   const synthetic = (namespace: Record<string, unknown>, key: string) => {
     const names = Object.keys(namespace);
@@ -226,7 +253,7 @@ async function runJob(job: RunJob): Promise<RunReply> {
     if (cached) return cached;
     let mod: vm.Module;
     if (builtin) {
-      if (bare === 'process') mod = synthetic({ ...(await import('node:process')), default: fakeProcess, env: (fakeProcess as unknown as { env: unknown }).env }, key);
+      if (bare === 'process') mod = synthetic({ ...(await import('node:process')), default: fakeProcess, env: (fakeProcess as unknown as { env: unknown }).env, kill: overrides.kill }, key);
       else if (bare === 'console') mod = synthetic({ ...(await import('node:console')), default: sampleConsole }, key);
       else mod = synthetic({ ...(await import(`node:${bare}`)) }, key);
     } else if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) {
@@ -291,7 +318,7 @@ async function runJob(job: RunJob): Promise<RunReply> {
   let output = chunks.join('');
   for (const dir of [cwd, runDir]) output = output.split(pathToFileURL(dir).href).join('<tmp>').split(dir).join('<tmp>');
   const exitCode = run.exitCode ?? (run.error || run.unhandled ? 1 : 0);
-  return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined, timedOut: run.timedOut };
+  return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined, timedOut: run.timedOut, networkAttempt: run.networkAttempt };
 }
 
 /**
@@ -342,4 +369,6 @@ process.on('message', (job: RunJob) => {
     process.send?.(reply);
   });
 });
+// `check` went away (killed, crashed): nothing will collect this runner's results.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: true });

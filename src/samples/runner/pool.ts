@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,9 @@ import { sha256 } from '../../util/hash.js';
 import { packageRoot } from '../../util/version.js';
 import type { RunOutcome } from '../types.js';
 import type { RunJob, RunReply } from './protocol.js';
+import { createMemoryGuard, fallbackMemoryGuard, type MemoryGuard } from './sandbox/memoryGuard.js';
+import { Sandbox, type SandboxPolicy } from './sandbox/sandbox.js';
+import { defaultMemoryMb, profileKey, sandboxDisabled, type RunnerProfile } from './sandbox/settings.js';
 
 export const defaultOutputLimit = 1_000_000;
 
@@ -18,60 +21,79 @@ function childScript(): string {
 }
 
 /**
- * A hash of the runner script, part of every cache key: a changed runner (a development build, a patch)
- * never serves results it did not produce.
+ * A hash of the runner script and whether the sandbox is on, part of every cache key: a changed runner
+ * (a development build, a patch) or a run without the sandbox never serves results it did not produce.
  */
 export function runnerFingerprint(): string {
   try {
-    return sha256(readFileSync(childScript()));
+    return sha256(readFileSync(childScript()), sandboxDisabled() ? 'unsandboxed' : 'sandboxed');
   } catch {
     return 'missing-runner';
   }
-}
-
-/** Node 20 spells the permission model `--experimental-permission`; 22 and later `--permission`. */
-function permissionFlags(writableDir: string): string[] {
-  const major = Number(process.versions.node.split('.')[0]);
-  return major >= 22
-    ? ['--permission', '--allow-fs-read=*', `--allow-fs-write=${writableDir}`]
-    : ['--experimental-permission', '--allow-fs-read=*', `--allow-fs-write=${writableDir}/*`];
 }
 
 export interface PoolOptions {
   size?: number;
   /** Variables added to the samples' minimal environment. */
   env?: Record<string, string>;
+  /** The book whose samples run here (what they may read). */
+  policy: SandboxPolicy;
 }
 
 interface Slot {
   child?: ChildProcess;
   ready?: Promise<void>;
   busy: boolean;
+  profile: RunnerProfile;
+  guard: MemoryGuard;
+  /** The sandbox the runner was started in (a changed allow-list restarts it). */
+  sandboxKey?: string;
+  stderr: string;
 }
 
-type Job = Omit<RunJob, 'id'>;
+type Job = Omit<RunJob, 'id' | 'network'> & Partial<RunnerProfile>;
+
+const defaultProfile: RunnerProfile = { network: false, memoryMb: defaultMemoryMb };
 
 /**
- * Runner processes, one per core, reused for every sample. A watchdog kills a runner whose sample
- * outlives its timeout and starts a fresh one, so infinite loops and never-settling promises really stop.
+ * Runner processes, one per core, reused for every sample, each started in the sandbox (sandbox/).
+ * A runner whose sample outlives its timeout, exceeds its memory limit or kills it is replaced by a
+ * fresh one; the sample fails with the reason and the other samples are unaffected. Samples that need
+ * another profile (network on, another memory limit) get a runner of their own kind.
  */
 export class RunnerPool {
   readonly runDir: string;
+  private sandbox: Sandbox;
   private readonly slots: Slot[];
   private readonly waiting: (() => void)[] = [];
   private nextId = 1;
   private readonly env: Record<string, string>;
 
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions) {
     this.runDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'evergreen-run-')));
     const size = Math.max(1, options.size ?? os.availableParallelism());
-    this.slots = Array.from({ length: size }, () => ({ busy: false }));
+    this.slots = Array.from({ length: size }, () => ({ busy: false, profile: defaultProfile, guard: createMemoryGuard(), stderr: '' }));
     // A minimal, deterministic environment: no secrets from the caller's env, UTC, a fixed locale.
     this.env = { TZ: 'UTC', LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8', HOME: this.runDir, TMPDIR: this.runDir, PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env };
+    this.sandbox = new Sandbox(options.policy, this.runDir, childScript());
+  }
+
+  /** What the sandbox cannot enforce on this machine. */
+  notes(): string[] {
+    return this.sandbox.notes();
+  }
+
+  /** Re-reads what samples may read (a link added to the book since); idle runners restart when it changed. */
+  refresh(policy: SandboxPolicy): void {
+    const next = new Sandbox(policy, this.runDir, childScript());
+    if (next.key === this.sandbox.key) return;
+    this.sandbox = next;
+    for (const slot of this.slots) if (!slot.busy) this.retire(slot);
   }
 
   async run(job: Job): Promise<RunOutcome> {
-    const slot = await this.acquire();
+    const profile: RunnerProfile = { network: job.network ?? false, memoryMb: job.memoryMb ?? defaultMemoryMb };
+    const slot = await this.acquire(profile);
     const started = performance.now();
     try {
       return { ...(await this.dispatch(slot, job)), durationMs: Math.round(performance.now() - started) };
@@ -88,7 +110,10 @@ export class RunnerPool {
 
   /** Ends every runner and removes the run folder. */
   close(): void {
-    for (const slot of this.slots) slot.child?.kill('SIGKILL');
+    for (const slot of this.slots) {
+      this.retire(slot);
+      slot.guard.dispose();
+    }
     try {
       rmSync(this.runDir, { recursive: true, force: true });
     } catch {
@@ -96,33 +121,67 @@ export class RunnerPool {
     }
   }
 
-  private async acquire(): Promise<Slot> {
+  /** A free runner of the sample's profile, else a free one restarted with it. */
+  private async acquire(profile: RunnerProfile): Promise<Slot> {
+    const key = profileKey(profile);
     for (;;) {
-      const free = this.slots.find((s) => !s.busy);
-      if (free) {
-        free.busy = true;
-        return free;
+      const free = this.slots.filter((s) => !s.busy);
+      const slot = free.find((s) => profileKey(s.profile) === key) ?? free.find((s) => !s.child) ?? free[0];
+      if (slot) {
+        slot.busy = true;
+        if (profileKey(slot.profile) !== key) {
+          this.retire(slot);
+          slot.profile = profile;
+        }
+        return slot;
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
 
+  private retire(slot: Slot): void {
+    slot.guard.detach();
+    slot.child?.kill('SIGKILL');
+    slot.child = undefined;
+  }
+
   private spawn(slot: Slot): void {
-    const child = fork(childScript(), [this.runDir], {
+    const launch = this.sandbox.launch(slot.profile);
+    const child = spawn(launch.command, launch.args, {
       cwd: this.runDir,
       env: this.env,
-      execArgv: ['--experimental-vm-modules', '--no-warnings', ...permissionFlags(this.runDir)],
+      uid: launch.uid,
+      gid: launch.gid,
+      // Its own session and process group: a sample that signals "its group" (pid 0) reaches only its runner.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
-    child.stderr?.resume();
+    slot.stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-4000)));
+    child.on('error', () => {});
     slot.child = child;
+    slot.sandboxKey = this.sandbox.key;
+    const profile = slot.profile;
     slot.ready = new Promise((resolve) => {
       const onReady = (message: { ready?: boolean }) => {
-        if (message.ready) {
-          child.off('message', onReady);
-          resolve();
+        if (!message.ready) return;
+        child.off('message', onReady);
+        const kill = () => child.kill('SIGKILL');
+        try {
+          slot.guard.attach(runnerPid(child), profile.memoryMb, kill);
+        } catch {
+          // No cgroup for this one (the hierarchy refused it): the resident-size watchdog instead.
+          slot.guard = fallbackMemoryGuard();
+          try {
+            slot.guard.attach(runnerPid(child), profile.memoryMb, kill);
+          } catch {
+            // Without its memory cap the runner must not run samples: it is reported as not starting.
+            kill();
+          }
         }
+        resolve();
       };
       child.on('message', onReady);
       child.once('exit', () => resolve());
@@ -130,43 +189,74 @@ export class RunnerPool {
   }
 
   private async dispatch(slot: Slot, job: Job): Promise<Omit<RunOutcome, 'durationMs'>> {
+    if (slot.child && slot.sandboxKey !== this.sandbox.key) this.retire(slot);
     if (!slot.child || slot.child.exitCode !== null || slot.child.signalCode !== null) this.spawn(slot);
     await slot.ready;
     const child = slot.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       slot.child = undefined;
-      return { output: '', exitCode: 1, crashed: `the runner process could not start (Node ${process.version}; it needs --experimental-vm-modules and the permission model)` };
+      const why = slot.stderr.trim() ? `: ${slot.stderr.trim()}` : '';
+      return { output: '', exitCode: 1, crashed: `the runner process could not start (Node ${process.version}; it needs --experimental-vm-modules and the permission model)${why}` };
     }
     const id = this.nextId++;
+    const profile = slot.profile;
     return new Promise((resolve) => {
-      let stderr = '';
-      const onStderr = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000));
+      let done = false;
       const finish = (outcome: Omit<RunOutcome, 'durationMs'>) => {
+        if (done) return;
+        done = true;
         clearTimeout(watchdog);
         child.off('message', onMessage);
         child.off('exit', onExit);
-        child.stderr?.off('data', onStderr);
         resolve(outcome);
       };
       const onMessage = (reply: RunReply) => {
         if (reply.id !== id) return;
-        const { id: _, ...rest } = reply;
-        finish(rest);
+        const { id: _, networkAttempt, ...rest } = reply;
+        finish(networkAttempt ? { ...rest, violation: { rule: 'network', message: `tried to reach ${networkAttempt}: network is off for samples` } } : rest);
       };
       const onExit = (code: number | null, signal: string | null) => {
         slot.child = undefined;
-        finish({ output: '', exitCode: code ?? 1, crashed: `the runner process exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}` });
+        // stderr may still be arriving: give the pipe a moment before explaining the end.
+        setTimeout(() => {
+          const memoryExceeded = slot.guard.exceeded();
+          slot.guard.detach();
+          const reason = this.sandbox.explain({ code, signal, stderr: slot.stderr, memoryExceeded }, profile);
+          finish({ output: '', exitCode: code ?? 1, violation: { rule: memoryExceeded || reason.startsWith('exceeded') ? 'memory' : 'runner', message: reason } });
+        }, 20);
       };
-      const watchdog = setTimeout(() => {
-        child.off('exit', onExit);
-        child.kill('SIGKILL');
-        slot.child = undefined;
-        finish({ output: '', exitCode: 1, timedOut: true });
-      }, job.timeoutMs + 250);
+      const watchdog = setTimeout(
+        () =>
+          afterPendingMessages(() => {
+            if (done) return;
+            child.off('exit', onExit);
+            this.retire(slot);
+            finish({ output: '', exitCode: 1, timedOut: true });
+          }),
+        job.timeoutMs + 250,
+      );
       child.on('message', onMessage);
       child.on('exit', onExit);
-      child.stderr?.on('data', onStderr);
-      child.send({ ...job, id } satisfies RunJob);
+      const { memoryMb: _memory, network: _network, ...fields } = job;
+      child.send({ ...fields, network: profile.network, id } satisfies RunJob);
     });
   }
+}
+
+/**
+ * Runs `fn` once messages that already arrived have been handled. When this process was busy (a long
+ * type-check holds the thread), a watchdog timer and the runner's reply are due at once, and timers come
+ * first in the event loop: without this, a sample that answered in time would be called too slow.
+ */
+function afterPendingMessages(fn: () => void): void {
+  setImmediate(() => setTimeout(() => setImmediate(fn), 50));
+}
+
+/** The runner's own pid: the child of `unshare` when it is wrapped (setpriv execs in place). */
+function runnerPid(child: ChildProcess): number {
+  const pid = child.pid!;
+  if (path.basename(child.spawnfile) !== 'unshare') return pid;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter(Boolean);
+  if (children.length !== 1) throw new Error(`unshare ${pid} has ${children.length} children`);
+  return children[0]!;
 }

@@ -15,6 +15,8 @@ export interface RunJob {
   /** The book project folder: npm packages resolve from its node_modules. */
   root: string;
   outputLimit: number;
+  /** The sample may use the network; when false, any connection it attempts fails it. */
+  network: boolean;
 }
 
 export interface RunReply {
@@ -26,4 +28,6 @@ export interface RunReply {
   outputTruncated?: boolean;
   /** The synchronous part ran past the timeout (an endless loop), stopped by the vm timeout. */
   timedOut?: boolean;
+  /** `host:port` the sample tried to connect to while the network is off for it. */
+  networkAttempt?: string;
 }
