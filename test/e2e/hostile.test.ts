@@ -164,17 +164,19 @@ describe('sandbox limits from book.yaml and the fence', () => {
     const root = tempDir('evergreen-limits-');
     mkdirSync(path.join(root, 'manuscript'));
     writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: Limits\nsandbox:\n  memory: 128\n  timeout: 3000\n');
-    const samples: [string, string, string][] = [
-      ['over-book-memory', 'timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);'],
-      ['fence-memory', 'memory=1024 timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);'],
+    // A sample that prints shows its output block (a printing sample without one is itself an error).
+    const samples: [string, string, string, string?][] = [
+      ['over-book-memory', 'timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);', '314572800'],
+      ['fence-memory', 'memory=1024 timeout=60000', 'const big = Buffer.alloc(300 * 1024 ** 2, 1);\nconsole.log(big.length);', '314572800'],
       ['over-book-time', '', 'await new Promise((resolve) => setTimeout(resolve, 6000));'],
       ['fence-time', 'timeout=30000', 'await new Promise((resolve) => setTimeout(resolve, 6000));'],
-      ['bad-memory', 'memory=lots', "console.log('x');"],
+      ['bad-memory', 'memory=lots', "console.log('x');", 'x'],
     ];
     const text: string[] = ['# Limits', ''];
-    for (const [name, fence, code] of samples) {
+    for (const [name, fence, code, output] of samples) {
       lines[name] = text.length + 1;
       text.push(`\`\`\`ts ${fence}`.trimEnd(), ...code.split('\n'), '```', '');
+      if (output !== undefined) text.push('```output', output, '```', '');
     }
     writeFileSync(path.join(root, 'manuscript', 'limits.md'), text.join('\n'));
     run = await runCli(['check', '--root', root, '--reporter', 'json'], { timeout: 300_000 });
