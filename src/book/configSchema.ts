@@ -1,18 +1,40 @@
 import { z } from 'zod';
 
-/**
+/*
  * The schema of `manuscript/book.yaml`. Every key a later stage reads is declared here, so an unknown
  * key (usually a typo) is an error with a did-you-mean instead of a silently ignored setting.
  */
+
+/** Chapter files: Markdown, and Quarto's .qmd (Markdown with executable cells, read as Markdown). */
+export const chapterFilePattern = /\.(md|markdown|qmd)$/i;
+
 const chapterPath = z
   .string()
   .min(1, 'a chapter path must not be empty')
-  .refine((p) => p.endsWith('.md') || p.endsWith('.markdown'), 'a chapter path must name a Markdown file (.md)');
+  .refine((p) => chapterFilePattern.test(p), 'a chapter path must name a Markdown file (.md, or Quarto\'s .qmd)');
+
+/**
+ * A chapter with its title given here (as outlines in mdBook, GitBook and Quarto give it): the title
+ * wins over the chapter's front matter and headings.
+ */
+export const chapterFileSchema = z.strictObject({
+  file: chapterPath,
+  title: z.string().trim().min(1, 'a chapter title must not be empty').optional(),
+});
+
+const chapterItem = z.union([chapterPath, chapterFileSchema]);
 
 export const partSchema = z.strictObject({
   part: z.string().min(1),
-  chapters: z.array(chapterPath).min(1, 'a part needs at least one chapter'),
+  chapters: z.array(chapterItem).min(1, 'a part needs at least one chapter'),
 });
+
+/** The chapters folder: relative to the project, inside it. */
+const manuscriptFolder = z
+  .string()
+  .min(1, 'the manuscript folder must not be empty')
+  .refine((p) => !/^([/\\]|[a-zA-Z]:)/.test(p), 'a folder relative to the book project, such as "src" or "docs"')
+  .refine((p) => !p.replace(/\\/g, '/').split('/').includes('..'), 'a folder inside the book project (no "..")');
 
 const lengthPattern = /^\d+(\.\d+)?(mm|cm|in|pt|px)$/;
 const length = z.string().regex(lengthPattern, 'a length such as "20mm", "0.75in" or "54pt"');
@@ -52,7 +74,9 @@ export const bookConfigSchema = z.strictObject({
   description: z.string().optional(),
   keywords: z.array(z.string()).optional(),
   copyright: z.string().optional(),
-  chapters: z.array(z.union([chapterPath, partSchema])).optional(),
+  /** The folder that holds the chapters, relative to the project (default `manuscript`); book.yaml stays in manuscript/. */
+  manuscript: manuscriptFolder.default('manuscript'),
+  chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
   formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
@@ -71,7 +95,8 @@ export const bookConfigSchema = z.strictObject({
 export type BookConfigInput = z.input<typeof bookConfigSchema>;
 /** book.yaml after validation and defaults. */
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
-export type ChapterEntry = z.output<typeof partSchema> | string;
+export type ChapterEntry = z.output<typeof partSchema> | z.output<typeof chapterItem>;
+export type ChapterItem = z.output<typeof chapterItem>;
 
 /** Typed helper for programmatic configuration (like vite's defineConfig): returns its argument. */
 export function defineConfig(config: BookConfigInput): BookConfigInput {

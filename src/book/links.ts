@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Book, Chapter, LinkReference } from './model.js';
+import { chapterFilePattern } from './configSchema.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export type ResolvedLink =
@@ -34,7 +35,7 @@ export function resolveLink(book: Pick<Book, 'chapters' | 'manuscriptDir'>, from
   if (relPath.startsWith('../')) {
     return { kind: 'outside', message: `"${url}" points outside manuscript/; it is left as written` };
   }
-  if (/\.(md|markdown)$/i.test(relPath)) {
+  if (chapterFilePattern.test(relPath)) {
     const chapter = book.chapters.find((c) => c.relPath === relPath);
     if (!chapter) {
       const exists = existsSync(path.join(book.manuscriptDir, relPath));

@@ -252,7 +252,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   watcher = watchChanges({
     root,
-    relevant: (file) => isBookSource(root, file),
+    relevant: (file) => isBookSource(root, file, book?.manuscriptDir),
     debounceMs: options.debounceMs,
     onChange: (paths, firstEventAt) => {
       pendingSince ??= firstEventAt;
