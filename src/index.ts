@@ -16,5 +16,7 @@ export type { CodePresentation, CodePresenter } from './book/codePresentation.js
 export { type Diagnostic, DiagnosticBag, EvergreenError } from './diagnostics/diagnostic.js';
 export { formatDiagnostics } from './diagnostics/report.js';
 export { initBook } from './init/initBook.js';
+export { importBook, type ImportOptions, type ImportResult } from './import/importBook.js';
+export { importSources, type ImportSource } from './import/model.js';
 export { check, CheckSession, createSamplePresenter, type CheckOptions, type CheckResult, type SampleResult } from './samples/index.js';
 export * from './release/index.js';

@@ -5,13 +5,15 @@ import { z } from 'zod';
  * key (usually a typo) is an error with a did-you-mean instead of a silently ignored setting.
  */
 
-/** Chapter files: Markdown, and Quarto's .qmd (Markdown with executable cells, read as Markdown). */
-export const chapterFilePattern = /\.(md|markdown|qmd)$/i;
+/** Markdown files: a link to one is a link to a chapter. Quarto's .qmd is Markdown with executable cells. */
+export const markdownFile = /\.(md|markdown|qmd)$/i;
+/** Chapter files: Markdown, and the .txt and .markua files Leanpub books are written in. */
+export const chapterFilePattern = /\.(md|markdown|qmd|txt|markua)$/i;
 
 const chapterPath = z
   .string()
   .min(1, 'a chapter path must not be empty')
-  .refine((p) => chapterFilePattern.test(p), 'a chapter path must name a Markdown file (.md, or Quarto\'s .qmd)');
+  .refine((p) => chapterFilePattern.test(p), 'a chapter path must name a Markdown file (.md; also .qmd, .txt, .markua)');
 
 /**
  * A chapter with its title given here (as outlines in mdBook, GitBook and Quarto give it): the title
