@@ -17,7 +17,7 @@ const constructs: Record<ImportSource, Construct[]> = {
       pattern: /(?<!\\)\{\{#(include|rustdoc_include|playground|title|template)\b[^}]*\}\}/,
       where: 'anywhere',
       what: (m) => `{{#${m[1]}}}`,
-      advice: "mdBook's preprocessor text stays as written; for a TypeScript sample use Evergreen's include=path#region fence attribute",
+      advice: "not expanded: the line shows as written. For a TypeScript file, write the fence as ```ts include=path/to/file.ts#region with // #region markers",
     },
   ],
   gitbook: [
@@ -33,6 +33,7 @@ const constructs: Record<ImportSource, Construct[]> = {
     { pattern: /^:{3,}\s*\{\s*\.callout-(note|tip|warning|caution|important)\b/, where: 'text', what: (m) => `callout-${m[1]} divs`, advice: 'fenced divs show their text without the box; write them as `> [!NOTE]` alerts' },
     { pattern: /^:{3,}\s*\{(?!\s*\.callout)/, where: 'text', what: () => 'fenced divs (::: {…})', advice: 'their ::: lines show as text' },
     { pattern: /^\s*(`{3,}|~{3,})\s*\{(python|r|julia|ojs|bash|sql|mermaid|dot)\b/, where: 'anywhere', what: (m) => `{${m[2]}} code cells`, advice: 'shown as code, not run: Evergreen runs TypeScript samples only' },
+    { pattern: /^#{1,6}\s.*\{[^}]*(?<![#\w])\.[\w-]+[^}]*\}\s*$/, where: 'text', what: () => 'heading classes such as {.unnumbered}', advice: 'they show in the heading text; Evergreen reads only {#id}' },
     { pattern: /\{\{<\s*([\w-]+)/, where: 'anywhere', what: (m) => `{{< ${m[1]} >}} shortcodes`, advice: 'shortcodes show as text' },
     { pattern: /(^|[\s(])@(fig|tbl|sec|eq|lst)-[\w-]+/, where: 'text', what: (m) => `@${m[2]}- cross-references`, advice: 'they show as text; link to a heading id instead' },
   ],

@@ -46,7 +46,7 @@ export const importGitBook: Importer = async (root, options) => {
   }
   const unmapped = [...settings.unmapped, ...summary.notes];
   if (summary.nested > 0) {
-    unmapped.push({ file: summaryPath, message: `${summary.nested} nested page${summary.nested === 1 ? '' : 's'} became chapters of their own, in the same order (Evergreen's outline is chapters in parts)` });
+    unmapped.push({ file: summaryPath, message: `${summary.nested} nested page${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
   }
   unmapped.push(...(await scanChapters(contentRoot, summary.chapters, 'gitbook')));
   const title = options.title ?? settings.title ?? titleOrFolder(undefined, root);

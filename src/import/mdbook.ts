@@ -39,7 +39,7 @@ export const importMdBook: Importer = async (root, options) => {
     if (!['title', 'authors', 'language', 'description', 'src', 'multilingual'].includes(key)) unmapped.push({ file: tomlPath, message: `[book] ${key} not taken over` });
   }
   if (summary.nested > 0) {
-    unmapped.push({ file: summaryPath, message: `${summary.nested} nested chapter${summary.nested === 1 ? '' : 's'} became chapters of their own, in the same order (Evergreen's outline is chapters in parts)` });
+    unmapped.push({ file: summaryPath, message: `${summary.nested} nested chapter${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
   }
   unmapped.push(...(await scanChapters(manuscriptDir, summary.chapters, 'mdbook')));
 
