@@ -21,7 +21,13 @@ export function chapterTitle(analysis: ChapterAnalysis, configuredTitle: string 
   const first = analysis.headings[0];
   const sameAsFirst = (title: string) => first !== undefined && first.id !== '' && sameTitle(first.text, title) ? first.id : undefined;
   if (configuredTitle !== undefined) return { title: configuredTitle, titleHeadingId: sameAsFirst(configuredTitle), source: 'book.yaml' };
-  if (analysis.title !== undefined) return { title: analysis.title, titleHeadingId: analysis.titleHeadingId ?? sameAsFirst(analysis.title), source: 'chapter' };
+  if (analysis.title !== undefined) {
+    // A front-matter title does not come from a heading: a heading is its title only when it says the same
+    // (the Handbook's "Narrowing" has its first `#` heading, "Truthiness narrowing", a hundred lines in).
+    const heading = analysis.headings.find((h) => h.id === analysis.titleHeadingId);
+    const fromHeading = heading !== undefined && (analysis.frontMatter.title === undefined || sameTitle(heading.text, analysis.title));
+    return { title: analysis.title, titleHeadingId: fromHeading ? heading.id : sameAsFirst(analysis.title), source: 'chapter' };
+  }
   return { title: fileNameTitle, titleHeadingId: sameAsFirst(fileNameTitle), source: 'file name' };
 }
 

@@ -44,7 +44,7 @@ describe('book.yaml: manuscript folder and chapter titles', () => {
     const [empty] = configErrors('title: T\nchapters:\n  - part: P\n    chapters:\n      - file: a.md\n        title: "  "\n');
     expect(empty).toMatchObject({ line: 6, column: 16 });
     expect(empty.message).toContain('a chapter title must not be empty');
-    const [notMarkdown] = configErrors('title: T\nchapters:\n  - file: a.txt\n    title: A\n');
+    const [notMarkdown] = configErrors('title: T\nchapters:\n  - file: a.html\n    title: A\n');
     expect(notMarkdown).toMatchObject({ line: 3, column: 11 });
     expect(notMarkdown.message).toContain('Markdown file');
   });
@@ -91,6 +91,19 @@ describe('loadBook: titles from book.yaml and the manuscript folder', () => {
       ['type  NARROWING', 'type-narrowing'],
       ['Generics', 'generics'],
       ['Only a section heading', 'only-a-section-heading'],
+    ]);
+  });
+
+  it('a front-matter title gets a title heading of its own when the first # heading says something else', async () => {
+    const root = writeBook({
+      'manuscript/book.yaml': 'title: T\nchapters: [narrowing.md, generics.md]\n',
+      'manuscript/narrowing.md': '---\ntitle: Narrowing\n---\n\nImagine a function.\n\n# Truthiness narrowing\n\nText.\n',
+      'manuscript/generics.md': '---\ntitle: Generics\n---\n# Generics\n',
+    });
+    const book = await loadBook(root, { noCache: true });
+    expect(book.chapters.map((c) => [c.title, c.titleHeadingId])).toEqual([
+      ['Narrowing', undefined],
+      ['Generics', 'generics'],
     ]);
   });
 
