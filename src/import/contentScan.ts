@@ -9,6 +9,8 @@ interface Construct {
   where: 'text' | 'code' | 'anywhere';
   what: (match: RegExpExecArray) => string;
   advice: string;
+  /** Read by Evergreen as the tool means it (as an alert): reported as mapped, with how often it occurs. */
+  mapped?: boolean;
 }
 
 const constructs: Record<ImportSource, Construct[]> = {
@@ -25,12 +27,12 @@ const constructs: Record<ImportSource, Construct[]> = {
     { pattern: /\{\{\s*(book|page|config)\.[\w.]+\s*\}\}/, where: 'text', what: (m) => `{{ ${m[1]}.… }} variables`, advice: 'GitBook variables show as text' },
   ],
   leanpub: [
-    { pattern: /^([AWTIEDQCX])> /, where: 'text', what: (m) => `Markua aside ${m[1]}>`, advice: 'write asides as GitHub alerts (`> [!NOTE]`, `> [!WARNING]`, `> [!TIP]`)' },
+    { pattern: /^([ABDEIQTWX])> /, where: 'text', what: (m) => `Markua aside ${m[1]}>`, advice: 'shown as an alert (W> warning, T> tip, E> caution, the others note)', mapped: true },
     { pattern: /^\{(id|class|title|caption|width|format)\s*[:=][^}]*\}\s*$/, where: 'text', what: (m) => `Markua attribute list {${m[1]}: …}`, advice: 'for a heading id write `## Heading {#id}`' },
     { pattern: /^\{(pagebreak|frontmatter|mainmatter|backmatter|sample[^}]*|blurb[^}]*)\}\s*$/, where: 'text', what: (m) => `Markua directive {${m[1].split(/[:\s]/)[0]}}`, advice: 'Evergreen has no such directive; it shows as text' },
   ],
   quarto: [
-    { pattern: /^:{3,}\s*\{\s*\.callout-(note|tip|warning|caution|important)\b/, where: 'text', what: (m) => `callout-${m[1]} divs`, advice: 'fenced divs show their text without the box; write them as `> [!NOTE]` alerts' },
+    { pattern: /^:{3,}\s*\{\s*\.callout-(note|tip|warning|caution|important)\b/, where: 'text', what: (m) => `callout-${m[1]} divs`, advice: `shown as alerts of the same kind`, mapped: true },
     { pattern: /^:{3,}\s*\{(?!\s*\.callout)/, where: 'text', what: () => 'fenced divs (::: {…})', advice: 'their ::: lines show as text' },
     { pattern: /^\s*(`{3,}|~{3,})\s*\{(python|r|julia|ojs|bash|sql|mermaid|dot)\b/, where: 'anywhere', what: (m) => `{${m[2]}} code cells`, advice: 'shown as code, not run: Evergreen runs TypeScript samples only' },
     { pattern: /^#{1,6}\s.*\{[^}]*(?<![#\w])\.[\w-]+[^}]*\}\s*$/, where: 'text', what: () => 'heading classes such as {.unnumbered}', advice: 'they show in the heading text; Evergreen reads only {#id}' },
@@ -43,8 +45,8 @@ const constructs: Record<ImportSource, Construct[]> = {
  * Finds, in the imported chapters, what Evergreen does not read as the other tool does, and reports each
  * kind once: where it first occurs and how many times it occurs, so the author knows what to look at.
  */
-export async function scanChapters(manuscriptDir: string, chapters: ImportedChapter[], source: ImportSource): Promise<ImportNote[]> {
-  const found = new Map<string, { note: ImportNote; count: number; advice: string }>();
+export async function scanChapters(manuscriptDir: string, chapters: ImportedChapter[], source: ImportSource): Promise<{ mapped: string[]; unmapped: ImportNote[] }> {
+  const found = new Map<string, { note: ImportNote; count: number; advice: string; mapped: boolean }>();
   for (const chapter of chapters) {
     const file = path.join(manuscriptDir, chapter.file);
     let text: string;
@@ -66,7 +68,7 @@ export async function scanChapters(manuscriptDir: string, chapters: ImportedChap
         const what = construct.what(match);
         const seen = found.get(what);
         if (seen) seen.count++;
-        else found.set(what, { note: { file, line: i + 1, column: match.index + 1, message: '' }, count: 1, advice: construct.advice });
+        else found.set(what, { note: { file, line: i + 1, column: match.index + 1, message: '' }, count: 1, advice: construct.advice, mapped: construct.mapped === true });
       }
       if (opening) {
         if (fence === undefined) fence = opening[1];
@@ -74,8 +76,11 @@ export async function scanChapters(manuscriptDir: string, chapters: ImportedChap
       }
     });
   }
-  return [...found.entries()].map(([what, { note, count, advice }]) => ({
-    ...note,
-    message: `${what}: ${count} place${count === 1 ? '' : 's'} (the first here); ${advice}`,
-  }));
+  const all = [...found.entries()];
+  return {
+    mapped: all.filter(([, f]) => f.mapped).map(([what, { count, advice }]) => `${what}: ${count} place${count === 1 ? '' : 's'}, ${advice}`),
+    unmapped: all
+      .filter(([, f]) => !f.mapped)
+      .map(([what, { note, count, advice }]) => ({ ...note, message: `${what}: ${count} place${count === 1 ? '' : 's'} (the first here); ${advice}` })),
+  };
 }

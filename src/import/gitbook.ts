@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { scanChapters } from './contentScan.js';
 import { partCount } from './mdbook.js';
 import { importError, type ImportNote, type Importer } from './model.js';
 import { readOutlineFile, relativeFolder, titleOrFolder } from './outlineFiles.js';
@@ -48,7 +47,6 @@ export const importGitBook: Importer = async (root, options) => {
   if (summary.nested > 0) {
     unmapped.push({ file: summaryPath, message: `${summary.nested} nested page${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
   }
-  unmapped.push(...(await scanChapters(contentRoot, summary.chapters, 'gitbook')));
   const title = options.title ?? settings.title ?? titleOrFolder(undefined, root);
   mapped.unshift(
     `title from ${options.title ? '--title' : settings.title ? 'book.json' : 'the folder name (GitBook keeps the title outside the files: pass --title)'}`,

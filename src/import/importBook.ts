@@ -5,6 +5,7 @@ import { Document } from 'yaml';
 import { chapterFilePattern } from '../book/configSchema.js';
 import { parseConfig } from '../book/loadConfig.js';
 import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
+import { scanChapters } from './contentScan.js';
 import { importGitBook } from './gitbook.js';
 import { importLeanpub } from './leanpub.js';
 import { importMdBook } from './mdbook.js';
@@ -49,6 +50,10 @@ export async function importBook(options: ImportOptions): Promise<ImportResult> 
   }
   const imported = await importers[options.from](root, { title: options.title });
   checkChapters(root, imported);
+  // What the chapters hold that Evergreen reads differently, found once the chapters are known to exist.
+  const scan = await scanChapters(path.resolve(root, imported.manuscript), imported.chapters, imported.source);
+  imported.mapped.push(...scan.mapped);
+  imported.unmapped.push(...scan.unmapped);
   if (options.author) imported.authors = [options.author];
   if (imported.language && !validLanguage.test(imported.language)) {
     imported.unmapped.push({ file: root, message: `language "${imported.language}" is not a BCP 47 tag; left out (English is assumed)` });

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { scanChapters } from './contentScan.js';
 import type { ImportedChapter, ImportNote, Importer } from './model.js';
 import { readOutlineFile, titleOrFolder } from './outlineFiles.js';
 
@@ -23,7 +22,6 @@ export const importLeanpub: Importer = async (root, options) => {
     }
     chapters.push({ file: line.replace(/\\/g, '/'), listedAt: place });
   });
-  unmapped.push(...(await scanChapters(manuscriptDir, chapters, 'leanpub')));
   for (const other of ['Sample.txt', 'Subset.txt']) {
     const file = path.join(manuscriptDir, other);
     const exists = await readOutlineFile(file, '').then(() => true, () => false);

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { scanChapters } from './contentScan.js';
 import { importError, type ImportedBook, type Importer } from './model.js';
 import { readOutlineFile, relativeFolder, titleOrFolder } from './outlineFiles.js';
 import { readSummary } from './summaryOutline.js';
@@ -41,7 +40,6 @@ export const importMdBook: Importer = async (root, options) => {
   if (summary.nested > 0) {
     unmapped.push({ file: summaryPath, message: `${summary.nested} nested chapter${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
   }
-  unmapped.push(...(await scanChapters(manuscriptDir, summary.chapters, 'mdbook')));
 
   const title = typeof book.title === 'string' && book.title.trim() ? book.title.trim() : titleOrFolder(options.title, root);
   const authors = Array.isArray(book.authors) ? book.authors.filter((a): a is string => typeof a === 'string') : [];

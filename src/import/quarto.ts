@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { scanChapters } from './contentScan.js';
 import { partCount } from './mdbook.js';
 import { importError, type ImportedChapter, type ImportNote, type Importer, type SourcePlace } from './model.js';
 import { readOutlineFile, titleOrFolder } from './outlineFiles.js';
@@ -78,7 +77,6 @@ export const importQuarto: Importer = async (root, options) => {
     const pair = isMap(doc.contents) ? doc.contents.items.find((i) => isScalar(i.key) && i.key.value === key) : undefined;
     if (pair) unmapped.push({ ...place(pair.key as Node), message: `${key}: settings are Quarto's own; not taken over` });
   }
-  unmapped.push(...(await scanChapters(root, chapters, 'quarto')));
 
   const title = book.get('title');
   const lang = doc.get('lang');

@@ -11,7 +11,8 @@ import { remarkToolCallouts } from './toolCallouts.js';
 
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
- * autolinks) + YAML front matter + GitHub alerts (and, as alerts, Quarto's callouts and Markua's asides) + `{#id}` heading ids. Every stage that needs a chapter's
+ * autolinks) + YAML front matter + GitHub alerts (and, as alerts, Quarto's callouts and Markua's asides)
+ * + `{#id}` heading ids. Every stage that needs a chapter's
  * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()

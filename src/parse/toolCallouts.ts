@@ -51,7 +51,7 @@ function takeCallouts(children: RootContent[]): RootContent[] {
     const rest = withoutOpening(node, opening[0]);
     let closed = false;
     let j = i;
-    let current: RootContent | undefined = rest;
+    let current: RootContent | undefined = rest ?? children[++j];
     while (current !== undefined) {
       if (current.type === 'paragraph' && divClosing.test(toString(current))) {
         const before = withoutClosing(current);

@@ -18,8 +18,11 @@ interface Case {
   outline: string;
   /** Contents page entries: chapters as "n. Title", parts as their title. */
   contents: string[];
-  /** What the import must report as not mapped (each a fragment of a line). */
+  /** What the import must report as mapped and as not mapped (each a fragment of a line). */
+  mapped?: string[];
   unmapped: string[];
+  /** Alerts the chapters' own callouts become, on a page: [page, kind]. */
+  alerts?: [string, string][];
 }
 
 const cases: Case[] = [
@@ -39,14 +42,18 @@ const cases: Case[] = [
     tool: 'leanpub',
     args: ['--title', 'Leanpub Notes', '--author', 'Ada Example'],
     outline: 'manuscript/Book.txt',
+    alerts: [['chapter1.html', 'note'], ['chapter1.html', 'warning'], ['chapter2.html', 'tip']],
     contents: ['1. Preface', '2. First Steps', '3. Types in Practice'],
-    unmapped: ['Markua aside A>: 1 place', 'Markua aside W>: 1 place', 'Markua aside T>: 1 place', 'Markua attribute list {id: …}', 'Markua directive {pagebreak}', 'Markua directive {frontmatter}'],
+    mapped: ['Markua aside A>: 1 place, shown as an alert', 'Markua aside W>: 1 place', 'Markua aside T>: 1 place'],
+    unmapped: ['Markua attribute list {id: …}', 'Markua directive {pagebreak}', 'Markua directive {frontmatter}'],
   },
   {
     tool: 'quarto',
     outline: '_quarto.yml',
+    alerts: [['intro.html', 'note']],
     contents: ['1. Preface', 'Basics', '2. Introduction', '3. Summary', 'Advanced topics', '4. Working with models', 'Appendices', '5. Tools'],
-    unmapped: ['callout-note divs: 1 place', '{python} code cells: 1 place', 'shown as code, not run', '@sec- cross-references', 'book: date', 'format: settings', 'part page "advanced.qmd"'],
+    mapped: ['callout-note divs: 1 place, shown as alerts of the same kind'],
+    unmapped: ['{python} code cells: 1 place', 'shown as code, not run', '@sec- cross-references', 'book: date', 'format: settings', 'part page "advanced.qmd"'],
   },
 ];
 
@@ -86,8 +93,10 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
   });
 
   it('prints what it mapped and, each where it is, what it could not', () => {
-    expect(importOutput).toMatch(/Mapped\n/);
-    for (const fragment of c.unmapped) expect(importOutput, fragment).toContain(fragment);
+    const [mapped, unmapped] = importOutput.split(/Not mapped \(\d+\)/);
+    expect(mapped).toMatch(/Mapped\n/);
+    for (const fragment of c.mapped ?? []) expect(mapped, fragment).toContain(fragment);
+    for (const fragment of c.unmapped) expect(unmapped, fragment).toContain(fragment);
     expect(importOutput).toMatch(/Not mapped \(\d+\)/);
   });
 
@@ -108,6 +117,13 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
     const top = bookmarks.filter((b) => b.depth === 0).map((b) => b.title);
     expect(top.filter((t) => expected.includes(t))).toEqual(expected);
     for (const title of expected) expect(bookmarks.filter((b) => b.title === title), title).toHaveLength(1);
+  });
+
+  it.skipIf(!c.alerts)('shows the tool\'s callouts as alerts of their kind', () => {
+    for (const [page, kind] of c.alerts ?? []) {
+      const $ = load(readFileSync(path.join(root, 'dist', 'html', page), 'utf8'));
+      expect($(`main .markdown-alert-${kind}`).length, `${page} ${kind}`).toBeGreaterThan(0);
+    }
   });
 
   it('is the worked example of the guide chapter "Coming from another tool"', () => {
