@@ -79,7 +79,11 @@ export const bookConfigSchema = z.strictObject({
   /** The folder that holds the chapters, relative to the project (default `manuscript`); book.yaml stays in manuscript/. */
   manuscript: manuscriptFolder.default('manuscript'),
   chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
-  formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
+  /** Names from the format registry (checked against it when the project opens: a config can register more). */
+  formats: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
+    .min(1)
+    .default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
@@ -99,8 +103,3 @@ export type BookConfigInput = z.input<typeof bookConfigSchema>;
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
 export type ChapterEntry = z.output<typeof partSchema> | z.output<typeof chapterItem>;
 export type ChapterItem = z.output<typeof chapterItem>;
-
-/** Typed helper for programmatic configuration (like vite's defineConfig): returns its argument. */
-export function defineConfig(config: BookConfigInput): BookConfigInput {
-  return config;
-}

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { importBook } from '../import/importBook.js';
-import { importSources, type ImportSource } from '../import/model.js';
-import { initBook } from '../init/initBook.js';
+import type { ImportSource } from '../index.js';
 import { colors, displayPath } from './terminal.js';
 
 export function initCommand(): Command {
@@ -10,9 +8,11 @@ export function initCommand(): Command {
     .argument('[dir]', 'folder to create the book in (with --from: the other tool\'s book folder)', '.')
     .option('--title <title>', 'the book title (default: from the folder name, or the other tool\'s settings)')
     .option('--author <name>', 'the author')
-    .addOption(new Option('--from <tool>', 'import a book written for another tool, leaving its files where they are').choices([...importSources]))
+    // The tools `init --from` reads (the importers' list, src/import/model.ts: kept here so help loads nothing).
+    .addOption(new Option('--from <tool>', 'import a book written for another tool, leaving its files where they are').choices(['mdbook', 'gitbook', 'leanpub', 'quarto'] satisfies ImportSource[]))
     .action(async (dir: string, opts: { title?: string; author?: string; from?: ImportSource }) => {
       if (opts.from) return runImport(opts.from, dir, opts);
+      const { initBook } = await import('../index.js');
       const result = await initBook({ dir, title: opts.title, author: opts.author ?? 'Your Name' });
       for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
       const rel = displayPath(result.root) || '.';
@@ -26,6 +26,7 @@ export function initCommand(): Command {
 
 /** Imports, then says what was taken over and, each where it is, what was not. */
 async function runImport(from: ImportSource, dir: string, opts: { title?: string; author?: string }): Promise<void> {
+  const { importBook } = await import('../index.js');
   const result = await importBook({ from, dir, title: opts.title, author: opts.author });
   process.stderr.write(`  ${colors.green('+')} ${displayPath(result.configPath)}\n`);
   process.stderr.write(`${colors.bold('Mapped')}\n`);
