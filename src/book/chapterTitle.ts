@@ -22,10 +22,12 @@ export function chapterTitle(analysis: ChapterAnalysis, configuredTitle: string 
   const sameAsFirst = (title: string) => first !== undefined && first.id !== '' && sameTitle(first.text, title) ? first.id : undefined;
   if (configuredTitle !== undefined) return { title: configuredTitle, titleHeadingId: sameAsFirst(configuredTitle), source: 'book.yaml' };
   if (analysis.title !== undefined) {
-    // A front-matter title does not come from a heading: a heading is its title only when it says the same
-    // (the Handbook's "Narrowing" has its first `#` heading, "Truthiness narrowing", a hundred lines in).
+    // Under a front-matter title, the chapter's opening heading is its title on the page (as analyzeChapter
+    // decides), but a later `#` heading is not unless it says the same: the Handbook's "Narrowing" has its
+    // first `#`, "Truthiness narrowing", a hundred lines and several `##` sections in.
     const heading = analysis.headings.find((h) => h.id === analysis.titleHeadingId);
-    const fromHeading = heading !== undefined && (analysis.frontMatter.title === undefined || sameTitle(heading.text, analysis.title));
+    const fromHeading =
+      heading !== undefined && (analysis.frontMatter.title === undefined || heading === analysis.headings[0] || sameTitle(heading.text, analysis.title));
     return { title: analysis.title, titleHeadingId: fromHeading ? heading.id : sameAsFirst(analysis.title), source: 'chapter' };
   }
   return { title: fileNameTitle, titleHeadingId: sameAsFirst(fileNameTitle), source: 'file name' };

@@ -94,10 +94,10 @@ describe('loadBook: titles from book.yaml and the manuscript folder', () => {
     ]);
   });
 
-  it('a front-matter title gets a title heading of its own when the first # heading says something else', async () => {
+  it('a front-matter title gets a title heading of its own when the first # heading comes after sections and says something else', async () => {
     const root = writeBook({
       'manuscript/book.yaml': 'title: T\nchapters: [narrowing.md, generics.md]\n',
-      'manuscript/narrowing.md': '---\ntitle: Narrowing\n---\n\nImagine a function.\n\n# Truthiness narrowing\n\nText.\n',
+      'manuscript/narrowing.md': '---\ntitle: Narrowing\n---\n\nImagine a function.\n\n## typeof type guards\n\n# Truthiness narrowing\n\nText.\n',
       'manuscript/generics.md': '---\ntitle: Generics\n---\n# Generics\n',
     });
     const book = await loadBook(root, { noCache: true });
