@@ -51,6 +51,8 @@ export { GetError } from './get/errors.js';
 export { formatChangeReport, type ChangeReport } from './get/changeReport.js';
 export { PortInUseError } from './dev/httpServer.js';
 export { initBook } from './init/initBook.js';
+export { importBook, type ImportOptions, type ImportResult } from './import/importBook.js';
+export { importSources, type ImportSource } from './import/model.js';
 
 // Author problems
 export { type Diagnostic, DiagnosticBag, EvergreenError, formatLocation } from './diagnostics/diagnostic.js';

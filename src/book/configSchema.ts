@@ -1,18 +1,42 @@
 import { z } from 'zod';
 
-/**
+/*
  * The schema of `manuscript/book.yaml`. Every key a later stage reads is declared here, so an unknown
  * key (usually a typo) is an error with a did-you-mean instead of a silently ignored setting.
  */
+
+/** Markdown files: a link to one is a link to a chapter. Quarto's .qmd is Markdown with executable cells. */
+export const markdownFile = /\.(md|markdown|qmd)$/i;
+/** Chapter files: Markdown, and the .txt and .markua files Leanpub books are written in. */
+export const chapterFilePattern = /\.(md|markdown|qmd|txt|markua)$/i;
+
 const chapterPath = z
   .string()
   .min(1, 'a chapter path must not be empty')
-  .refine((p) => p.endsWith('.md') || p.endsWith('.markdown'), 'a chapter path must name a Markdown file (.md)');
+  .refine((p) => chapterFilePattern.test(p), 'a chapter path must name a Markdown file (.md; also .qmd, .txt, .markua)');
+
+/**
+ * A chapter with its title given here (as outlines in mdBook, GitBook and Quarto give it): the title
+ * wins over the chapter's front matter and headings.
+ */
+export const chapterFileSchema = z.strictObject({
+  file: chapterPath,
+  title: z.string().trim().min(1, 'a chapter title must not be empty').optional(),
+});
+
+const chapterItem = z.union([chapterPath, chapterFileSchema]);
 
 export const partSchema = z.strictObject({
   part: z.string().min(1),
-  chapters: z.array(chapterPath).min(1, 'a part needs at least one chapter'),
+  chapters: z.array(chapterItem).min(1, 'a part needs at least one chapter'),
 });
+
+/** The chapters folder: relative to the project, inside it. */
+const manuscriptFolder = z
+  .string()
+  .min(1, 'the manuscript folder must not be empty')
+  .refine((p) => !/^([/\\]|[a-zA-Z]:)/.test(p), 'a folder relative to the book project, such as "src" or "docs"')
+  .refine((p) => !p.replace(/\\/g, '/').split('/').includes('..'), 'a folder inside the book project (no "..")');
 
 const lengthPattern = /^\d+(\.\d+)?(mm|cm|in|pt|px)$/;
 const length = z.string().regex(lengthPattern, 'a length such as "20mm", "0.75in" or "54pt"');
@@ -64,7 +88,9 @@ export const bookConfigSchema = z.strictObject({
   description: z.string().optional(),
   keywords: z.array(z.string()).optional(),
   copyright: z.string().optional(),
-  chapters: z.array(z.union([chapterPath, partSchema])).optional(),
+  /** The folder that holds the chapters, relative to the project (default `manuscript`); book.yaml stays in manuscript/. */
+  manuscript: manuscriptFolder.default('manuscript'),
+  chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
   /** Names from the format registry (checked against it when the project opens: a config can register more). */
   formats: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
@@ -93,4 +119,5 @@ export const bookConfigSchema = z.strictObject({
 export type BookConfigInput = z.input<typeof bookConfigSchema>;
 /** book.yaml after validation and defaults. */
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
-export type ChapterEntry = z.output<typeof partSchema> | string;
+export type ChapterEntry = z.output<typeof partSchema> | z.output<typeof chapterItem>;
+export type ChapterItem = z.output<typeof chapterItem>;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Book, Chapter, LinkReference } from './model.js';
+import { chapterFilePattern, markdownFile } from './configSchema.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export type ResolvedLink =
@@ -34,7 +35,10 @@ export function resolveLink(book: Pick<Book, 'chapters' | 'manuscriptDir'>, from
   if (relPath.startsWith('../')) {
     return { kind: 'outside', message: `"${url}" points outside manuscript/; it is left as written` };
   }
-  if (/\.(md|markdown)$/i.test(relPath)) {
+  const rendered = chapterRenderedAs(book, relPath);
+  if (rendered && !existsSync(path.join(book.manuscriptDir, relPath))) return checkAnchor(rendered, anchor);
+  // A Leanpub chapter may be a .txt file: a link to it is a chapter link only when it is a chapter.
+  if (markdownFile.test(relPath) || (chapterFilePattern.test(relPath) && book.chapters.some((c) => c.relPath === relPath))) {
     const chapter = book.chapters.find((c) => c.relPath === relPath);
     if (!chapter) {
       const exists = existsSync(path.join(book.manuscriptDir, relPath));
@@ -104,4 +108,17 @@ export function checkLinks(book: Pick<Book, 'chapters' | 'manuscriptDir'>, chapt
 
 function at(chapter: Chapter, link: LinkReference, severity: 'error' | 'warning', message: string, hint: string | undefined, ruleId: string): Diagnostic {
   return { severity, file: chapter.path, line: link.line, column: link.column, message, hint, ruleId };
+}
+
+/**
+ * The chapter a link to a rendered page means, as mdBook and GitBook books write them: `intro.html` for
+ * intro.md, `guide/index.html` (or `guide/`) for guide/README.md or guide/index.md.
+ */
+function chapterRenderedAs(book: Pick<Book, 'chapters'>, relPath: string): Chapter | undefined {
+  const page = /(^|\/)$/.test(relPath) || relPath === '.' ? `${relPath === '.' ? '' : relPath}index.html` : relPath;
+  if (!page.endsWith('.html')) return undefined;
+  const stem = page.slice(0, -'.html'.length);
+  const dir = stem.endsWith('index') ? stem.slice(0, -'index'.length) : undefined;
+  const candidates = [...['md', 'markdown', 'qmd'].map((ext) => `${stem}.${ext}`), ...(dir !== undefined ? [`${dir}README.md`, `${dir}readme.md`] : [])];
+  return book.chapters.find((c) => candidates.includes(c.relPath));
 }

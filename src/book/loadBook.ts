@@ -11,7 +11,8 @@ import { slugify } from '../util/slug.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
 import { resolveIncludes } from './includes.js';
-import type { BookConfig } from './configSchema.js';
+import { chapterTitle } from './chapterTitle.js';
+import { chapterFilePattern, type BookConfig, type ChapterItem } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
 import { checkLinks } from './links.js';
 import type { Book, Chapter, ChapterAnalysis, TocEntry } from './model.js';
@@ -44,6 +45,8 @@ export interface ParallelAnalyzer {
 interface ChapterPlan {
   relPath: string;
   part?: string;
+  /** The title given in book.yaml (`- file: x.md` with `title: X`). */
+  title?: string;
   /** Where the chapter was listed in book.yaml, for "missing chapter" errors. */
   listedAt?: { line: number; column: number };
 }
@@ -61,12 +64,12 @@ export function bookLoadCount(): number {
 /** Loads `<root>/manuscript/book.yaml` (or the config given) and every chapter into the book model. */
 export async function loadBook(root: string, options: LoadBookOptions = {}): Promise<Book> {
   const absRoot = path.resolve(root);
-  const manuscriptDir = path.join(absRoot, 'manuscript');
-  const configPath = options.config?.path ?? path.join(manuscriptDir, 'book.yaml');
+  const configPath = options.config?.path ?? path.join(absRoot, 'manuscript', 'book.yaml');
   const config = options.config?.config ?? (await loadConfig(configPath));
+  const manuscriptDir = path.resolve(absRoot, config.manuscript);
   loads++;
   const diagnostics: Diagnostic[] = [];
-  const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
+  const plans = (await manuscriptFolderProblem(manuscriptDir, configPath, diagnostics)) ? [] : await planChapters(config, manuscriptDir, configPath, diagnostics);
   const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `${analysisCacheName}${toolchainFingerprint()}`);
 
   const reusable = new Map<string, Chapter>();
@@ -90,20 +93,21 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
     contentHash: sha256(JSON.stringify(config), ...chapters.flatMap((c) => [c.relPath, c.hash])),
     diagnostics: [],
   };
+  const titledInConfig = new Set(plans.filter((p) => p.title !== undefined).map((p) => p.relPath));
   for (const chapter of chapters) {
     diagnostics.push(...chapter.analysis.diagnostics);
     // Always read again: an included file can change while the chapter does not.
     const included = resolveIncludes(absRoot, chapter);
     chapter.includes = included.includes;
     diagnostics.push(...included.diagnostics);
-    if (chapter.analysis.title === undefined) {
+    if (chapter.analysis.title === undefined && !titledInConfig.has(chapter.relPath)) {
       diagnostics.push({
         severity: 'warning',
         file: chapter.path,
         line: 1,
         column: 1,
         message: `Chapter has no title; using "${chapter.title}" from its file name`,
-        hint: 'Start the chapter with a `# Heading`, or set `title:` in its front matter.',
+        hint: 'Start the chapter with a `# Heading`, set `title:` in its front matter, or give it a `title:` in book.yaml (`- file: …` with `title: …`).',
         ruleId: 'chapter/no-title',
       });
     }
@@ -134,7 +138,8 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
   const seen = new Set<string>();
   let n = 0;
   for (const entry of config.chapters) {
-    const list: { relPath: string; part?: string }[] = typeof entry === 'string' ? [{ relPath: entry }] : entry.chapters.map((relPath) => ({ relPath, part: entry.part }));
+    const list: { relPath: string; title?: string; part?: string }[] =
+      typeof entry === 'object' && 'part' in entry ? entry.chapters.map((item) => ({ ...listedChapter(item), part: entry.part })) : [listedChapter(entry)];
     for (const item of list) {
       const relPath = path.posix.normalize(item.relPath.replace(/\\/g, '/'));
       const listedAt = positions[n++];
@@ -143,7 +148,7 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
         continue;
       }
       seen.add(relPath);
-      plans.push({ relPath, part: item.part, listedAt });
+      plans.push({ relPath, part: item.part, title: item.title, listedAt });
     }
   }
   diagnostics.push(...(await unlistedChapters(manuscriptDir, seen)));
@@ -170,6 +175,31 @@ async function unlistedChapters(manuscriptDir: string, listed: ReadonlySet<strin
     }));
 }
 
+function listedChapter(item: ChapterItem): { relPath: string; title?: string } {
+  return typeof item === 'string' ? { relPath: item } : { relPath: item.file, title: item.title };
+}
+
+/** A `manuscript:` folder that does not exist is reported at the setting (nothing else can load). */
+async function manuscriptFolderProblem(manuscriptDir: string, configPath: string, diagnostics: Diagnostic[]): Promise<boolean> {
+  const isFolder = await stat(manuscriptDir).then((s) => s.isDirectory(), () => false);
+  if (isFolder) return false;
+  const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(await readFile(configPath, 'utf8'), { lineCounter });
+  const pair = isMap(doc.contents) ? doc.contents.items.find((i) => isScalar(i.key) && i.key.value === 'manuscript') : undefined;
+  const offset = isScalar(pair?.value) ? pair.value.range?.[0] : undefined;
+  const at = offset === undefined ? {} : { line: lineCounter.linePos(offset).line, column: lineCounter.linePos(offset).col };
+  diagnostics.push({
+    severity: 'error',
+    file: configPath,
+    ...at,
+    message: `The manuscript folder ${manuscriptDir} does not exist`,
+    hint: 'Set `manuscript:` in book.yaml to the folder that holds the chapters, relative to the book project (e.g. `manuscript: src`).',
+    ruleId: 'config/missing-manuscript',
+  });
+  return true;
+}
+
 /** Line/column of every chapter path in book.yaml, in order, so a missing chapter is reported where it is listed. */
 async function chapterPositions(configPath: string): Promise<{ line: number; column: number }[]> {
   const { LineCounter, parseDocument, isSeq, isMap, isScalar } = await import('yaml');
@@ -182,12 +212,16 @@ async function chapterPositions(configPath: string): Promise<{ line: number; col
     return { line: p.line, column: p.col };
   };
   if (!isSeq(chapters)) return out;
+  const chapterAt = (item: unknown) => {
+    // A listed path, or the `file:` of a `- file: x.md` / `title: X` entry.
+    const node = isMap(item) ? item.get('file', true) : item;
+    if (isScalar(node) && node.range) out.push(pos(node.range[0]));
+  };
   for (const item of chapters.items) {
-    if (isScalar(item) && item.range) out.push(pos(item.range[0]));
-    else if (isMap(item)) {
+    if (isMap(item) && item.has('part')) {
       const inner = item.get('chapters', true);
-      if (isSeq(inner)) for (const c of inner.items) if (isScalar(c) && c.range) out.push(pos(c.range[0]));
-    }
+      if (isSeq(inner)) for (const c of inner.items) chapterAt(c);
+    } else chapterAt(item);
   }
   return out;
 }
@@ -204,8 +238,11 @@ async function loadChapter(
   if (unchanged) {
     const { index: _index, ...kept } = unchanged;
     const id = unchanged.analysis.frontMatter.id;
-    // The slug is derived again: the previous one may have been made unique against other chapters.
-    return { ...kept, relPath: plan.relPath, part: plan.part, slug: id ? slugify(id) : slugify(plan.relPath.replace(/\.(md|markdown)$/i, '')) };
+    // The slug and title are derived again: the slug may have been made unique against other chapters, and
+    // book.yaml may give the chapter another title.
+    const fileName = withoutExtension(plan.relPath);
+    const { title, titleHeadingId } = chapterTitle(unchanged.analysis, plan.title, titleFromFileName(fileName));
+    return { ...kept, relPath: plan.relPath, part: plan.part, slug: id ? slugify(id) : slugify(fileName), title, titleHeadingId, configuredTitle: plan.title };
   }
   let bytes: Buffer;
   try {
@@ -217,7 +254,7 @@ async function loadChapter(
       file: configPath,
       ...plan.listedAt,
       message: `Chapter "${plan.relPath}" does not exist`,
-      hint: `Create manuscript/${plan.relPath}, or fix the path in book.yaml (paths are relative to manuscript/).`,
+      hint: `Create ${path.relative(path.dirname(path.dirname(configPath)), absPath)}, or fix the path in book.yaml (paths are relative to the manuscript folder, ${path.relative(path.dirname(path.dirname(configPath)), manuscriptDir) || '.'}/).`,
       ruleId: 'config/missing-chapter',
     });
     return undefined;
@@ -240,6 +277,7 @@ async function loadChapter(
     part: plan.part,
     slug: '',
     title: '',
+    configuredTitle: plan.title,
     // Diagnostics are cached with the path they were found in; re-point them at this file.
     analysis: cached ? { ...cached, diagnostics: cached.diagnostics.map((d) => ({ ...d, file: absPath })) } : pendingAnalysis,
     tree: () => parse().tree,
@@ -253,17 +291,19 @@ async function loadChapter(
   return chapter;
 }
 
-type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnalysis };
+type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnalysis; configuredTitle?: string };
 
 /** Marks a chapter whose analysis is still to come (never visible outside loadBook). */
 const pendingAnalysis: ChapterAnalysis = { frontMatter: {}, headings: [], links: [], words: 0, search: [], diagnostics: [] };
 
 function applyAnalysis(chapter: LoadedChapter, analysis: ChapterAnalysis): void {
-  const fileName = chapter.relPath.replace(/\.(md|markdown)$/i, '');
+  const fileName = withoutExtension(chapter.relPath);
   chapter.analysis = analysis;
   chapter.id = analysis.frontMatter.id;
   chapter.slug = chapter.id ? slugify(chapter.id) : slugify(fileName);
-  chapter.title = analysis.title ?? titleFromFileName(fileName);
+  const { title, titleHeadingId } = chapterTitle(analysis, chapter.configuredTitle, titleFromFileName(fileName));
+  chapter.title = title;
+  chapter.titleHeadingId = titleHeadingId;
   delete chapter.analyzeHere;
 }
 
@@ -282,6 +322,10 @@ async function analyzeUncached(loaded: (LoadedChapter | undefined)[], cache: Dis
     cache?.set(chapter.hash, analyses[i]);
     applyAnalysis(chapter, analyses[i]);
   });
+}
+
+function withoutExtension(relPath: string): string {
+  return relPath.replace(chapterFilePattern, '');
 }
 
 function titleFromFileName(fileName: string): string {

@@ -134,6 +134,10 @@ function issueToDiagnostics(issue: Issue, positions: ConfigPositions, file: stri
       };
     });
   }
+  if (issue.code === 'invalid_union') {
+    const branch = closestBranch(issue);
+    if (branch) return branch.flatMap((inner) => issueToDiagnostics({ ...inner, path: [...issue.path, ...inner.path] } as Issue, positions, file));
+  }
   const pos = positions.value(issue.path);
   let message = issue.message;
   if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
@@ -148,6 +152,16 @@ function issueToDiagnostics(issue: Issue, positions: ConfigPositions, file: stri
       ruleId: 'config/invalid',
     },
   ];
+}
+
+/**
+ * For a mapping that matches none of a union's shapes (a chapters entry), the problems of the shape it comes
+ * closest to (fewest problems among the shapes that take a mapping), so the author reads "file is required"
+ * and "did you mean file?" rather than every shape's complaint at once.
+ */
+function closestBranch(issue: Extract<Issue, { code: 'invalid_union' }>): Issue[] | undefined {
+  const takesObject = issue.errors.filter((branch) => !branch.some((e) => e.path.length === 0 && e.code === 'invalid_type'));
+  return takesObject.sort((a, b) => a.length - b.length)[0];
 }
 
 function unionMessage(issue: Extract<Issue, { code: 'invalid_union' }>): string {
@@ -168,12 +182,13 @@ function allowedKeysAt(path: readonly PropertyKey[]): string[] {
   schema = unwrap(schema);
   const def = (schema as { def?: { shape?: Record<string, unknown>; options?: unknown[] } }).def;
   if (def?.shape) return Object.keys(def.shape);
-  // A chapters entry is a union of a path and a part object: offer the part's keys.
+  // A chapters entry is a union of a path, a chapter with its title and a part: offer every shape's keys.
+  const keys = new Set<string>();
   for (const option of def?.options ?? []) {
     const shape = (unwrap(option) as { def?: { shape?: Record<string, unknown> } }).def?.shape;
-    if (shape) return Object.keys(shape);
+    for (const key of Object.keys(shape ?? {})) keys.add(key);
   }
-  return [];
+  return [...keys];
 }
 
 function unwrap(schema: unknown): unknown {

@@ -11,7 +11,7 @@ import type { BookConfig } from './configSchema.js';
 export interface Book {
   /** The book project folder (contains manuscript/). */
   root: string;
-  /** `<root>/manuscript`. */
+  /** The folder holding the chapters: `<root>/manuscript`, or the `manuscript:` folder of book.yaml. */
   manuscriptDir: string;
   /** `<root>/manuscript/book.yaml`. */
   configPath: string;
@@ -72,7 +72,7 @@ export interface ChapterAnalysis {
 export interface Chapter {
   /** Position in reading order, from 0. */
   index: number;
-  /** Path relative to manuscript/, with forward slashes (as written in book.yaml). */
+  /** Path relative to the manuscript folder, with forward slashes (as written in book.yaml). */
   relPath: string;
   /** Absolute path of the Markdown file. */
   path: string;
@@ -84,6 +84,11 @@ export interface Chapter {
   /** Page name without extension: from `id`, else from the file name. */
   slug: string;
   title: string;
+  /**
+   * The heading shown as the chapter's title (the page's h1; not a section of its own in the sidebar, the
+   * contents, search or release diffs); undefined when the page gets a generated title heading. See chapterTitle.ts.
+   */
+  titleHeadingId?: string;
   /** Title of the part this chapter belongs to, if any. */
   part?: string;
   analysis: ChapterAnalysis;

@@ -88,7 +88,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   session.watcher = watchChanges({
     root,
-    relevant: (file) => isBookSource(root, file),
+    relevant: (file) => isBookSource(root, file, session.book?.manuscriptDir),
     debounceMs: options.debounceMs,
     onChange: (paths, firstEventAt) => session.changed(paths, firstEventAt),
     onError: (error) => reporter.info(`watcher: ${String(error)}`),

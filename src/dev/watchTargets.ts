@@ -9,9 +9,15 @@ export function fixedWatchPaths(root: string): string[] {
   return [path.join(root, 'manuscript'), path.join(root, 'templates'), path.join(root, 'tsconfig.json')];
 }
 
-/** Whether a path inside the project is one of the watched sources (or a folder on the way to one). */
-export function isBookSource(root: string, file: string): boolean {
-  return fixedWatchPaths(root).some((p) => file === p || file.startsWith(p + path.sep));
+/**
+ * Whether a path inside the project is one of the watched sources (or a folder on the way to one). A
+ * `manuscript:` folder other than manuscript/ (an imported book's `src/` or `.`) is a source too, but
+ * never the build's own output in dist/.
+ */
+export function isBookSource(root: string, file: string, manuscriptDir?: string): boolean {
+  const inside = (dir: string) => file === dir || file.startsWith(dir + path.sep);
+  if (fixedWatchPaths(root).some(inside)) return true;
+  return manuscriptDir !== undefined && inside(manuscriptDir) && !inside(path.join(root, 'dist'));
 }
 
 const includeAttribute = /^[ \t>]*(?:`{3,}|~{3,})[^\n]*?\binclude=(?:"([^"]*)"|'([^']*)'|([^\s#]+))/gm;

@@ -10,6 +10,7 @@ export interface BookIndex {
     path: string;
     slug: string;
     title: string;
+    titleHeadingId?: string;
     hash: string;
     source: string;
     id?: string;

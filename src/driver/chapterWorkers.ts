@@ -129,6 +129,7 @@ function bookIndex(book: Book): BookIndex {
       path: c.path,
       slug: c.slug,
       title: c.title,
+      titleHeadingId: c.titleHeadingId,
       hash: c.hash,
       source: c.source,
       id: c.id,

@@ -9,10 +9,12 @@ import { remarkChapterOutline } from './chapterOutline.js';
 import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
 import { remarkUnclosedFences } from './unclosedFence.js';
+import { remarkToolCallouts } from './toolCallouts.js';
 
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
- * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids, with one outline shape (chapterOutline.ts). Every stage that needs a chapter's
+ * autolinks) + YAML front matter + GitHub alerts (and, as alerts, Quarto's callouts and Markua's asides)
+ * + `{#id}` heading ids, with one outline shape (chapterOutline.ts). Every stage that needs a chapter's
  * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()
@@ -22,6 +24,7 @@ const processor = unified()
   .use(remarkFrontMatterData)
   .use(remarkHeadingIds)
   .use(remarkChapterOutline)
+  .use(remarkToolCallouts)
   .use(remarkAlerts)
   .use(remarkUnclosedFences)
   .freeze();

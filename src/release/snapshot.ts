@@ -79,7 +79,7 @@ export function snapshotBook(book: Book, store: BlockStore = new Map(), options:
   // whose bytes are part of the snapshot and may change without the text changing).
   const cache = options.cacheDir ? new DiskCache<{ chapter: SnapshotChapter; blocks: Record<string, Block> }>(options.cacheDir, 'release-snapshots') : undefined;
   const chapters = book.chapters.map((chapter) => {
-    const key = sha256('snapshot', toolchainFingerprint(), chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.analysis.titleHeadingId ?? '');
+    const key = sha256('snapshot', toolchainFingerprint(), chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.titleHeadingId ?? '');
     const cached = cache?.get(key);
     if (cached) {
       for (const [hash, block] of Object.entries(cached.blocks)) if (!store.has(hash)) store.set(hash, block);
@@ -100,7 +100,7 @@ function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
   imageResolver = (url) => imageHash(chapter.path, url);
   const sections: SnapshotSection[] = [];
   let current: SnapshotSection = { id: '', explicitId: false, title: '', depth: 0, blocks: [] };
-  const titleId = chapter.analysis.titleHeadingId;
+  const titleId = chapter.titleHeadingId;
   const push = (block: Block) => {
     const hash = blockHash(block);
     if (!store.has(hash)) store.set(hash, block);
@@ -111,7 +111,7 @@ function snapshotChapter(chapter: Chapter, store: BlockStore): SnapshotChapter {
     if (node.type === 'heading') {
       const data = headingIdOf(node as Heading);
       const id = data?.id ?? '';
-      if (node.depth === 1 && id === titleId && sections.length === 0 && current.blocks.length === 0) continue;
+      if (id === titleId && sections.length === 0 && current.blocks.length === 0) continue;
       if (current.id !== '' || current.blocks.length > 0) sections.push(current);
       current = { id, explicitId: data?.explicit ?? false, title: normalizeSpace(toString(node)), depth: node.depth, blocks: [] };
       continue;

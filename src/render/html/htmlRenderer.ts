@@ -176,7 +176,8 @@ function searchData(book: Book): string {
         .map((section, i) =>
           JSON.stringify({
             id: `${chapter.slug}#${section.id || i}`,
-            title: section.title || chapter.title,
+            // The title heading's section is the chapter itself: it carries the chapter's title, as the sidebar does.
+            title: (section.id !== '' && section.id === chapter.titleHeadingId ? '' : section.title) || chapter.title,
             chapter: chapter.title,
             url: `${chapter.slug}.html${section.id ? `#${section.id}` : ''}`,
             text: section.text,

@@ -51,7 +51,13 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
   // Re-parsing costs an HTML parse of the whole chapter, so only chapters with raw HTML pay it.
   const tree = hasRawHtml(hast) ? (raw(hast) as HastRoot) : hast;
   const assets: RenderedChapter['assets'] = [];
+  let titleShown = false;
   visit(tree, 'element', (node: Element) => {
+    if (!titleShown && chapter.titleHeadingId && /^h[1-6]$/.test(node.tagName) && node.properties.id === chapter.titleHeadingId) {
+      // The heading the title comes from (or that says the same) is the page's title, whatever its level.
+      node.tagName = 'h1';
+      titleShown = true;
+    }
     if (node.tagName === 'a' && typeof node.properties.href === 'string') {
       node.properties.href = rewrite(node.properties.href, book, chapter, mode, assets);
     } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
@@ -81,8 +87,8 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     }
   });
   wrapTables(tree);
-  // The chapter's title heading is its h1 (parse/chapterOutline.ts); a chapter titled by front matter or file name gets one.
-  if (chapter.analysis.titleHeadingId === undefined) {
+  // The heading the title comes from is the page's h1 (above); a chapter titled by front matter, book.yaml or file name gets one.
+  if (!titleShown) {
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
   }
   options.finish?.(tree);

@@ -75,7 +75,7 @@ describe('book.yaml', () => {
   });
 
   it('rejects a chapter path that is not Markdown', () => {
-    const [d] = errorsOf('title: T\nchapters:\n  - notes.txt\n');
+    const [d] = errorsOf('title: T\nchapters:\n  - notes.docx\n');
     expect(d.line).toBe(3);
     expect(d.message).toContain('.md');
   });
