@@ -4,6 +4,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { fromVFile } from '../diagnostics/diagnostic.js';
 import { headingIdOf } from '../parse/headingIds.js';
+import { analyzeFeatures } from './crossRefAnalysis.js';
 import type { ChapterAnalysis, HeadingInfo, LinkReference, SearchSection } from './model.js';
 
 const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
@@ -45,6 +46,7 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
     words,
     search: searchSections(tree),
     diagnostics: fromVFile(file),
+    features: analyzeFeatures(tree, file),
   };
 }
 

@@ -56,6 +56,13 @@ export const bookConfigSchema = z.strictObject({
   formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
+  /** Formulas (`$…$`, `$$…$$`), rendered with KaTeX at build time. */
+  math: z
+    .strictObject({
+      /** TeX macros for every formula, e.g. `"\\R": "\\mathbb{R}"` (as KaTeX's `macros` option). */
+      macros: z.record(z.string().regex(/^\\(?:[A-Za-z]+|.)$/, 'a TeX control sequence such as "\\R"'), z.string()).default({}),
+    })
+    .default({ macros: {} }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
   compilerOptions: z.record(z.string(), z.unknown()).optional(),
   /** Signing of release manifests (the private key never lives in the book). */

@@ -12,7 +12,9 @@ import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
 import type { BookConfig } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
+import { checkCrossRefs } from './crossRefs.js';
 import { checkLinks } from './links.js';
+import { checkMath } from './mathCheck.js';
 import type { Book, Chapter, ChapterAnalysis, TocEntry } from './model.js';
 
 export interface LoadBookOptions {
@@ -89,8 +91,9 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
         ruleId: 'chapter/no-title',
       });
     }
-    diagnostics.push(...checkLinks(book, chapter));
+    diagnostics.push(...checkLinks(book, chapter), ...checkMath(config, chapter));
   }
+  diagnostics.push(...checkCrossRefs(book));
   if (chapters.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',

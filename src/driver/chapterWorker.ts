@@ -36,7 +36,7 @@ function bookFromIndex(index: BookIndex): Book {
         file: () => parse(c.path, c.source, c.hash).file,
       }) as Chapter,
   );
-  return { manuscriptDir: index.manuscriptDir, chapters } as unknown as Book;
+  return { manuscriptDir: index.manuscriptDir, config: index.config, chapters } as unknown as Book;
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {

@@ -1,3 +1,4 @@
+import type { BookConfig } from '../book/configSchema.js';
 import type { ChapterAnalysis } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
@@ -5,6 +6,8 @@ import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 /** What a worker needs to know about the whole book to resolve links and render one chapter. */
 export interface BookIndex {
   manuscriptDir: string;
+  /** What rendering reads from book.yaml (math macros). */
+  config: Pick<BookConfig, 'math'>;
   chapters: {
     relPath: string;
     path: string;
@@ -14,7 +17,8 @@ export interface BookIndex {
     source: string;
     id?: string;
     part?: string;
-    analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title'>;
+    /** `features`: cross-reference labels, so every worker numbers them as the main thread does. */
+    analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title' | 'features'>;
   }[];
 }
 

@@ -124,6 +124,7 @@ export class ChapterWorkers implements ParallelAnalyzer {
 function bookIndex(book: Book): BookIndex {
   return {
     manuscriptDir: book.manuscriptDir,
+    config: { math: book.config.math },
     chapters: book.chapters.map((c) => ({
       relPath: c.relPath,
       path: c.path,
@@ -133,7 +134,7 @@ function bookIndex(book: Book): BookIndex {
       source: c.source,
       id: c.id,
       part: c.part,
-      analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title },
+      analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title, features: c.analysis.features },
     })),
   };
 }

@@ -1,25 +1,33 @@
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { remarkAlerts } from './alerts.js';
+import { remarkCrossRefs } from './crossRefSyntax.js';
+import { remarkDollarMath } from './dollarMath.js';
+import { liftMathLabels } from './mathLabels.js';
 import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
 
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
- * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids. Every stage that needs a chapter's
- * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
+ * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids + `$math$` (pandoc's dollar rules) +
+ * pandoc-crossref labels and references. Every stage that needs a chapter's tree gets it from here, so the
+ * HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()
   .use(remarkParse)
   .use(remarkFrontmatter, ['yaml'])
   .use(remarkGfm)
+  .use(remarkMath)
+  .use(remarkDollarMath)
   .use(remarkFrontMatterData)
   .use(remarkHeadingIds)
   .use(remarkAlerts)
+  .use(remarkCrossRefs)
   .freeze();
 
 export interface ParsedChapter {
@@ -29,7 +37,9 @@ export interface ParsedChapter {
 
 /** Parses one chapter. Author problems are vfile messages on `file` (fatal ones are errors). */
 export function parseMarkdown(source: string, path: string): ParsedChapter {
-  const file = new VFile({ path, value: source });
+  const lifted = liftMathLabels(source);
+  const file = new VFile({ path, value: lifted.source });
+  (file.data as { mathLabels?: Map<number, string> }).mathLabels = lifted.labels;
   let tree: Root;
   const tooDeep = findExcessiveNesting(source);
   if (tooDeep) {

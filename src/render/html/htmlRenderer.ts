@@ -14,6 +14,7 @@ import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../th
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
+import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { OutputWriter } from '../outputWriter.js';
 
@@ -69,6 +70,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   }
 
   const page = theme.files['page.html']!;
+  const hasMath = bookHasMath(book);
   const common = {
     lang: book.config.language,
     bookTitle: book.config.title,
@@ -76,7 +78,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     evergreenVersion,
     bookVersion: version.label,
     versionLabel: version.label,
-    extraHead: [theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '', options.extraHead ?? ''].join('\n'),
+    extraHead: [
+      hasMath ? `<link rel="stylesheet" href="assets/${katexStylesheet}">` : '',
+      theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '',
+      options.extraHead ?? '',
+    ].join('\n'),
   };
   const writer = new OutputWriter(outDir, ctx.outDir ? path.join(ctx.outDir, 'html') : undefined);
   const toc = tocRenderer(book);
@@ -122,6 +128,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   if (theme.files['custom.css']) writes.push(writer.write('assets/custom.css', theme.files['custom.css']));
   writes.push(loadFonts().then((fonts) => writer.write('assets/fonts.css', fonts.css)));
   writes.push(copyFonts(assetsDir));
+  if (hasMath) writes.push(writeKatexAssets(assetsDir));
   writes.push(linkOrCopy(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writer.write('.nojekyll', ''));

@@ -10,6 +10,7 @@ import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
+import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
@@ -178,8 +179,10 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   }
   const theme = await loadTheme(book.root);
   const geometry = pageGeometry(book.config.pdf);
+  const hasMath = bookHasMath(book);
   const html = printDocument({
     book,
+    extraHead: hasMath ? `<link rel="stylesheet" href="${katexStylesheet}">` : undefined,
     version: ctx.version,
     chapters,
     pageCss: pageCss(
@@ -195,6 +198,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     writeFile(htmlFile, html),
     loadFonts().then((fonts) => writeFile(path.join(workDir, 'fonts.css'), fonts.css)),
     copyFonts(workDir),
+    hasMath ? writeKatexAssets(workDir) : undefined,
     ...[...media].map(async ([relPath, file]) => {
       const target = path.join(workDir, 'media', relPath);
       await mkdir(path.dirname(target), { recursive: true });

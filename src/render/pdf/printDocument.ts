@@ -25,6 +25,8 @@ export interface PrintDocumentInput {
   printCss: string;
   /** Evergreen's version, for the colophon. */
   generator: string;
+  /** Extra stylesheets for features the book uses (KaTeX's). */
+  extraHead?: string;
 }
 
 /** The named page of a chapter: its running head is the chapter title. */
@@ -53,6 +55,7 @@ export function printDocument(input: PrintDocumentInput): string {
 <title>${escapeHtml(book.config.title)}</title>
 <meta name="generator" content="${escapeHtml(input.generator)}">
 <link rel="stylesheet" href="fonts.css">
+${input.extraHead ?? ''}
 <style>
 ${input.pageCss}</style>
 <style>

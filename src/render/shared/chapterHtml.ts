@@ -8,6 +8,7 @@ import { visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
+import { crossRefHandlers } from './crossRefHast.js';
 import { highlightToHast } from './highlight.js';
 
 export interface ChapterRenderOptions {
@@ -35,14 +36,16 @@ export const mediaDir = 'media';
 export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
   const { book, chapter, highlighter, presenter, mode } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
+  const numbered = crossRefHandlers({ book, chapter, mode });
   const hast = toHast(chapter.tree(), {
     allowDangerousHtml: true,
     clobberPrefix: mode === 'single' ? `${chapter.slug}--` : 'user-content-',
     footnoteLabelTagName: 'h2',
     footnoteLabelProperties: { className: ['footnotes-label'] },
     handlers: {
-      code: (_state: State, node: Code) => highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node)),
-      paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node) ?? defaultHandlers.paragraph(state, node),
+      ...numbered.handlers,
+      code: (state: State, node: Code) => numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node))),
+      paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
@@ -50,7 +53,8 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
   const tree = hasRawHtml(hast) ? (raw(hast) as HastRoot) : hast;
   const assets: RenderedChapter['assets'] = [];
   visit(tree, 'element', (node: Element) => {
-    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+    // Cross-reference links are made final by crossRefHast.ts (they point at labels, not headings).
+    if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.dataXref === undefined) {
       node.properties.href = rewrite(node.properties.href, book, chapter, mode, assets);
     } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
       node.properties.src = rewrite(node.properties.src, book, chapter, mode, assets);
@@ -99,7 +103,7 @@ function rewrite(url: string, book: Book, chapter: Chapter, mode: 'pages' | 'sin
 }
 
 /** A paragraph holding only an image becomes a figure; the image's title, if any, is its caption. */
-function figureForLoneImage(state: State, node: Paragraph): Element | undefined {
+function figureForLoneImage(state: State, node: Paragraph, numberFigure: (state: State, image: Image, figure: Element) => void): Element | undefined {
   const meaningful = node.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
   if (meaningful.length !== 1 || meaningful[0].type !== 'image') return undefined;
   const image = meaningful[0] as Image;
@@ -110,6 +114,7 @@ function figureForLoneImage(state: State, node: Paragraph): Element | undefined 
     children.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: image.title }] });
   }
   const figure: Element = { type: 'element', tagName: 'figure', properties: { className: ['figure'] }, children };
+  numberFigure(state, image, figure);
   state.patch(node, figure);
   return figure;
 }

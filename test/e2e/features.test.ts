@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as cheerio from 'cheerio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../../src/util/browser.js';
+import { copyFixture, runCli, type CliResult } from '../helpers/cli.js';
+
+/**
+ * Math, numbered cross-references and captions on one build of a fixture book that uses all of them (CRLF
+ * chapter, front-matter title, both pandoc-crossref and Quarto spellings), read back with cheerio and pdftotext.
+ */
+const hasBrowser = findBrowser() !== undefined;
+const page = (root: string, name: string) => cheerio.load(readFileSync(path.join(root, 'dist', 'html', name), 'utf8'));
+
+describe('math and cross-references: a book that uses them', () => {
+  let root: string;
+  let built: CliResult;
+  let pages: string[] = [];
+
+  beforeAll(async () => {
+    root = copyFixture('features');
+    built = await runCli(['build', '--root', root, '--format', hasBrowser ? 'html,pdf' : 'html'], { env: { SOURCE_DATE_EPOCH: '1795651200' } });
+    if (hasBrowser && built.code === 0) {
+      const pdf = path.join(root, 'dist', 'measured-types.pdf');
+      const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+      pages = Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }));
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('builds with no warnings', () => {
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toContain('0 errors, 0 warnings');
+  });
+
+  it('renders formulas at build time as KaTeX HTML plus MathML, with book.yaml macros, and no raw TeX', () => {
+    const $ = page(root, 'basics.html');
+    const inline = $('.math-inline').first();
+    expect(inline.find('.katex-mathml math annotation[encoding="application/x-tex"]').text()).toBe('f(x) = x^2\\,dx');
+    expect(inline.find('.katex-html').length).toBe(1);
+    // `\R` from book.yaml's math.macros became a double-struck R.
+    expect($('.math-inline').eq(1).find('math mi[mathvariant="double-struck"]').text()).toBe('R');
+    expect($('.chapter-body').text()).toContain('prices like $5 and $10 stay text');
+    expect($('link[href="assets/katex.css"]').length).toBe(1);
+    const css = readFileSync(path.join(root, 'dist', 'html', 'assets', 'katex.css'), 'utf8');
+    expect(css).toContain('url(katex-fonts/KaTeX_Main-Regular.woff2)');
+    expect(readFileSync(path.join(root, 'dist', 'html', 'assets', 'katex-fonts', 'KaTeX_Main-Regular.woff2')).length).toBeGreaterThan(10_000);
+  });
+
+  it('numbers labelled figures, tables, listings and equations per chapter and links references to them', () => {
+    const $ = page(root, 'basics.html');
+    expect($('figure#fig\\:lattice figcaption').text()).toBe('Figure 1.1: A small diagram of the type lattice');
+    const toFigure = $('a.xref-fig').first();
+    expect(toFigure.text()).toBe('Figure 1.1');
+    expect(toFigure.attr('href')).toBe('#fig:lattice');
+    expect($('a.xref-tbl').text()).toBe('Table 2.1');
+    expect($('a.xref-tbl').attr('href')).toBe('tables.html#tbl:sizes');
+    expect($('#eq\\:energy .katex-mathml annotation').text()).toContain('\\tag{1.1}');
+    expect($('figure#lst\\:point figcaption').text()).toBe('Listing 1.1: A point in two dimensions');
+    expect($('a.xref-sec').text()).toBe('“Later section”');
+    // -@fig:lattice: the number alone.
+    expect($('a.xref-fig').last().text()).toBe('1.1');
+    const $t = page(root, 'tables.html');
+    expect($t('table#tbl\\:sizes caption').text()).toBe('Table 2.1: Sizes of primitive values');
+    expect($t('figure#lst-config figcaption').text()).toBe('Listing 2.1: The configuration type');
+    expect($t('a.xref-lst').text()).toBe('Listing 2.1');
+    expect($t('a.xref-fig').attr('href')).toBe('basics.html#fig:lattice');
+    expect($t('#eq\\:euler').hasClass('math-display')).toBe(true);
+  });
+
+  it.skipIf(!hasBrowser)('prints the same numbers in the PDF, with the page of a reference into another chapter', () => {
+    const text = pages.join('\f');
+    expect(text).toContain('Figure 1.1: A small diagram of the type lattice');
+    const tablePage = pages.findIndex((p) => p.includes('Table 2.1: Sizes of primitive values'));
+    const figurePage = pages.findIndex((p) => p.includes('Figure 1.1: A small diagram'));
+    const pageNumber = (index: number) => /(\d+)\s*$/.exec(pages[index].trim())![1];
+    expect(text).toMatch(new RegExp(`Table 2\\.1 on page ${pageNumber(tablePage)}`));
+    expect(text.replace(/\s+/g, ' ')).toContain(`Figure 1.1 on page ${pageNumber(figurePage)} is in the first chapter`);
+    expect(text).toContain('(1.1)');
+    expect(execFileSync('pdffonts', [path.join(root, 'dist', 'measured-types.pdf')], { encoding: 'utf8' })).toMatch(/KaTeX_Main-Regular.*yes/);
+  });
+});
+
+describe('math and cross-reference mistakes are author errors at file:line:col', () => {
+  const broken = async (chapter: string): Promise<CliResult> => {
+    const root = copyFixture('features');
+    try {
+      writeFileSync(path.join(root, 'manuscript', 'tables.md'), chapter);
+      return await runCli(['build', '--root', root, '--format', 'html']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+
+  it('a TeX error, at the character KaTeX points to', async () => {
+    const result = await broken('# T\n\nA sum $x + \\frac{1}{$ here.\n\n$$\n\\foo{x}\n$$\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/tables\.md:3:21\s+error\s+TeX error: Unexpected end of input in a macro argument/);
+    expect(result.stderr).toMatch(/tables\.md:6:1\s+error\s+TeX error: Undefined control sequence: \\foo/);
+  });
+
+  it('an unknown id, with did-you-mean', async () => {
+    const result = await broken('# T\n\nSee @fig:latice and @tbl:sizes.\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/tables\.md:3:5\s+error\s+Unknown cross-reference @fig:latice/);
+    expect(result.stderr).toContain('Did you mean @fig:lattice?');
+    expect(result.stderr).toMatch(/tables\.md:3:21\s+error\s+Unknown cross-reference @tbl:sizes/);
+  });
+
+  it('a duplicate id, naming the first', async () => {
+    const result = await broken('# T\n\n![Again](images/lattice.svg){#fig:lattice}\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/tables\.md:3:1\s+error\s+Duplicate label "fig:lattice": it is already used on line 7 of basics\.md/);
+  });
+});
