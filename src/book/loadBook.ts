@@ -12,6 +12,7 @@ import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
 import type { BookConfig } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
+import { checkIndex } from './bookIndex.js';
 import { checkCrossRefs } from './crossRefs.js';
 import { checkLinks } from './links.js';
 import { checkMath } from './mathCheck.js';
@@ -93,7 +94,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
     }
     diagnostics.push(...checkLinks(book, chapter), ...checkMath(config, chapter));
   }
-  diagnostics.push(...checkCrossRefs(book));
+  diagnostics.push(...checkCrossRefs(book), ...checkIndex(book));
   if (chapters.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
@@ -257,7 +258,7 @@ function assignUniqueSlugs(chapters: Chapter[], diagnostics: Diagnostic[]): void
   const taken = new Map<string, Chapter>();
   for (const chapter of chapters) {
     let slug = chapter.slug;
-    if (slug === 'index' || slug === 'search' || slug === '404') slug = `${slug}-chapter`;
+    if (slug === 'index' || slug === 'search' || slug === '404' || slug === 'book-index') slug = `${slug}-chapter`;
     const other = taken.get(slug);
     if (other) {
       if (chapter.id && other.id === chapter.id) {

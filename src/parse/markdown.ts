@@ -8,6 +8,7 @@ import { VFile } from 'vfile';
 import { remarkAlerts } from './alerts.js';
 import { remarkCrossRefs } from './crossRefSyntax.js';
 import { remarkDollarMath } from './dollarMath.js';
+import { remarkIndexTerms } from './indexTerms.js';
 import { liftMathLabels } from './mathLabels.js';
 import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
@@ -15,8 +16,8 @@ import { remarkHeadingIds } from './headingIds.js';
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
  * autolinks) + YAML front matter + GitHub alerts + `{#id}` heading ids + `$math$` (pandoc's dollar rules) +
- * pandoc-crossref labels and references. Every stage that needs a chapter's tree gets it from here, so the
- * HTML, the PDF, the sample checker and the release diff see the same book.
+ * pandoc-crossref labels and references + index terms. Every stage that needs a chapter's tree gets it from
+ * here, so the HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()
   .use(remarkParse)
@@ -28,6 +29,7 @@ const processor = unified()
   .use(remarkHeadingIds)
   .use(remarkAlerts)
   .use(remarkCrossRefs)
+  .use(remarkIndexTerms)
   .freeze();
 
 export interface ParsedChapter {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/util/browser.js';
-import { copyFixture, runCli, type CliResult } from '../helpers/cli.js';
+import { copyFixture, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 
 /**
  * Math, numbered cross-references and captions on one build of a fixture book that uses all of them (CRLF
@@ -78,7 +78,40 @@ describe('math and cross-references: a book that uses them', () => {
     expect(text).toMatch(new RegExp(`Table 2\\.1 on page ${pageNumber(tablePage)}`));
     expect(text.replace(/\s+/g, ' ')).toContain(`Figure 1.1 on page ${pageNumber(figurePage)} is in the first chapter`);
     expect(text).toContain('(1.1)');
+    // The index: each entry's pages are the pages its marks landed on (both "formula" marks, one per chapter).
+    const indexPage = pages.findIndex((p) => /^\s*Index\s*$/m.test(p) && p.includes('formula'));
+    expect(indexPage).toBeGreaterThan(figurePage);
+    const formula = /formula,?\s+(\d+), (\d+)/.exec(pages[indexPage])!;
+    expect([formula[1], formula[2]]).toEqual([pageNumber(pages.findIndex((p) => p.includes('A formula inline'))), pageNumber(pages.findIndex((p) => p.includes('another formula')))]);
+    // Two marks of "lattice › of types" on one page list that page once.
+    expect(pages[indexPage]).toMatch(new RegExp(`of types,? ${pageNumber(figurePage)}\\s`));
+    expect(pages[indexPage]).toMatch(/type lattice see lattice, of types/);
     expect(execFileSync('pdffonts', [path.join(root, 'dist', 'measured-types.pdf')], { encoding: 'utf8' })).toMatch(/KaTeX_Main-Regular.*yes/);
+  });
+});
+
+describe('the index', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = copyFixture('features');
+    const built = await runCli(['build', '--root', root, '--format', 'html']);
+    expect(built.code, built.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('has an HTML page linking every entry to each place it is marked, with sub-entries and see-also', () => {
+    const $ = page(root, 'book-index.html');
+    expect($('h1').first().text()).toBe('Index');
+    const formula = $('#index-formula');
+    expect(formula.find('> .index-places a').map((_i, a) => $(a).attr('href')).get()).toEqual(['basics.html#idx-1', 'tables.html#idx-2']);
+    expect($('#index-lattice--of-types > .index-name').text()).toBe('of types');
+    expect($('#index-sizes .index-see').text()).toBe('see also formula');
+    expect($('#index-type-lattice .index-see a').attr('href')).toBe('#index-lattice--of-types');
+    // The marks themselves: the text stays, with the id the index links to.
+    const basics = page(root, 'basics.html');
+    expect(basics('#idx-1').text()).toBe('formula');
+    expect(basics('#idx-1').hasClass('index-term')).toBe(true);
+    expect(basics('nav a[href="book-index.html"]').text()).toContain('Index');
   });
 });
 
@@ -106,6 +139,15 @@ describe('math and cross-reference mistakes are author errors at file:line:col',
     expect(result.stderr).toMatch(/tables\.md:3:5\s+error\s+Unknown cross-reference @fig:latice/);
     expect(result.stderr).toContain('Did you mean @fig:lattice?');
     expect(result.stderr).toMatch(/tables\.md:3:21\s+error\s+Unknown cross-reference @tbl:sizes/);
+  });
+
+  it('an index mark that names nothing is a warning at its place', async () => {
+    const original = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'features', 'manuscript', 'tables.md'), 'utf8');
+    const result = await broken(`${original}\nText <span class="index"></span> here.\n`);
+    expect(result.code, result.stderr).toBe(0);
+    const line = original.split('\n').length + 1;
+    expect(result.stderr).toMatch(new RegExp(`tables\\.md:${line}:6\\s+warning\\s+This index mark names no term`));
+    expect(result.stderr).toContain('0 errors, 1 warning');
   });
 
   it('a duplicate id, naming the first', async () => {

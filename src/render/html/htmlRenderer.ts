@@ -16,6 +16,7 @@ import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
+import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
 import { OutputWriter } from '../outputWriter.js';
 
 const require = createRequire(import.meta.url);
@@ -122,6 +123,14 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       writes.push(copyAsset(asset.file, path.join(outDir, 'media', asset.relPath)));
     }
   }
+  if (hasIndex(book)) {
+    writes.push(
+      writer.write(
+        indexPageName,
+        fillTemplate(page, { ...common, pageTitle: `Index · ${book.config.title}`, bodyClass: 'chapter-page index-page-body', toc: toc('index'), content: renderIndexPage(book), prevNext: '' }),
+      ),
+    );
+  }
   writes.push(writer.write('search-data.js', searchData(book)));
   writes.push(writer.write('assets/book.css', theme.files['book.css'] ?? ''));
   writes.push(writer.write('assets/book.js', theme.files['book.js'] ?? ''));
@@ -133,7 +142,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writer.write('.nojekyll', ''));
   await Promise.all(writes);
-  return { outputs: ['html'], stats: { pages: book.chapters.length + 1, chaptersRendered: stale.length, filesWritten: writer.written, filesReused: writer.reused } };
+  return { outputs: ['html'], stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, filesWritten: writer.written, filesReused: writer.reused } };
 }
 
 /** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */

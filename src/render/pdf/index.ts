@@ -19,6 +19,7 @@ import { finishPdf } from './finishPdf.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
+import { printIndexPageName } from './printIndex.js';
 
 /**
  * The print PDF: the same chapter HTML as the HTML book, assembled into one print document and laid out by
@@ -188,7 +189,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     pageCss: pageCss(
       geometry,
       book.config.title,
-      book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
+      [...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })), { pageName: printIndexPageName, title: 'Index' }],
     ),
     printCss: theme.files['print.css'] ?? '',
     generator: `Evergreen ${evergreenVersion}`,

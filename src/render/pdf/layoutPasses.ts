@@ -155,5 +155,14 @@ async function applyPlan(page: Page, plan: Plan, firstStart: string): Promise<vo
       const n = numbers[el.dataset.target!];
       if (n !== undefined) el.textContent = n;
     });
+    // An index entry marked twice on one page lists that page once.
+    document.querySelectorAll('.index-pages').forEach((group) => {
+      const seen = new Set<string>();
+      group.querySelectorAll('a').forEach((a) => {
+        const n = a.textContent ?? '';
+        if (seen.has(n)) a.remove();
+        else seen.add(n);
+      });
+    });
   }, plan, firstStart);
 }

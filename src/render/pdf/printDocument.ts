@@ -2,6 +2,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import type { BookVersion } from '../renderer.js';
 import { escapeHtml } from '../theme.js';
 import { prepareForPrint } from './prepareForPrint.js';
+import { printIndex, printIndexId } from './printIndex.js';
 
 /**
  * The print book as one HTML document: title page, colophon, table of contents, then every chapter (and
@@ -128,6 +129,7 @@ function tableOfContents(book: Book): string {
   const items = book.toc.map((e) =>
     e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join(''),
   );
+  if (printIndex(book, pageNumberPlaceholder)) items.push(entry(printIndexId, '', 'Index', 'toc-chapter toc-index'));
   return `<nav class="toc" aria-labelledby="contents"><h1 id="contents">Contents</h1><ol>${items.join('')}</ol></nav>`;
 }
 
@@ -144,5 +146,5 @@ function mainMatter({ book, chapters }: PrintDocumentInput): string {
       : `<section class="part-page" id="${partId(parts)}"><p class="part-label">Part ${++parts}</p><h1 class="part-title">${escapeHtml(e.title)}</h1></section>\n` +
         e.chapters.map(chapter).join('\n'),
   );
-  return `<main class="main-matter">\n${sections.join('\n')}\n</main>`;
+  return `<main class="main-matter">\n${sections.join('\n')}\n${printIndex(book, pageNumberPlaceholder)}\n</main>`;
 }

@@ -10,6 +10,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
 import { crossRefHandlers } from './crossRefHast.js';
 import { highlightToHast } from './highlight.js';
+import { indexTermToHast } from './indexHast.js';
 
 export interface ChapterRenderOptions {
   book: Book;
@@ -44,6 +45,7 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     footnoteLabelProperties: { className: ['footnotes-label'] },
     handlers: {
       ...numbered.handlers,
+      indexTerm: indexTermToHast,
       code: (state: State, node: Code) => numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node))),
       paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },
