@@ -46,11 +46,20 @@ export interface IndexMark {
   column: number;
 }
 
+/** A ```` ```mermaid ```` block, rendered to SVG by the renderers (render/shared/diagrams.ts). */
+export interface DiagramBlock {
+  source: string;
+  /** Where the block's fence opens. */
+  line: number;
+  column: number;
+}
+
 export interface ChapterFeatures {
   labels: LabelInfo[];
   uses: CrossRefUse[];
   math: MathInfo[];
   index: IndexMark[];
+  diagrams: DiagramBlock[];
 }
 
 /** The element id of a chapter's n-th index mark (0-based), the same in analysis and rendering. */
@@ -60,7 +69,7 @@ export function indexAnchor(n: number): string {
 
 /** Reads a parsed chapter's labels, references and formulas, for book-wide numbering and checks. */
 export function analyzeFeatures(tree: Root, file: VFile): ChapterFeatures {
-  const features: ChapterFeatures = { labels: [], uses: [], math: [], index: [] };
+  const features: ChapterFeatures = { labels: [], uses: [], math: [], index: [], diagrams: [] };
   const source = String(file.value);
   let section: IndexMark['section'];
   visit(tree, (node) => {
@@ -68,7 +77,9 @@ export function analyzeFeatures(tree: Root, file: VFile): ChapterFeatures {
     const at = { line: start?.line ?? 1, column: start?.column ?? 1 };
     const label = labelOf(node as { data?: Record<string, never> });
     if (label && label.kind !== 'sec') features.labels.push({ kind: label.kind, id: label.id, key: label.key, ...at });
-    if (node.type === 'heading') {
+    if (node.type === 'code' && node.lang?.toLowerCase() === 'mermaid') {
+      features.diagrams.push({ source: node.value, ...at });
+    } else if (node.type === 'heading') {
       const id = headingIdOf(node);
       if (id) section = { id: id.id, text: toString(node).trim() };
     } else if (node.type === 'indexTerm') {

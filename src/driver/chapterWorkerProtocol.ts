@@ -26,7 +26,7 @@ export type WorkerJob =
   | { op: 'analyze'; path: string; source: string; hash: string }
   | { op: 'index'; index: BookIndex }
   /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
-  | { op: 'render'; path: string; presentations?: [number, CodePresentation][] };
+  | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][] };
 
 export type WorkerRequest = WorkerJob & { id: number };
 

@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../src/index.js';
 import { findBrowser } from '../../src/util/browser.js';
 import { copyFixture, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 
@@ -86,7 +87,50 @@ describe('math and cross-references: a book that uses them', () => {
     // Two marks of "lattice › of types" on one page list that page once.
     expect(pages[indexPage]).toMatch(new RegExp(`of types,? ${pageNumber(figurePage)}\\s`));
     expect(pages[indexPage]).toMatch(/type lattice see lattice, of types/);
+    // The diagram is vector: its labels are text in the PDF.
+    expect(text).toContain('Samples pass?');
     expect(execFileSync('pdffonts', [path.join(root, 'dist', 'measured-types.pdf')], { encoding: 'utf8' })).toMatch(/KaTeX_Main-Regular.*yes/);
+  });
+});
+
+describe.skipIf(!hasBrowser)('Mermaid diagrams', () => {
+  let root: string;
+  beforeAll(() => {
+    root = copyFixture('features');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('are drawn at build time as inline SVG, light and dark, and a rebuild with no diagram change draws none', async () => {
+    const first = await build({ root, formats: ['html'] });
+    expect(first.ok, JSON.stringify(first.diagnostics)).toBe(true);
+    expect(first.stats['html.diagramsDrawn']).toBe(1);
+    const $ = page(root, 'tables.html');
+    expect($('figure.diagram .diagram-light svg').length).toBe(1);
+    expect($('figure.diagram .diagram-dark svg').length).toBe(1);
+    expect($('figure.diagram .diagram-light svg').text()).toContain('Samples pass?');
+    expect($('pre code').text()).not.toContain('flowchart LR');
+    writeFileSync(path.join(root, 'manuscript', 'tables.md'), `${readFileSync(path.join(root, 'manuscript', 'tables.md'), 'utf8')}\nOne more paragraph.\n`);
+    const second = await build({ root, formats: ['html'] });
+    expect(second.ok).toBe(true);
+    expect(second.stats['html.chaptersRendered']).toBe(1);
+    expect(second.stats['html.diagramsDrawn']).toBe(0);
+    expect(page(root, 'tables.html')('figure.diagram .diagram-light svg').length).toBe(1);
+  });
+});
+
+describe('a diagram without a browser', () => {
+  it('is shown as its source, with a warning at the block', async () => {
+    const root = copyFixture('features');
+    try {
+      const result = await runCli(['build', '--root', root, '--format', 'html'], { env: { EVERGREEN_BROWSER: 'none' } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/tables\.md:\d+:1\s+warning\s+This Mermaid diagram was not drawn/);
+      const $ = page(root, 'tables.html');
+      expect($('figure.diagram').length).toBe(0);
+      expect($('pre code').text()).toContain('flowchart LR');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -148,6 +192,15 @@ describe('math and cross-reference mistakes are author errors at file:line:col',
     const line = original.split('\n').length + 1;
     expect(result.stderr).toMatch(new RegExp(`tables\\.md:${line}:6\\s+warning\\s+This index mark names no term`));
     expect(result.stderr).toContain('0 errors, 1 warning');
+  });
+
+  it.skipIf(!hasBrowser)('a Mermaid syntax error, at the line Mermaid names', async () => {
+    const original = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'features', 'manuscript', 'tables.md'), 'utf8');
+    const result = await broken(`${original}\n\`\`\`mermaid\nflowchart LR\n  A --> B\n  B -->> --> C\n\`\`\`\n`);
+    expect(result.code).toBe(1);
+    // The fence is on the line after the original text; Mermaid's line 3 is two lines below the fence's first.
+    const line = original.split('\n').length + 1 + 3;
+    expect(result.stderr).toMatch(new RegExp(`tables\\.md:${line}:1\\s+error\\s+Mermaid syntax error: Parse error on line 3`));
   });
 
   it('a duplicate id, naming the first', async () => {

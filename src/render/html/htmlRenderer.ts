@@ -15,6 +15,7 @@ import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.j
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
+import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
 import { OutputWriter } from '../outputWriter.js';
@@ -44,10 +45,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const theme = await loadTheme(book.root);
   const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'html-chapters') : undefined;
 
+  const { svgs: diagrams, drawn: diagramsDrawn } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
   const bodies = new Map<Chapter, RenderedChapter>();
   const stale: { chapter: Chapter; key: string }[] = [];
   for (const chapter of book.chapters) {
-    const key = chapterRenderKey(book, chapter, options.presenterKey, ctx.presenter);
+    const key = chapterRenderKey(book, chapter, `${options.presenterKey ?? ''}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
     // A presenter that cannot say what it depends on makes its chapters uncacheable.
     const cached = ctx.presenter && !ctx.presenter.cacheKey ? undefined : cache?.get(key);
     if (cached) bodies.set(chapter, cached);
@@ -59,11 +61,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       const rendered = new Map<Chapter, RenderedChapter>();
       if (chapters.length === 0) return rendered;
       const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
-      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages' }));
+      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams }));
       return rendered;
     };
     const chapters = stale.map((s) => s.chapter);
-    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere) : await renderHere(chapters);
+    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
     for (const { chapter, key } of stale) {
       bodies.set(chapter, rendered.get(chapter)!);
       cache?.set(key, rendered.get(chapter)!);
@@ -142,7 +144,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writer.write('.nojekyll', ''));
   await Promise.all(writes);
-  return { outputs: ['html'], stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, filesWritten: writer.written, filesReused: writer.reused } };
+  return { outputs: ['html'], stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused } };
 }
 
 /** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */

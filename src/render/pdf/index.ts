@@ -11,6 +11,7 @@ import type { CodePresenter } from '../../book/codePresentation.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
+import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
@@ -157,19 +158,21 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   // Chapters are cached like the HTML book's (by text, link targets, Evergreen version and what the code
   // presenter depends on), except with a presenter that cannot name its inputs.
   const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-2') : undefined;
+  const { svgs: diagrams } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
+  const key = (chapter: Chapter) => chapterRenderKey(book, chapter, `single${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
   const rendered = new Map<Chapter, RenderedChapter>();
   for (const chapter of book.chapters) {
-    const cached = cache?.get(chapterRenderKey(book, chapter, 'single', ctx.presenter));
+    const cached = cache?.get(key(chapter));
     if (cached) rendered.set(chapter, cached);
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
   const highlighter = stale.length ? await prepareHighlighter(stale.flatMap(codeLanguages)) : undefined;
   const defaultColour = highlighter?.getTheme(codeThemes.light).fg ?? '#1F2328';
   for (const chapter of stale) {
-    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single' });
+    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single', diagrams });
     const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
-    cache?.set(chapterRenderKey(book, chapter, 'single', ctx.presenter), html);
+    cache?.set(key(chapter), html);
   }
   const chapters: PrintChapter[] = [];
   const media = new Map<string, string>();

@@ -10,6 +10,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
 import { crossRefHandlers } from './crossRefHast.js';
 import { highlightToHast } from './highlight.js';
+import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
 import { indexTermToHast } from './indexHast.js';
 
 export interface ChapterRenderOptions {
@@ -22,6 +23,8 @@ export interface ChapterRenderOptions {
    * `single`: every chapter in one document, as for print (ids are prefixed with the chapter's slug).
    */
   mode: 'pages' | 'single';
+  /** Mermaid diagrams drawn as SVG, by content hash; a diagram not in it is shown as its source. */
+  diagrams?: Map<string, DiagramSvgs>;
 }
 
 export interface RenderedChapter {
@@ -35,7 +38,7 @@ export const mediaDir = 'media';
 
 /** Markdown → HTML for one chapter: links rewritten to output pages, code highlighted, anchors added. */
 export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
-  const { book, chapter, highlighter, presenter, mode } = options;
+  const { book, chapter, highlighter, presenter, mode, diagrams } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
   const numbered = crossRefHandlers({ book, chapter, mode });
   const hast = toHast(chapter.tree(), {
@@ -46,7 +49,8 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     handlers: {
       ...numbered.handlers,
       indexTerm: indexTermToHast,
-      code: (state: State, node: Code) => numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node))),
+      code: (state: State, node: Code) =>
+        diagramToHast(node, diagrams, mode) ?? numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? defaultCodePresentation(node))),
       paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },
   }) as HastRoot;
