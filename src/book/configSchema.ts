@@ -53,7 +53,11 @@ export const bookConfigSchema = z.strictObject({
   keywords: z.array(z.string()).optional(),
   copyright: z.string().optional(),
   chapters: z.array(z.union([chapterPath, partSchema])).optional(),
-  formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
+  /** Names from the format registry (checked against it when the project opens: a config can register more). */
+  formats: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
+    .min(1)
+    .default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Formulas (`$…$`, `$$…$$`), rendered with KaTeX at build time. */
@@ -79,8 +83,3 @@ export type BookConfigInput = z.input<typeof bookConfigSchema>;
 /** book.yaml after validation and defaults. */
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
 export type ChapterEntry = z.output<typeof partSchema> | string;
-
-/** Typed helper for programmatic configuration (like vite's defineConfig): returns its argument. */
-export function defineConfig(config: BookConfigInput): BookConfigInput {
-  return config;
-}

@@ -20,7 +20,7 @@ interface JsonDiff {
     oldTitle?: string;
     renamed: boolean;
     moved: boolean;
-    sections: { status: string; id: string; contentChanged: boolean; moved: boolean; samplesChanged: number; blocks: { op: string; parts?: { t: string; v: string }[] }[] }[];
+    sections: { status: string; id: string; contentChanged: boolean; moved: boolean; samplesChanged: number; blocks: { op: string; parts?: { op: string; text: string }[] }[] }[];
   }[];
 }
 
@@ -71,7 +71,7 @@ describe('evergreen diff', () => {
     // Only "why" changed; "how" was only reflowed.
     expect(intro.sections.map((s) => s.id)).toEqual(['why']);
     const modified = intro.sections[0].blocks.find((b) => b.op === 'modified')!;
-    expect(modified.parts!.filter((p) => p.t !== 'same').map((p) => [p.t, p.v.trim()])).toEqual([
+    expect(modified.parts!.filter((p) => p.op !== 'same').map((p) => [p.op, p.text.trim()])).toEqual([
       ['del', 'type again'],
       ['ins', 'retype and why'],
     ]);
