@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/index.js';
+import { build, openProject } from '../../src/index.js';
 import { findBrowser } from '../../src/util/browser.js';
 import { copyFixture, repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 
@@ -101,7 +101,7 @@ describe.skipIf(!hasBrowser)('Mermaid diagrams', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('are drawn at build time as inline SVG, light and dark, and a rebuild with no diagram change draws none', async () => {
-    const first = await build({ root, formats: ['html'] });
+    const first = await build(await openProject({ root }), { formats: ['html'] });
     expect(first.ok, JSON.stringify(first.diagnostics)).toBe(true);
     expect(first.stats['html.diagramsDrawn']).toBe(1);
     const $ = page(root, 'tables.html');
@@ -110,7 +110,7 @@ describe.skipIf(!hasBrowser)('Mermaid diagrams', () => {
     expect($('figure.diagram .diagram-light svg').text()).toContain('Samples pass?');
     expect($('pre code').text()).not.toContain('flowchart LR');
     writeFileSync(path.join(root, 'manuscript', 'tables.md'), `${readFileSync(path.join(root, 'manuscript', 'tables.md'), 'utf8')}\nOne more paragraph.\n`);
-    const second = await build({ root, formats: ['html'] });
+    const second = await build(await openProject({ root }), { formats: ['html'] });
     expect(second.ok).toBe(true);
     expect(second.stats['html.chaptersRendered']).toBe(1);
     expect(second.stats['html.diagramsDrawn']).toBe(0);
