@@ -21,7 +21,9 @@ describe('math and cross-references: a book that uses them', () => {
 
   beforeAll(async () => {
     root = copyFixture('features');
-    built = await runCli(['build', '--root', root, '--format', hasBrowser ? 'html,pdf' : 'html'], { env: { SOURCE_DATE_EPOCH: '1795651200' } });
+    built = await runCli(['build', '--root', root, '--format', hasBrowser ? 'html,pdf' : 'html'], {
+      env: { SOURCE_DATE_EPOCH: '1795651200', EVERGREEN_PDF_WORK_DIR: path.join(root, 'print-work') },
+    });
     if (hasBrowser && built.code === 0) {
       const pdf = path.join(root, 'dist', 'measured-types.pdf');
       const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
@@ -87,8 +89,13 @@ describe('math and cross-references: a book that uses them', () => {
     // Two marks of "lattice › of types" on one page list that page once.
     expect(pages[indexPage]).toMatch(new RegExp(`of types,? ${pageNumber(figurePage)}\\s`));
     expect(pages[indexPage]).toMatch(/type lattice see lattice, of types/);
-    // The diagram is vector: its labels are text in the PDF.
+    // The diagram is vector: its labels are text in the PDF. Its SVG keeps its own ids (the print document
+    // prefixes every other id with the chapter's slug), or its styles and arrowheads would be lost.
     expect(text).toContain('Samples pass?');
+    const print = cheerio.load(readFileSync(path.join(root, 'print-work', 'print.html'), 'utf8'));
+    const svg = print('figure.diagram svg').first();
+    expect(svg.attr('id')).toMatch(/^mermaid-[0-9a-f]{12}-light$/);
+    expect(svg.find('style').text()).toContain(`#${svg.attr('id')}`);
     expect(execFileSync('pdffonts', [path.join(root, 'dist', 'measured-types.pdf')], { encoding: 'utf8' })).toMatch(/KaTeX_Main-Regular.*yes/);
   });
 });

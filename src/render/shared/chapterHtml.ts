@@ -4,7 +4,7 @@ import { toHtml } from 'hast-util-to-html';
 import type { Code, Image, Paragraph } from 'mdast';
 import { defaultHandlers, toHast, type State } from 'mdast-util-to-hast';
 import type { Highlighter } from 'shiki';
-import { visit } from 'unist-util-visit';
+import { SKIP, visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { type CodePresenter, defaultCodePresentation } from '../../book/codePresentation.js';
@@ -59,6 +59,8 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
   const tree = hasRawHtml(hast) ? (raw(hast) as HastRoot) : hast;
   const assets: RenderedChapter['assets'] = [];
   visit(tree, 'element', (node: Element) => {
+    // A drawn diagram's SVG is self-contained: its styles and arrow markers refer to its own ids.
+    if (node.properties.dataDiagram !== undefined) return SKIP;
     // Cross-reference links are made final by crossRefHast.ts (they point at labels, not headings).
     if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.dataXref === undefined) {
       node.properties.href = rewrite(node.properties.href, book, chapter, mode, assets);

@@ -23,5 +23,5 @@ export function diagramToHast(node: Code, diagrams: Map<string, DiagramSvgs> | u
     children: fromHtml(svg, { fragment: true }).children as Element[],
   });
   const children = mode === 'single' ? [variant(svgs.light, 'light')] : [variant(svgs.light, 'light'), variant(svgs.dark, 'dark')];
-  return { type: 'element', tagName: 'figure', properties: { className: ['diagram'] }, children };
+  return { type: 'element', tagName: 'figure', properties: { className: ['diagram'], dataDiagram: '' }, children };
 }
