@@ -5,7 +5,7 @@ import { sha256Bytes } from '../../util/hash.js';
 import { toolchainFingerprint } from '../../util/version.js';
 import { type BookDiff, diffSnapshots } from '../diff.js';
 import type { History, PublishedRelease } from '../history/index.js';
-import { changeSummary } from './manifest.js';
+import { changeSummary } from './changeSummary.js';
 
 export interface SiteVersion {
   release: PublishedRelease;

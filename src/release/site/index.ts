@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Book } from '../../book/model.js';
 import { type Diagnostic, DiagnosticBag } from '../../diagnostics/diagnostic.js';
@@ -17,7 +17,8 @@ import { landingContent, sitePage, versionsContent } from './pages.js';
 import { signManifest } from './signing.js';
 import { unpackVersionBook } from './versionBooks.js';
 
-export { changeSummary, changesFormat, manifestFormat } from './manifest.js';
+export { changeSummary, changesFormat } from './changeSummary.js';
+export { manifestFormat } from './manifest.js';
 export { atomFeed, stableId } from './feed.js';
 export { loadSigningKey } from './signing.js';
 export { changesPage } from './diffs.js';

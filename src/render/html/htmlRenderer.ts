@@ -3,12 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
-import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
-import { sha256 } from '../../util/hash.js';
-import { evergreenVersion, toolchainFingerprint } from '../../util/version.js';
-import type { CodePresenter } from '../../book/codePresentation.js';
+import { evergreenVersion, } from '../../util/version.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
@@ -19,6 +16,7 @@ import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
 import { OutputWriter } from '../outputWriter.js';
+import { htmlChapterCacheName } from './cacheNames.js';
 
 const require = createRequire(import.meta.url);
 
@@ -43,7 +41,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const assetsDir = path.join(outDir, 'assets');
   await mkdir(assetsDir, { recursive: true });
   const theme = await loadTheme(book.root);
-  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'html-chapters') : undefined;
+  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, htmlChapterCacheName) : undefined;
 
   const { svgs: diagrams, drawn: diagramsDrawn } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
   const bodies = new Map<Chapter, RenderedChapter>();

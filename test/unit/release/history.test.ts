@@ -38,7 +38,7 @@ describe('release history', () => {
     const root = book();
     await releaseAt(root, '1.0.0', '2026-01-01');
     const a = path.join(root, 'manuscript', 'a.md');
-    writeFileSync(a, readFileSync(a, 'utf8') + '\n## Extra {#extra}\n\nAn added section.\n');
+    writeFileSync(a, `${readFileSync(a, 'utf8')}\n## Extra {#extra}\n\nAn added section.\n`);
     const r = await releaseAt(root, 'minor', '2026-02-01');
     expect(r.version).toBe('1.1.0');
     expect(r.suggested).toBe('minor');
@@ -69,7 +69,7 @@ describe('release history', () => {
     const out = path.join(root, 'out');
     await withProject(root, (project) => build(project, { outDir: out, formats: ['html'] }));
     expect(readFileSync(path.join(out, 'html', 'index.html'), 'utf8')).toMatch(/book-version">1\.0\.0</);
-    writeFileSync(path.join(root, 'manuscript', 'a.md'), readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8') + '\nEdited.\n');
+    writeFileSync(path.join(root, 'manuscript', 'a.md'), `${readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8')}\nEdited.\n`);
     await withProject(root, (project) => build(project, { outDir: out, formats: ['html'] }));
     expect(readFileSync(path.join(out, 'html', 'index.html'), 'utf8')).toContain('1.0.0 + unreleased changes');
   });
@@ -77,7 +77,7 @@ describe('release history', () => {
   it('keeps a yanked version listed, marked with its reason', async () => {
     const root = book();
     await releaseAt(root, '1.0.0', '2026-01-01');
-    writeFileSync(path.join(root, 'manuscript', 'a.md'), readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8') + '\nFixed.\n');
+    writeFileSync(path.join(root, 'manuscript', 'a.md'), `${readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8')}\nFixed.\n`);
     await releaseAt(root, '1.0.1', '2026-01-02');
     await yankRelease(await openHistory(root), '1.0.1', 'Broken download', '2026-01-03');
     await expect(yankRelease(await openHistory(root), '1.0.1', 'again', '2026-01-04')).rejects.toThrow(/already yanked/);
