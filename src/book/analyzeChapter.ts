@@ -6,6 +6,7 @@ import { fromVFile } from '../diagnostics/diagnostic.js';
 import { isTitleHeading } from '../parse/chapterOutline.js';
 import type { FrontMatter } from '../parse/frontMatter.js';
 import { headingIdOf } from '../parse/headingIds.js';
+import { analyzeFeatures } from './crossRefAnalysis.js';
 import type { ChapterAnalysis, HeadingInfo, LinkReference, SearchSection } from './model.js';
 
 const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
@@ -47,6 +48,7 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
     words,
     search: searchSections(tree),
     diagnostics: fromVFile(file),
+    features: analyzeFeatures(tree, file),
   };
 }
 

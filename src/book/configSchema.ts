@@ -103,6 +103,13 @@ export const bookConfigSchema = z.strictObject({
   /** TypeScript versions to check with (`["5.9", "6.0"]`), each from the book's dependencies; the first is the primary one. */
   typescript: z.array(z.string().regex(/^\d+(\.\d+){0,2}$/, 'a version such as "5.9" or "6.0.3"')).min(1).optional(),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
+  /** Formulas (`$…$`, `$$…$$`), rendered with KaTeX at build time. */
+  math: z
+    .strictObject({
+      /** TeX macros for every formula, e.g. `"\\R": "\\mathbb{R}"` (as KaTeX's `macros` option). */
+      macros: z.record(z.string().regex(/^\\(?:[A-Za-z]+|.)$/, 'a TeX control sequence such as "\\R"'), z.string()).default({}),
+    })
+    .default({ macros: {} }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
   compilerOptions: z.record(z.string(), z.unknown()).optional(),
   sandbox: sandboxSchema.default({ memory: 512, timeout: 10_000, network: false, read: [] }),

@@ -14,7 +14,10 @@ import { resolveIncludes } from './includes.js';
 import { chapterTitle } from './chapterTitle.js';
 import { chapterFilePattern, type BookConfig, type ChapterItem } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
+import { checkIndex } from './bookIndex.js';
+import { checkCrossRefs } from './crossRefs.js';
 import { checkLinks } from './links.js';
+import { checkMath } from './mathCheck.js';
 import type { Book, Chapter, ChapterAnalysis, TocEntry } from './model.js';
 
 export interface LoadBookOptions {
@@ -111,8 +114,9 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
         ruleId: 'chapter/no-title',
       });
     }
-    diagnostics.push(...checkLinks(book, chapter));
+    diagnostics.push(...checkLinks(book, chapter), ...checkMath(config, chapter));
   }
+  diagnostics.push(...checkCrossRefs(book), ...checkIndex(book));
   if (chapters.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
@@ -338,7 +342,7 @@ function assignUniqueSlugs(chapters: Chapter[], diagnostics: Diagnostic[]): void
   const taken = new Map<string, Chapter>();
   for (const chapter of chapters) {
     let slug = chapter.slug;
-    if (slug === 'index' || slug === 'search' || slug === '404') slug = `${slug}-chapter`;
+    if (slug === 'index' || slug === 'search' || slug === '404' || slug === 'book-index') slug = `${slug}-chapter`;
     const other = taken.get(slug);
     if (other) {
       if (chapter.id && other.id === chapter.id) {

@@ -3,6 +3,7 @@ import type { VFile } from 'vfile';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FrontMatter } from '../parse/frontMatter.js';
 import type { BookConfig } from './configSchema.js';
+import type { ChapterFeatures } from './crossRefAnalysis.js';
 
 /**
  * The book model (like mdbook-core's `Book`): built once by `loadBook`, then only read by every later
@@ -67,6 +68,8 @@ export interface ChapterAnalysis {
   search: SearchSection[];
   /** Author problems found while parsing (front matter, duplicate ids…). */
   diagnostics: Diagnostic[];
+  /** Cross-reference labels and uses, formulas: absent only in partial models (workers, tests). */
+  features?: ChapterFeatures;
 }
 
 export interface Chapter {

@@ -36,7 +36,7 @@ function bookFromIndex(index: BookIndex): Book {
         file: () => parse(c.path, c.source, c.hash).file,
       }) as Chapter,
   );
-  return { manuscriptDir: index.manuscriptDir, chapters } as unknown as Book;
+  return { manuscriptDir: index.manuscriptDir, config: index.config, chapters } as unknown as Book;
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
@@ -58,7 +58,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       const presenter = presentations
         ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1)
         : undefined;
-      const rendered = renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages' });
+      const rendered = renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams: request.diagrams ? new Map(request.diagrams) : undefined });
       return { id: request.id, rendered };
     }
   }

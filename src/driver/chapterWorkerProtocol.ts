@@ -1,3 +1,4 @@
+import type { BookConfig } from '../book/configSchema.js';
 import type { ChapterAnalysis, IncludedCode } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
@@ -5,6 +6,8 @@ import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 /** What a worker needs to know about the whole book to resolve links and render one chapter. */
 export interface BookIndex {
   manuscriptDir: string;
+  /** What rendering reads from book.yaml (math macros). */
+  config: Pick<BookConfig, 'math'>;
   chapters: {
     relPath: string;
     path: string;
@@ -16,7 +19,8 @@ export interface BookIndex {
     id?: string;
     part?: string;
     includes?: IncludedCode[];
-    analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title'>;
+    /** `features`: cross-reference labels, so every worker numbers them as the main thread does. */
+    analysis: Pick<ChapterAnalysis, 'headings' | 'frontMatter' | 'titleHeadingId' | 'title' | 'features'>;
   }[];
 }
 
@@ -24,7 +28,7 @@ export type WorkerJob =
   | { op: 'analyze'; path: string; source: string; hash: string }
   | { op: 'index'; index: BookIndex }
   /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
-  | { op: 'render'; path: string; presentations?: [number, CodePresentation][] };
+  | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][] };
 
 export type WorkerRequest = WorkerJob & { id: number };
 

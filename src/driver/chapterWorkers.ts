@@ -8,6 +8,7 @@ import type { ParallelAnalyzer } from '../book/loadBook.js';
 import type { Book, Chapter, ChapterAnalysis } from '../book/model.js';
 import type { CodePresentation, CodePresenter } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
+import { diagramHash, type DiagramSvgs } from '../render/shared/diagrams.js';
 import type { BookIndex, WorkerJob, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
 const workerScript = new URL('./chapterWorker.js', import.meta.url);
@@ -56,6 +57,7 @@ export class ChapterWorkers implements ParallelAnalyzer {
     chapters: Chapter[],
     presenter: CodePresenter | undefined,
     renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedChapter>>,
+    diagrams?: Map<string, DiagramSvgs>,
   ): Promise<Map<Chapter, RenderedChapter>> {
     const owners = chapters.map((c) => this.assign(c.path, c.source.length));
     const index = bookIndex(book);
@@ -64,7 +66,9 @@ export class ChapterWorkers implements ParallelAnalyzer {
     const remote = chapters.map((chapter, i) =>
       owners[i] === mainThread
         ? undefined
-        : ready.then(() => this.send(owners[i], { op: 'render', path: chapter.path, presentations: presenter ? presentationsOf(chapter, presenter) : undefined })),
+        : ready.then(() =>
+            this.send(owners[i], { op: 'render', path: chapter.path, presentations: presenter ? presentationsOf(chapter, presenter) : undefined, diagrams: diagramsOf(chapter, diagrams) }),
+          ),
     );
     const local = await renderHere(chapters.filter((_c, i) => owners[i] === mainThread));
     const results = await Promise.all(remote.map((r) => r?.then((response) => response.rendered!)));
@@ -124,6 +128,7 @@ export class ChapterWorkers implements ParallelAnalyzer {
 function bookIndex(book: Book): BookIndex {
   return {
     manuscriptDir: book.manuscriptDir,
+    config: { math: book.config.math },
     chapters: book.chapters.map((c) => ({
       relPath: c.relPath,
       path: c.path,
@@ -135,9 +140,19 @@ function bookIndex(book: Book): BookIndex {
       id: c.id,
       part: c.part,
       includes: c.includes,
-      analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title },
+      analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title, features: c.analysis.features },
     })),
   };
+}
+
+/** The SVGs of a chapter's diagrams, for the worker that renders it. */
+function diagramsOf(chapter: Chapter, diagrams: Map<string, DiagramSvgs> | undefined): [string, DiagramSvgs][] | undefined {
+  if (!diagrams?.size) return undefined;
+  return (chapter.analysis.features?.diagrams ?? []).flatMap((d) => {
+    const hash = diagramHash(d.source);
+    const svgs = diagrams.get(hash);
+    return svgs ? [[hash, svgs] as [string, DiagramSvgs]] : [];
+  });
 }
 
 /** The presenter's answer for every code block of a chapter, keyed by the block's offset. */

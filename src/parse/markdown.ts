@@ -1,11 +1,16 @@
 import type { Root } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { remarkAlerts } from './alerts.js';
 import { remarkChapterOutline } from './chapterOutline.js';
+import { remarkCrossRefs } from './crossRefSyntax.js';
+import { remarkDollarMath } from './dollarMath.js';
+import { remarkIndexTerms } from './indexTerms.js';
+import { liftMathLabels } from './mathLabels.js';
 import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
 import { remarkUnclosedFences } from './unclosedFence.js';
@@ -14,19 +19,24 @@ import { remarkToolCallouts } from './toolCallouts.js';
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
  * autolinks) + YAML front matter + GitHub alerts (and, as alerts, Quarto's callouts and Markua's asides)
- * + `{#id}` heading ids, with one outline shape (chapterOutline.ts). Every stage that needs a chapter's
- * tree gets it from here, so the HTML, the PDF, the sample checker and the release diff see the same book.
+ * + `{#id}` heading ids, with one outline shape (chapterOutline.ts) + `$math$` (pandoc's dollar rules) +
+ * pandoc-crossref labels and references + index terms. Every stage that needs a chapter's tree gets it from
+ * here, so the HTML, the PDF, the sample checker and the release diff see the same book.
  */
 const processor = unified()
   .use(remarkParse)
   .use(remarkFrontmatter, ['yaml'])
   .use(remarkGfm)
+  .use(remarkMath)
+  .use(remarkDollarMath)
   .use(remarkFrontMatterData)
   .use(remarkHeadingIds)
   .use(remarkChapterOutline)
   .use(remarkToolCallouts)
   .use(remarkAlerts)
   .use(remarkUnclosedFences)
+  .use(remarkCrossRefs)
+  .use(remarkIndexTerms)
   .freeze();
 
 export interface ParsedChapter {
@@ -36,7 +46,9 @@ export interface ParsedChapter {
 
 /** Parses one chapter. Author problems are vfile messages on `file` (fatal ones are errors). */
 export function parseMarkdown(source: string, path: string): ParsedChapter {
-  const file = new VFile({ path, value: source });
+  const lifted = liftMathLabels(source);
+  const file = new VFile({ path, value: lifted.source });
+  (file.data as { mathLabels?: Map<number, string> }).mathLabels = lifted.labels;
   let tree: Root;
   const tooDeep = findExcessiveNesting(source);
   if (tooDeep) {

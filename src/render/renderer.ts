@@ -43,6 +43,8 @@ export interface ParallelChapterRenderer {
     presenter: CodePresenter | undefined,
     /** Renders the share of chapters that stays on this thread. */
     renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedBody>>,
+    /** Diagrams already drawn as SVG (render/shared/diagrams.ts), by content hash. */
+    diagrams?: Map<string, { light: string; dark: string }>,
   ): Promise<Map<Chapter, RenderedBody>>;
 }
 

@@ -11,7 +11,10 @@ import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlacehol
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
+import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
+import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
+import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
 import { OutputWriter } from '../outputWriter.js';
 import { htmlChapterCacheName } from './cacheNames.js';
 
@@ -56,10 +59,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   }
   const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, htmlChapterCacheName) : undefined;
 
+  const { svgs: diagrams, drawn: diagramsDrawn } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
   const bodies = new Map<Chapter, RenderedChapter>();
   const stale: { chapter: Chapter; key: string }[] = [];
   for (const chapter of book.chapters) {
-    const key = chapterRenderKey(book, chapter, options.presenterKey, ctx.presenter);
+    const key = chapterRenderKey(book, chapter, `${options.presenterKey ?? ''}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
     // A presenter that cannot say what it depends on makes its chapters uncacheable.
     const cached = ctx.presenter && !ctx.presenter.cacheKey ? undefined : cache?.get(key);
     if (cached) bodies.set(chapter, cached);
@@ -71,11 +75,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       const rendered = new Map<Chapter, RenderedChapter>();
       if (chapters.length === 0) return rendered;
       const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
-      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages' }));
+      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams }));
       return rendered;
     };
     const chapters = stale.map((s) => s.chapter);
-    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere) : await renderHere(chapters);
+    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
     for (const { chapter, key } of stale) {
       bodies.set(chapter, rendered.get(chapter)!);
       cache?.set(key, rendered.get(chapter)!);
@@ -83,6 +87,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   }
 
   const page = theme.files['page.html']!;
+  const hasMath = bookHasMath(book);
   const common = {
     lang: book.config.language,
     bookTitle: book.config.title,
@@ -90,7 +95,11 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     evergreenVersion,
     bookVersion: version.label,
     versionLabel: version.label,
-    extraHead: [theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '', options.extraHead ?? ''].join('\n'),
+    extraHead: [
+      hasMath ? `<link rel="stylesheet" href="assets/${katexStylesheet}">` : '',
+      theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '',
+      options.extraHead ?? '',
+    ].join('\n'),
   };
   const writer = new OutputWriter(outDir, ctx.outDir ? path.join(ctx.outDir, 'html') : undefined);
   const toc = tocRenderer(book);
@@ -130,17 +139,26 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       writes.push(copyAsset(asset.file, path.join(outDir, 'media', asset.relPath)));
     }
   }
+  if (hasIndex(book)) {
+    writes.push(
+      writer.write(
+        indexPageName,
+        fillTemplate(page, { ...common, pageTitle: `Index · ${book.config.title}`, bodyClass: 'chapter-page index-page-body', toc: toc('index'), content: renderIndexPage(book), prevNext: '' }),
+      ),
+    );
+  }
   writes.push(writer.write('search-data.js', searchData(book)));
   writes.push(writer.write('assets/book.css', theme.files['book.css'] ?? ''));
   writes.push(writer.write('assets/book.js', theme.files['book.js'] ?? ''));
   if (theme.files['custom.css']) writes.push(writer.write('assets/custom.css', theme.files['custom.css']));
   writes.push(loadFonts().then((fonts) => writer.write('assets/fonts.css', fonts.css)));
   writes.push(copyFonts(assetsDir));
+  if (hasMath) writes.push(writeKatexAssets(assetsDir));
   writes.push(linkOrCopy(minisearchBrowserBuild(), path.join(assetsDir, 'minisearch.js')));
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writer.write('.nojekyll', ''));
   await Promise.all(writes);
-  return { outputs: ['html'], stats: { pages: book.chapters.length + 1, chaptersRendered: stale.length, filesWritten: writer.written, filesReused: writer.reused } };
+  return { outputs: ['html'], stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused } };
 }
 
 /** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */

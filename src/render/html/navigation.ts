@@ -1,3 +1,4 @@
+import { hasIndex, indexPageName } from './indexPage.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { escapeHtml } from '../theme.js';
 
@@ -5,18 +6,21 @@ import { escapeHtml } from '../theme.js';
  * The sidebar for every page of a build: each chapter's entry is made once, and only the current
  * chapter's (expanded to its sections) is made per page, so a large book's navigation stays linear.
  */
-export function tocRenderer(book: Book): (current?: Chapter) => string {
+export function tocRenderer(book: Book): (current?: Chapter | 'index') => string {
   const plain = new Map(book.chapters.map((c) => [c, chapterItem(c, false)]));
   const withCurrent = (current?: Chapter) => (chapter: Chapter) => (chapter === current ? chapterItem(chapter, true) : plain.get(chapter)!);
   return (current) => {
-    const item = withCurrent(current);
+    const item = withCurrent(current === 'index' ? undefined : current);
     const entries = book.toc.map((entry) =>
       entry.kind === 'chapter'
         ? item(entry.chapter)
         : `<li class="part"><span class="part-title">${escapeHtml(entry.title)}</span><ol>${entry.chapters.map(item).join('')}</ol></li>`,
     );
     const home = `<li class="home${current ? '' : ' current'}"><a href="index.html"${current ? '' : ' aria-current="page"'}><span>Contents</span></a></li>`;
-    return `<ol class="toc">${home}${entries.join('')}</ol>`;
+    const index = hasIndex(book)
+      ? `<li class="chapter book-index${current === 'index' ? ' current' : ''}"><a href="${indexPageName}"${current === 'index' ? ' aria-current="page"' : ''}><span class="chapter-number"></span><span>Index</span></a></li>`
+      : '';
+    return `<ol class="toc">${home}${entries.join('')}${index}</ol>`;
   };
 }
 

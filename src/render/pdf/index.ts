@@ -12,6 +12,8 @@ import type { Root as HastRoot } from 'hast';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { hyphenateTree, hyphenatorFor } from '../shared/hyphenate.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
+import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
+import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
@@ -20,6 +22,7 @@ import { finishPdf } from './finishPdf.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
+import { printIndexPageName } from './printIndex.js';
 
 /**
  * The print PDF: the same chapter HTML as the HTML book, assembled into one print document and laid out by
@@ -156,7 +159,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const { book } = ctx;
   // Chapters are cached like the HTML book's (by text, link targets, Evergreen version and what the code
   // presenter depends on), except with a presenter that cannot name its inputs.
-  const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-3') : undefined;
+  const cache = ctx.cacheDir && (!ctx.presenter || ctx.presenter.cacheKey) ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'pdf-chapters-4') : undefined;
   // Justified print text is hyphenated at build time, with the patterns of the book's language.
   const hyphenate = hyphenatorFor(book.config.language);
   if (!hyphenate) {
@@ -165,7 +168,8 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
       ruleId: 'pdf/no-hyphenation',
     });
   }
-  const renderKey = (chapter: Chapter) => chapterRenderKey(book, chapter, `single:${hyphenate ? book.config.language : ''}`, ctx.presenter);
+  const { svgs: diagrams } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
+  const renderKey = (chapter: Chapter) => chapterRenderKey(book, chapter, `single:${hyphenate ? book.config.language : ''}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
   const rendered = new Map<Chapter, RenderedChapter>();
   for (const chapter of book.chapters) {
     const cached = cache?.get(renderKey(chapter));
@@ -176,7 +180,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const defaultColour = highlighter?.getTheme(codeThemes.light).fg ?? '#1F2328';
   for (const chapter of stale) {
     const finish = hyphenate ? (tree: HastRoot) => hyphenateTree(tree, hyphenate) : undefined;
-    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single', finish });
+    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single', finish, diagrams });
     const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
     cache?.set(renderKey(chapter), html);
@@ -190,14 +194,16 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   }
   const theme = await loadTheme(book.root);
   const geometry = pageGeometry(book.config.pdf);
+  const hasMath = bookHasMath(book);
   const html = printDocument({
     book,
+    extraHead: hasMath ? `<link rel="stylesheet" href="${katexStylesheet}">` : undefined,
     version: ctx.version,
     chapters,
     pageCss: pageCss(
       geometry,
       book.config.title,
-      book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
+      [...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })), { pageName: printIndexPageName, title: 'Index' }],
     ),
     printCss: theme.files['print.css'] ?? '',
     generator: `Evergreen ${evergreenVersion}`,
@@ -207,6 +213,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     writeFile(htmlFile, html),
     loadFonts().then((fonts) => writeFile(path.join(workDir, 'fonts.css'), fonts.css)),
     copyFonts(workDir),
+    hasMath ? writeKatexAssets(workDir) : undefined,
     ...[...media].map(async ([relPath, file]) => {
       const target = path.join(workDir, 'media', relPath);
       await mkdir(path.dirname(target), { recursive: true });

@@ -74,7 +74,8 @@ export async function layOut(page: Page, options: LayoutOptions): Promise<Layout
   const opening = await page.evaluate(() => ({
     /** Every element that starts on a new page in the main matter: parts and chapters, in order. */
     starts: [...document.querySelectorAll('.main-matter > .chapter, .main-matter > .part-page')].map((el) => el.id),
-    targets: [...document.querySelectorAll<HTMLElement>('.toc-page[data-target]')].map((el) => el.dataset.target!),
+    // The contents' numbers and every other page reference ("Figure 3.2 on page 41", the index).
+    targets: [...document.querySelectorAll<HTMLElement>('.toc-page[data-target], .page-ref[data-target]')].map((el) => el.dataset.target!),
   }));
   let layout = await measure(page);
   let passes = 1;
@@ -150,9 +151,18 @@ async function applyPlan(page: Page, plan: Plan, firstStart: string): Promise<vo
       blank.setAttribute('aria-hidden', 'true');
       document.getElementById(id)?.before(blank);
     }
-    document.querySelectorAll<HTMLElement>('.toc-page[data-target]').forEach((el) => {
+    document.querySelectorAll<HTMLElement>('.toc-page[data-target], .page-ref[data-target]').forEach((el) => {
       const n = numbers[el.dataset.target!];
       if (n !== undefined) el.textContent = n;
+    });
+    // An index entry marked twice on one page lists that page once.
+    document.querySelectorAll('.index-pages').forEach((group) => {
+      const seen = new Set<string>();
+      group.querySelectorAll('a').forEach((a) => {
+        const n = a.textContent ?? '';
+        if (seen.has(n)) a.remove();
+        else seen.add(n);
+      });
     });
   }, plan, firstStart);
 }

@@ -2,6 +2,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import type { BookVersion } from '../renderer.js';
 import { escapeHtml } from '../theme.js';
 import { prepareForPrint } from './prepareForPrint.js';
+import { printIndex, printIndexId } from './printIndex.js';
 
 /**
  * The print book as one HTML document: title page, colophon, table of contents, then every chapter (and
@@ -25,6 +26,8 @@ export interface PrintDocumentInput {
   printCss: string;
   /** Evergreen's version, for the colophon. */
   generator: string;
+  /** Extra stylesheets for features the book uses (KaTeX's). */
+  extraHead?: string;
 }
 
 /** The named page of a chapter: its running head is the chapter title. */
@@ -53,6 +56,7 @@ export function printDocument(input: PrintDocumentInput): string {
 <title>${escapeHtml(book.config.title)}</title>
 <meta name="generator" content="${escapeHtml(input.generator)}">
 <link rel="stylesheet" href="fonts.css">
+${input.extraHead ?? ''}
 <style>
 ${input.pageCss}</style>
 <style>
@@ -125,6 +129,7 @@ function tableOfContents(book: Book): string {
   const items = book.toc.map((e) =>
     e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join(''),
   );
+  if (printIndex(book, pageNumberPlaceholder)) items.push(entry(printIndexId, '', 'Index', 'toc-chapter toc-index'));
   // Not a heading: the bookmarks list the chapters only, one top-level entry each.
   return `<nav class="toc" aria-labelledby="contents"><p class="toc-heading" id="contents">Contents</p><ol>${items.join('')}</ol></nav>`;
 }
@@ -142,5 +147,5 @@ function mainMatter({ book, chapters }: PrintDocumentInput): string {
       : `<section class="part-page" id="${partId(parts)}"><p class="part-label">Part ${++parts}</p><h1 class="part-title">${escapeHtml(e.title)}</h1></section>\n` +
         e.chapters.map(chapter).join('\n'),
   );
-  return `<main class="main-matter">\n${sections.join('\n')}\n</main>`;
+  return `<main class="main-matter">\n${sections.join('\n')}\n${printIndex(book, pageNumberPlaceholder)}\n</main>`;
 }

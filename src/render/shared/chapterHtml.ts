@@ -4,11 +4,14 @@ import { toHtml } from 'hast-util-to-html';
 import type { Code, Image, Paragraph } from 'mdast';
 import { defaultHandlers, toHast, type State } from 'mdast-util-to-hast';
 import type { Highlighter } from 'shiki';
-import { visit } from 'unist-util-visit';
+import { SKIP, visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { bookCodePresentation, type CodePresenter } from '../../book/codePresentation.js';
+import { crossRefHandlers } from './crossRefHast.js';
 import { highlightToHast } from './highlight.js';
+import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
+import { indexTermToHast } from './indexHast.js';
 
 export interface ChapterRenderOptions {
   book: Book;
@@ -22,6 +25,8 @@ export interface ChapterRenderOptions {
   mode: 'pages' | 'single';
   /** A last transform of the finished tree, for one output's needs (the PDF hyphenates its prose). */
   finish?: (tree: HastRoot) => void;
+  /** Mermaid diagrams drawn as SVG, by content hash; a diagram not in it is shown as its source. */
+  diagrams?: Map<string, DiagramSvgs>;
 }
 
 export interface RenderedChapter {
@@ -35,16 +40,20 @@ export const mediaDir = 'media';
 
 /** Markdown → HTML for one chapter: links rewritten to output pages, code highlighted, anchors added. */
 export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
-  const { book, chapter, highlighter, presenter, mode } = options;
+  const { book, chapter, highlighter, presenter, mode, diagrams } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
+  const numbered = crossRefHandlers({ book, chapter, mode });
   const hast = toHast(chapter.tree(), {
     allowDangerousHtml: true,
     clobberPrefix: mode === 'single' ? `${chapter.slug}--` : 'user-content-',
     footnoteLabelTagName: 'h2',
     footnoteLabelProperties: { className: ['footnotes-label'] },
     handlers: {
-      code: (_state: State, node: Code) => highlightToHast(highlighter, presenter?.(chapter, node) ?? bookCodePresentation(chapter, node)),
-      paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node) ?? defaultHandlers.paragraph(state, node),
+      ...numbered.handlers,
+      indexTerm: indexTermToHast,
+      code: (state: State, node: Code) =>
+        diagramToHast(node, diagrams, mode) ?? numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? bookCodePresentation(chapter, node))),
+      paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
@@ -58,7 +67,10 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
       node.tagName = 'h1';
       titleShown = true;
     }
-    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+    // A drawn diagram's SVG is self-contained: its styles and arrow markers refer to its own ids.
+    if (node.properties.dataDiagram !== undefined) return SKIP;
+    // Cross-reference links are made final by crossRefHast.ts (they point at labels, not headings).
+    if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.dataXref === undefined) {
       node.properties.href = rewrite(node.properties.href, book, chapter, mode, assets);
     } else if ((node.tagName === 'img' || node.tagName === 'source' || node.tagName === 'video') && typeof node.properties.src === 'string') {
       node.properties.src = rewrite(node.properties.src, book, chapter, mode, assets);
@@ -113,7 +125,7 @@ function rewrite(url: string, book: Book, chapter: Chapter, mode: 'pages' | 'sin
 }
 
 /** A paragraph holding only an image becomes a figure; the image's title, if any, is its caption. */
-function figureForLoneImage(state: State, node: Paragraph): Element | undefined {
+function figureForLoneImage(state: State, node: Paragraph, numberFigure: (state: State, image: Image, figure: Element) => void): Element | undefined {
   const meaningful = node.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
   if (meaningful.length !== 1 || meaningful[0].type !== 'image') return undefined;
   const image = meaningful[0] as Image;
@@ -124,6 +136,7 @@ function figureForLoneImage(state: State, node: Paragraph): Element | undefined 
     children.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: image.title }] });
   }
   const figure: Element = { type: 'element', tagName: 'figure', properties: { className: ['figure'] }, children };
+  numberFigure(state, image, figure);
   state.patch(node, figure);
   return figure;
 }
