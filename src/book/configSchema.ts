@@ -52,8 +52,13 @@ export const bookConfigSchema = z.strictObject({
   description: z.string().optional(),
   keywords: z.array(z.string()).optional(),
   copyright: z.string().optional(),
+  /** The EPUB's cover image (a file under manuscript/); without it a cover is drawn from the title page. */
+  cover: z
+    .string()
+    .regex(/\.(png|jpe?g|gif|svg)$/i, 'a PNG, JPEG, GIF or SVG image under manuscript/, such as "images/cover.png"')
+    .optional(),
   chapters: z.array(z.union([chapterPath, partSchema])).optional(),
-  formats: z.array(z.enum(['html', 'pdf'])).min(1).default(['html', 'pdf']),
+  formats: z.array(z.enum(['html', 'pdf', 'epub'])).min(1).default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */

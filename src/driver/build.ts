@@ -4,7 +4,7 @@ import type { Book } from '../book/model.js';
 import { type Diagnostic, DiagnosticBag, EvergreenError } from '../diagnostics/diagnostic.js';
 import type { CodePresenter } from '../book/codePresentation.js';
 import { htmlRenderer } from '../render/html/htmlRenderer.js';
-import type { BookVersion, Renderer } from '../render/renderer.js';
+import type { BookVersion, Renderer, RenderResult } from '../render/renderer.js';
 import { cacheRoot } from '../util/diskCache.js';
 import { ChapterWorkers } from './chapterWorkers.js';
 import { commitStaging, createStaging, discardStaging } from './outputDir.js';
@@ -94,6 +94,7 @@ async function buildWith(options: BuildOptions, root: string, outDir: string, wo
   let committed = false;
   try {
     const results = [];
+    let printPageMap: RenderResult['pageMap'];
     for (const renderer of renderers) {
       const started = performance.now();
       const result = await renderer.render({
@@ -106,7 +107,9 @@ async function buildWith(options: BuildOptions, root: string, outDir: string, wo
         cacheDir: options.noCache ? undefined : cacheRoot(root),
         progress: options.progress,
         parallel: workers,
+        printPageMap,
       });
+      printPageMap ??= result.pageMap;
       stats[`${renderer.name}Ms`] = performance.now() - started;
       for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;
       results.push(result);

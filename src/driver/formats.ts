@@ -17,10 +17,16 @@ export interface RendererOptions {
 export async function renderersFor(formats: readonly OutputFormat[], options: RendererOptions = {}): Promise<Renderer[]> {
   const renderers: Renderer[] = [];
   if (formats.includes('html')) renderers.push(htmlRenderer({ extraHead: options.extraHead }));
-  if (formats.includes('pdf')) {
-    // Loaded lazily: puppeteer is only needed for the PDF.
+  const epub = formats.includes('epub');
+  if (formats.includes('pdf') || epub) {
+    // Loaded lazily: puppeteer is only needed for the PDF. The EPUB's page list needs the print layout: without
+    // the PDF among the formats the book is laid out only to measure its pages.
     const { pdfRenderer } = await import('../render/pdf/index.js');
-    renderers.push(pdfRenderer());
+    renderers.push(pdfRenderer({ pageMap: epub, measureOnly: !formats.includes('pdf') }));
+  }
+  if (epub) {
+    const { epubRenderer } = await import('../render/epub/index.js');
+    renderers.push(epubRenderer());
   }
   if (options.site ?? options.extraHead === undefined) {
     // The reader site comes from releases/, not from this build's outputs; a no-op for books without releases.

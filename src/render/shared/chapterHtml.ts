@@ -33,6 +33,12 @@ export const mediaDir = 'media';
 
 /** Markdown → HTML for one chapter: links rewritten to output pages, code highlighted, anchors added. */
 export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
+  const { tree, assets } = renderChapterTree(options);
+  return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
+}
+
+/** The same chapter as a hast tree, for renderers that serialise it differently (the EPUB writes XHTML). */
+export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRoot; assets: RenderedChapter['assets'] } {
   const { book, chapter, highlighter, presenter, mode } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
   const hast = toHast(chapter.tree(), {
@@ -78,7 +84,7 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
   if (!chapter.analysis.headings.some((h) => h.depth === 1) || (chapter.analysis.frontMatter.title && !chapter.analysis.titleHeadingId)) {
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
   }
-  return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
+  return { tree, assets };
 }
 
 function rewrite(url: string, book: Book, chapter: Chapter, mode: 'pages' | 'single', assets: RenderedChapter['assets']): string {
