@@ -25,7 +25,8 @@ export function insertPageBreaks(tree: HastRoot, starts: PrintPageMap['chapters'
     const marker: Element = {
       type: 'element',
       tagName: 'span',
-      properties: { id: pageBreakId(page), 'epub:type': 'pagebreak', role: 'doc-pagebreak', ariaLabel: page },
+      // The number as its title: axe-core treats aria-label on doc-pagebreak as prohibited, and DAISY accepts either.
+      properties: { id: pageBreakId(page), 'epub:type': 'pagebreak', role: 'doc-pagebreak', title: page },
       children: [],
     };
     const inside = target.tagName === 'tr' ? firstCell(target) : ['li', 'dt', 'dd', 'span'].includes(target.tagName) ? target : undefined;
@@ -78,10 +79,8 @@ export function adaptChapter(tree: HastRoot, codeClasses: CodeClasses): void {
       delete node.properties.ariaDescribedBy;
     }
     if (node.tagName === 'a' && node.properties.dataFootnoteBackref !== undefined) node.properties.role = 'doc-backlink';
-    if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) {
-      footnotesAsAsides(node);
-      return SKIP;
-    }
+    // Its notes are visited next, as asides: their back links get their role there.
+    if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) footnotesAsAsides(node);
     return undefined;
   });
 }

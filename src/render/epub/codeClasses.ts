@@ -34,7 +34,7 @@ export class CodeClasses {
       delete node.properties.style;
       const className = this.classFor(style);
       // A token in the default colour is only its text: no element, so no structure for a reader to walk.
-      if (!className) return hasOwnProperties(node) ? [node] : children;
+      if (className.length === 0) return hasOwnProperties(node) ? [node] : children;
       node.properties.className = [...asList(node.properties.className), ...className];
       return [node];
     };
