@@ -16,22 +16,31 @@ export interface ChapterFile {
 }
 
 /**
- * One file per chapter, or several for a long one: a new file starts at a section heading once the current
- * one holds about 250 KB, or at any top-level block if a section alone is that long.
+ * One file per chapter, or several for a long one: sections (from one h2 or h3 to the next) are packed into
+ * files of about 250 KB; a section longer than that alone is cut between its top-level blocks.
  */
 export function splitChapter(tree: HastRoot, slug: string): ChapterFile[] {
+  const sections: RootContent[][] = [[]];
+  for (const node of tree.children) {
+    const isHeading = node.type === 'element' && /^h[2-3]$/.test(node.tagName);
+    if (isHeading && sections[sections.length - 1].length > 0) sections.push([]);
+    sections[sections.length - 1].push(node);
+  }
   const groups: RootContent[][] = [[]];
   let size = 0;
-  for (const node of tree.children) {
-    const bytes = estimateBytes(node);
-    const isSection = node.type === 'element' && /^h[2-3]$/.test(node.tagName);
-    const current = groups[groups.length - 1];
-    if (current.length > 0 && size + bytes > targetBytes && (isSection || size > targetBytes * 0.9 || size + bytes > maxFileBytes * 0.95)) {
-      groups.push([]);
-      size = 0;
-    }
-    groups[groups.length - 1].push(node);
-    size += bytes;
+  const startGroup = () => {
+    if (groups[groups.length - 1].length > 0) groups.push([]);
+    size = 0;
+  };
+  for (const section of sections) {
+    const sizes = section.map(estimateBytes);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (size + total > targetBytes) startGroup();
+    section.forEach((node, i) => {
+      if (size + sizes[i] > targetBytes) startGroup();
+      groups[groups.length - 1].push(node);
+      size += sizes[i];
+    });
   }
   return groups.map((children, i) => ({ name: i === 0 ? `${slug}.xhtml` : `${slug}-${i + 1}.xhtml`, slug, children }));
 }
