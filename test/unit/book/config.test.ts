@@ -46,7 +46,7 @@ describe('book.yaml', () => {
   it('reports a value outside the allowed set at the value', () => {
     const [d] = errorsOf('title: T\nformats: [html, epub]\n');
     expect(d).toMatchObject({ line: 2, column: 17 });
-    expect(d.message).toContain('"html", "pdf"');
+    expect(d.message).toContain('"html", "pdf", "epub"');
   });
 
   it('requires a title', () => {
