@@ -6,6 +6,8 @@ export interface AccessibilityFacts {
   /** Images whose alt text is empty (decorative or undescribed: either way no text alternative). */
   imagesWithoutAlt: number;
   hasPageList: boolean;
+  /** What the page list follows, e.g. "Typed Pockets, print PDF edition, version 1.2.0". */
+  pageSource?: string;
   hasMathml: boolean;
   /** Video or audio, or images that may animate (GIF): flashing or motion cannot be ruled out. */
   hasTimedOrAnimatedMedia: boolean;
@@ -49,5 +51,8 @@ export function accessibilityMetadata(facts: AccessibilityFacts): string {
     ...features.map((f) => `<meta property="schema:accessibilityFeature">${f}</meta>`),
     ...hazards.map((h) => `<meta property="schema:accessibilityHazard">${h}</meta>`),
     `<meta property="schema:accessibilitySummary">${escapeXml(summary)}</meta>`,
+    // EPUB Accessibility 1.1: page markers must say which edition they come from. dc:source does that in
+    // EPUB 3.2 and 3.3 alike (EPUBCheck 4 does not know the newer a11y:pageBreakSource).
+    ...(facts.hasPageList && facts.pageSource ? [`<dc:source>${escapeXml(facts.pageSource)}</dc:source>`] : []),
   ].join('\n    ');
 }

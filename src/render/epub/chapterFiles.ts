@@ -78,7 +78,7 @@ export class FileIndex {
 
 export interface LinkContext {
   index: FileIndex;
-  /** The book's online address: links to downloadable files go there (an EPUB can only link to its own spine). */
+  /** The book's online address: absolute site paths (`/docs/…`) are resolved against it. */
   url?: string;
 }
 
@@ -105,12 +105,14 @@ export function rewriteLinks(file: ChapterFile, context: LinkContext): string[] 
         el.properties.href = id ? `${target}#${encodeURIComponent(id)}` : target;
       } else if (page === 'index.html') {
         el.properties.href = 'title.xhtml';
-      } else if (page.startsWith(`${mediaDir}/`)) {
-        // A link may only lead to a content document in the spine: a file inside the EPUB cannot be opened.
-        if (context.url) {
-          el.properties.href = new URL(`${href}`, context.url).href;
+      } else if (page.startsWith(`${mediaDir}/`) || (page !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(page))) {
+        // A link may only lead to a content document in the spine or to the web: a file inside the EPUB
+        // cannot be opened, and a site path (`/docs/x.html`) has no site to be relative to. Absolute
+        // site paths go to the book's address when it has one.
+        if (context.url && (href.startsWith('/') || href.startsWith('//'))) {
+          el.properties.href = new URL(href, context.url).href;
         } else if (parent && index !== undefined) {
-          dropped.push(href);
+          if (page.startsWith(`${mediaDir}/`)) dropped.push(href);
           parent.children.splice(index, 1, ...el.children);
           return index;
         }

@@ -65,9 +65,24 @@ export function adaptChapter(tree: HastRoot, codeClasses: CodeClasses): void {
       }
     }
     delete node.properties.loading;
+    // An EPUB may not show images from the web: the reader gets a link to the image instead.
+    if (node.tagName === 'img' && typeof node.properties.src === 'string' && /^(https?:)?\/\//i.test(node.properties.src)) {
+      const alt = typeof node.properties.alt === 'string' && node.properties.alt ? node.properties.alt : 'an image';
+      node.tagName = 'a';
+      node.properties = { href: node.properties.src.replace(/^\/\//, 'https://'), className: ['online-image'] };
+      node.children = [{ type: 'text', value: `[Image online: ${alt}]` }];
+      return undefined;
+    }
+    // Raw HTML such as <code><pre>…</pre></code> is tolerated by browsers but invalid XHTML: the outer
+    // element becomes a block that may hold the <pre>.
+    if (node.tagName === 'code' && node.children.some((c) => c.type === 'element' && c.tagName === 'pre')) {
+      node.tagName = 'div';
+      node.properties.className = [...classList(node), 'code-wrapper'];
+    }
     if (node.tagName === 'pre') {
       delete node.properties.tabIndex;
       codeClasses.apply(node);
+      newlinesIntoLines(node);
       return SKIP;
     }
     // Tables wrap to the screen instead of scrolling: nothing there needs focus.
@@ -83,6 +98,26 @@ export function adaptChapter(tree: HastRoot, codeClasses: CodeClasses): void {
     if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) footnotesAsAsides(node);
     return undefined;
   });
+}
+
+/**
+ * The stylesheet makes each code line a block (for the wrap marker); a newline between two blocks would be
+ * an empty row of its own. Inside the line, at its end, it draws nothing, and a reader that ignores the
+ * stylesheet still breaks the lines.
+ */
+function newlinesIntoLines(pre: Element): void {
+  const code = pre.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
+  if (!code) return;
+  const children: ElementContent[] = [];
+  for (const child of code.children) {
+    const previous = children[children.length - 1];
+    if (child.type === 'text' && /^\n+$/.test(child.value) && previous?.type === 'element' && classList(previous).includes('line')) {
+      previous.children.push(child);
+    } else {
+      children.push(child);
+    }
+  }
+  code.children = children;
 }
 
 /**

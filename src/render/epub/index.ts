@@ -51,7 +51,7 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   }
   for (const { chapter, files } of chapterFiles) {
     for (const file of files) {
-      for (const href of rewriteLinks(file, { index })) {
+      for (const href of rewriteLinks(file, { index, url: book.config.url })) {
         const written = chapter.analysis.links.find((l) => href.endsWith(encodeURI(l.url.replace(/^\.\//, ''))) || l.url.endsWith(decodeURIComponent(href.slice(mediaDir.length + 1))));
         ctx.diagnostics.warn(chapter.path, `EPUB: the link to "${written?.url ?? href}" is kept as text: an e-reader cannot open a file inside the book`, {
           line: written?.line,
@@ -117,7 +117,7 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   items.push({ href: stylesheetPath, mediaType: 'text/css' });
 
   const modified = modifiedDate(version.date);
-  const accessibility = accessibilityMetadata({ ...facts, hasPageList: pages.length > 0 });
+  const accessibility = accessibilityMetadata({ ...facts, hasPageList: pages.length > 0, pageSource: `${config.title}, print PDF edition, version ${version.label}` });
   put('package.opf', packageDocument({ book, modified, date: version.date, items, spine, accessibility, generator: `Evergreen ${evergreenVersion}` }));
   out.set('META-INF/container.xml', containerXml());
   const bytes = epubArchive(out, new Date(modified));

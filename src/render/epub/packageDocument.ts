@@ -62,7 +62,6 @@ export function packageDocument(input: PackageInput): string {
   if (config.description) meta.push(`<dc:description>${escapeXml(config.description)}</dc:description>`);
   for (const keyword of config.keywords ?? []) meta.push(`<dc:subject>${escapeXml(keyword)}</dc:subject>`);
   if (config.copyright) meta.push(`<dc:rights>${escapeXml(config.copyright)}</dc:rights>`);
-  if (config.url) meta.push(`<dc:source>${escapeXml(config.url)}</dc:source>`);
   meta.push(`<meta property="dcterms:modified">${input.modified}</meta>`);
   meta.push(input.accessibility);
   meta.push(`<meta name="generator" content="${escapeXml(input.generator)}"/>`);
