@@ -26,6 +26,9 @@ const median = (list) => {
  * Starts the dev server on a copy of `source` (or a generated book), keeps an event stream open like a page
  * would, saves one chapter `edits` times and measures save → reload event.
  */
+/**
+ * @param {{ source?: string, generateBook?: (dir: string, options?: object) => Promise<unknown>, generateOptions?: object, edits?: number, withChecks?: boolean, log?: (message: string) => void }} [options]
+ */
 export async function measureDev({ source, generateBook, generateOptions = benchBook, edits = 10, withChecks = false, log = () => {} } = {}) {
   const lib = path.join(repo, 'lib', 'dev', 'devServer.js');
   if (!existsSync(lib)) throw new Error('bench-dev: compile first (npm run compile).');

@@ -19,9 +19,11 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
   report('check 300 samples, warm/cached (whole CLI run)', fmt(median(warm.map((r) => r.wallMs))), `CPU ${fmt(median(warm.map((r) => r.cpuMs)))} · target < 0.5 s`);
 
   const { CheckSession } = await import('../lib/samples/index.js');
+  const { openProject } = await import('../lib/index.js');
   const session = new CheckSession();
+  const project = await openProject({ root, workers: false });
   try {
-    await session.check({ root });
+    await session.check({ book: project.book });
     const file = path.join(manuscript, chapters[4]);
     const original = readFileSync(file, 'utf8');
     const times = [];
@@ -31,7 +33,7 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
       if (edited === original) throw new Error('bench: no sample to edit');
       writeFileSync(file, edited);
       const started = performance.now();
-      const result = await session.check({ root, files: [file] });
+      const result = await session.check({ book: await project.reload(new Set([file])), files: [file] });
       times.push(performance.now() - started);
       if (result.failed > 0) throw new Error(`bench: edited sample failed: ${result.diagnostics[0]?.message}`);
     }
@@ -39,6 +41,7 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     report('re-check after editing one sample (warm session)', fmt(median(times)), 'target < 1 s');
   } finally {
     session.close();
+    await project.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

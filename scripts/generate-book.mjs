@@ -53,7 +53,7 @@ export function generateBook(dir, options = {}) {
   const sentence = () => {
     const n = 8 + Math.floor(random() * 14);
     const text = Array.from({ length: n }, () => pick(vocabulary)).join(' ');
-    return text[0].toUpperCase() + text.slice(1) + '.';
+    return `${text[0].toUpperCase() + text.slice(1)}.`;
   };
 
   names.forEach((name, c) => {
@@ -80,7 +80,7 @@ export function generateBook(dir, options = {}) {
         blocks++;
       }
       if (random() < 0.04) {
-        parts.push('| Option | Type | Default |\n| ------ | ---- | ------- |\n' + Array.from({ length: 4 }, (_, r) => `| opt${r} | ${pick(vocabulary)} | ${r} |`).join('\n') + '\n');
+        parts.push(`| Option | Type | Default |\n| ------ | ---- | ------- |\n${Array.from({ length: 4 }, (_, r) => `| opt${r} | ${pick(vocabulary)} | ${r} |`).join('\n')}\n`);
       }
       if (chapterSamples < samplesPerChapter && sampleCount < samples && random() < 0.3) {
         parts.push(runnableSample(sampleCount++));

@@ -1,20 +1,51 @@
 /**
- * Evergreen's programmatic API. The `evergreen` CLI is a thin layer over these functions, so other tools
- * can embed the same pipeline: load the book → parse → samples → render → release.
+ * Evergreen's library: the `evergreen` command is a thin layer over exactly these exports.
+ *
+ * Open a project once (the config, the format registry, the book model, caches and worker threads), then
+ * hand it to any command:
+ *
+ * ```js
+ * import { openProject, build, check } from 'evergreen-book';
+ * const project = await openProject({ root: 'my-book' });
+ * try {
+ *   const checked = await check(project);
+ *   const built = await build(project, { formats: ['html'] });
+ * } finally {
+ *   await project.close();
+ * }
+ * ```
+ *
+ * Pipeline: book (config, model) → parse → samples → render → driver → release → dev; get/ is the readers' side.
  */
-export { build, type BuildOptions, type BuildResult } from './driver/build.js';
-export { renderersFor, outputFormats, type OutputFormat } from './driver/formats.js';
-export { loadBook, type LoadBookOptions } from './book/loadBook.js';
-export { loadConfig, parseConfig } from './book/loadConfig.js';
-export { defineConfig, bookConfigSchema, type BookConfig, type BookConfigInput } from './book/configSchema.js';
+
+// Projects and configuration
+export { openProject, Project, type OpenProjectOptions } from './driver/project.js';
+export { defineConfig, type ProjectConfigInput } from './driver/projectConfig.js';
+export { bookConfigSchema, type BookConfig, type BookConfigInput } from './book/configSchema.js';
 export type { Book, Chapter, ChapterAnalysis, HeadingInfo, TocEntry } from './book/model.js';
-export { parseMarkdown } from './parse/markdown.js';
-export { parseFenceMeta, type FenceMeta } from './parse/fenceMeta.js';
-export type { Renderer, RenderContext, RenderResult, BookVersion } from './render/renderer.js';
-export { htmlRenderer } from './render/html/htmlRenderer.js';
 export type { CodePresentation, CodePresenter } from './book/codePresentation.js';
-export { type Diagnostic, DiagnosticBag, EvergreenError } from './diagnostics/diagnostic.js';
-export { formatDiagnostics } from './diagnostics/report.js';
+
+// Output formats
+export { FormatRegistry, builtinFormats, type OutputFormatDefinition, type ArtifactPublication, type FormatRendererOptions } from './driver/formatRegistry.js';
+export type { Renderer, RenderContext, RenderResult, BookVersion } from './render/renderer.js';
+export { htmlFormat } from './render/html/format.js';
+export { pdfFormat } from './render/pdf/format.js';
+
+// Commands
+export { build, type BuildOptions } from './api/build.js';
+export type { BuildResult } from './driver/build.js';
+export { check, type CheckOptions } from './api/check.js';
+export type { CheckResult, SampleResult, SampleStatus } from './samples/types.js';
+export { formatCheckResult, reporterNames, type ReporterName } from './samples/reporters.js';
+export { release, diffVersions, yank, ReleaseRefused, formatDiff, changeSentence, refreshSite, type ReleaseOptions, type ReleaseResult, type BookDiff, type SiteResult } from './release/index.js';
+export { startDevServer, getBook, pdfRenderer } from './api/lazy.js';
+export type { DevServer, DevServerOptions, DevReporter, RebuildReport } from './dev/devServer.js';
+export type { GetOptions, GetResult } from './get/getBook.js';
+export { GetError } from './get/errors.js';
+export { formatChangeReport, type ChangeReport } from './get/changeReport.js';
+export { PortInUseError } from './dev/httpServer.js';
 export { initBook } from './init/initBook.js';
-export { check, CheckSession, createSamplePresenter, type CheckOptions, type CheckResult, type SampleResult } from './samples/index.js';
-export * from './release/index.js';
+
+// Author problems
+export { type Diagnostic, DiagnosticBag, EvergreenError, formatLocation } from './diagnostics/diagnostic.js';
+export { formatDiagnostics } from './diagnostics/report.js';

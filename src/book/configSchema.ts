@@ -58,7 +58,11 @@ export const bookConfigSchema = z.strictObject({
     .regex(/\.(png|jpe?g|gif|svg)$/i, 'a PNG, JPEG, GIF or SVG image under manuscript/, such as "images/cover.png"')
     .optional(),
   chapters: z.array(z.union([chapterPath, partSchema])).optional(),
-  formats: z.array(z.enum(['html', 'pdf', 'epub'])).min(1).default(['html', 'pdf']),
+  /** Names from the format registry (checked against it when the project opens: a config can register more). */
+  formats: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))
+    .min(1)
+    .default(['html', 'pdf']),
   samples: z.enum(['all', 'marked', 'none']).default('all'),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
@@ -77,8 +81,3 @@ export type BookConfigInput = z.input<typeof bookConfigSchema>;
 /** book.yaml after validation and defaults. */
 export type BookConfig = z.output<typeof bookConfigSchema> & { slug: string };
 export type ChapterEntry = z.output<typeof partSchema> | string;
-
-/** Typed helper for programmatic configuration (like vite's defineConfig): returns its argument. */
-export function defineConfig(config: BookConfigInput): BookConfigInput {
-  return config;
-}

@@ -29,6 +29,8 @@ export interface LoadBookOptions {
    * chapters that are not in the cache when the batch is large enough to repay starting workers.
    */
   parallel?: ParallelAnalyzer;
+  /** The config, already read (by the project, which may have read it from an `evergreen.config.js`). */
+  config?: { path: string; config: BookConfig };
 }
 
 export interface ParallelAnalyzer {
@@ -45,12 +47,20 @@ interface ChapterPlan {
   listedAt?: { line: number; column: number };
 }
 
-/** Loads `<root>/manuscript/book.yaml` and every chapter into the book model. */
+let loads = 0;
+
+/** How many times a book was loaded in this process (tests assert that a command loads its book once). */
+export function bookLoadCount(): number {
+  return loads;
+}
+
+/** Loads `<root>/manuscript/book.yaml` (or the config given) and every chapter into the book model. */
 export async function loadBook(root: string, options: LoadBookOptions = {}): Promise<Book> {
   const absRoot = path.resolve(root);
   const manuscriptDir = path.join(absRoot, 'manuscript');
-  const configPath = path.join(manuscriptDir, 'book.yaml');
-  const config = await loadConfig(configPath);
+  const configPath = options.config?.path ?? path.join(manuscriptDir, 'book.yaml');
+  const config = options.config?.config ?? (await loadConfig(configPath));
+  loads++;
   const diagnostics: Diagnostic[] = [];
   const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
   const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${toolchainFingerprint()}`);
@@ -110,7 +120,8 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
     const found = await glob('**/*.md', { cwd: manuscriptDir, ignore: ['**/node_modules/**', '**/.*/**'] });
     return found.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((relPath) => ({ relPath }));
   }
-  const positions = await chapterPositions(configPath);
+  // Positions exist for book.yaml only; a JavaScript config's errors name the chapter instead.
+  const positions = configPath.endsWith('.yaml') ? await chapterPositions(configPath) : [];
   const plans: ChapterPlan[] = [];
   const seen = new Set<string>();
   let n = 0;

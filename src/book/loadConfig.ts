@@ -6,15 +6,20 @@ import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
 import { bookConfigSchema, type BookConfig } from './configSchema.js';
 import { slugify } from '../util/slug.js';
 
+export interface ConfigOptions {
+  /** The output formats the project can build (the format registry's names); others in `formats:` are errors. */
+  knownFormats?: readonly string[];
+}
+
 /** Reads and validates book.yaml; every problem is positioned at the offending key or value. */
-export async function loadConfig(configPath: string): Promise<BookConfig> {
+export async function loadConfig(configPath: string, options: ConfigOptions = {}): Promise<BookConfig> {
   let text: string;
   try {
     text = await readFile(configPath, 'utf8');
   } catch {
     throw missingBookError(configPath);
   }
-  return parseConfig(text, configPath);
+  return parseConfig(text, configPath, options);
 }
 
 /** The error for a folder that is not a book project (no manuscript/book.yaml). */
@@ -30,7 +35,7 @@ export function missingBookError(configPath: string): EvergreenError {
   ]);
 }
 
-export function parseConfig(text: string, configPath: string): BookConfig {
+export function parseConfig(text: string, configPath: string, options: ConfigOptions = {}): BookConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
@@ -62,26 +67,63 @@ export function parseConfig(text: string, configPath: string): BookConfig {
       },
     ]);
   }
+  return validateConfig(raw, configPath, options, {
+    key: (path) => keyPosition(doc, path, lineCounter),
+    value: (path) => valuePosition(doc, path, lineCounter),
+  });
+}
+
+/** Where a key or value is in the config file; a config written in JavaScript has no positions. */
+interface ConfigPositions {
+  key(path: readonly PropertyKey[]): { line?: number; column?: number };
+  value(path: readonly PropertyKey[]): { line?: number; column?: number };
+}
+
+const noPositions: ConfigPositions = { key: () => ({}), value: () => ({}) };
+
+/**
+ * Validates a config object against the schema (book.yaml after parsing, or what an `evergreen.config.js`
+ * exports): every problem is a diagnostic naming the file, the key path and, for YAML, the position.
+ */
+export function validateConfig(raw: unknown, configPath: string, options: ConfigOptions = {}, positions: ConfigPositions = noPositions): BookConfig {
+  const name = configPath.split(/[\\/]/).pop() ?? configPath;
   const result = bookConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new EvergreenError(
-      'book.yaml is invalid',
-      result.error.issues.flatMap((issue) => issueToDiagnostics(issue, doc, lineCounter, configPath)),
-    );
+    throw new EvergreenError(`${name} is invalid`, result.error.issues.flatMap((issue) => issueToDiagnostics(issue, positions, configPath)));
   }
+  const formatProblems = unknownFormats(result.data.formats, options.knownFormats, positions, configPath);
+  if (formatProblems.length) throw new EvergreenError(`${name} is invalid`, formatProblems);
   return { ...result.data, slug: result.data.slug ?? slugify(result.data.title) };
+}
+
+function unknownFormats(formats: readonly string[], known: readonly string[] | undefined, positions: ConfigPositions, file: string): Diagnostic[] {
+  if (!known) return [];
+  return formats.flatMap((format, index) => {
+    if (known.includes(format)) return [];
+    const suggestion = closest(format, known);
+    return [
+      {
+        severity: 'error' as const,
+        file,
+        ...positions.value(['formats', index]),
+        message: `Unknown format "${format}"${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+        hint: `Formats this project can build: ${known.join(', ')}. A new format is registered in evergreen.config.js (see the configuration chapter).`,
+        ruleId: 'config/unknown-format',
+      },
+    ];
+  });
 }
 
 type Issue = z.core.$ZodIssue;
 
-function issueToDiagnostics(issue: Issue, doc: Document, lines: LineCounter, file: string): Diagnostic[] {
+function issueToDiagnostics(issue: Issue, positions: ConfigPositions, file: string): Diagnostic[] {
   const keyPath = issue.path.map(String);
   const shown = keyPath.length > 0 ? keyPath.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const siblings = allowedKeysAt(issue.path);
       const suggestion = closest(key, siblings);
-      const pos = keyPosition(doc, [...issue.path, key], lines);
+      const pos = positions.key([...issue.path, key]);
       return {
         severity: 'error' as const,
         file,
@@ -92,7 +134,7 @@ function issueToDiagnostics(issue: Issue, doc: Document, lines: LineCounter, fil
       };
     });
   }
-  const pos = valuePosition(doc, issue.path, lines);
+  const pos = positions.value(issue.path);
   let message = issue.message;
   if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
   else if (issue.code === 'invalid_value') message = `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -1,35 +1,39 @@
 import { Command, Option } from 'commander';
-import { outputFormats } from '../driver/outputFormats.js';
 import { colors, displayPath, createProgress, diagnosticsSummary, formatDuration, printDiagnostics } from './terminal.js';
-import { parseFormats, UsageError } from './usageError.js';
+import { builtinFormatNames, parseFormats } from './usageError.js';
 
 export function buildCommand(): Command {
   return new Command('build')
     .description('Build the book: the multi-page HTML book in <out>/html/ and the PDF as <out>/<slug>.pdf')
-    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
+    .option('--root <dir>', 'book project folder (contains manuscript/book.yaml or evergreen.config.js)', '.')
     .option('--out <dir>', 'output folder (default: <root>/dist)')
-    .addOption(new Option('--format <formats>', `comma-separated formats: ${outputFormats.join(', ')} (default: formats in book.yaml)`))
+    .addOption(new Option('--format <formats>', `comma-separated formats: ${builtinFormatNames} (default: formats in the config)`))
     .option('--check', 'run `evergreen check` first; a failing sample fails the build')
     .option('--no-cache', 'ignore caches and render every chapter again')
     .action(async (opts: { root: string; out?: string; format?: string; cache: boolean; check?: boolean }) => {
-      const formats = opts.format ? parseFormats(opts.format) : undefined;
       const progress = createProgress();
       const started = performance.now();
       progress.update('loading the book');
+      // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
+      const { openProject, build } = await import('../index.js');
       let result;
+      const project = await openProject({ root: opts.root, noCache: !opts.cache }).catch((error: unknown) => {
+        progress.done();
+        throw error;
+      });
       try {
-        // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
-        const { build } = await import('../driver/build.js');
-        result = await build({ root: opts.root, outDir: opts.out, formats, noCache: !opts.cache, check: opts.check, progress: progress.update });
+        const formats = opts.format ? parseFormats(opts.format, project.formats) : undefined;
+        result = await build(project, { outDir: opts.out, formats, check: opts.check, progress: progress.update });
       } finally {
         progress.done();
+        await project.close();
       }
       printDiagnostics(result.diagnostics);
       const elapsed = formatDuration(performance.now() - started);
       const counts = diagnosticsSummary(result.diagnostics);
       if (result.ok) {
         const where = result.outputs.map(displayPath).join(', ');
-        const chapters = result.book?.chapters.length ?? 0;
+        const chapters = result.book.chapters.length;
         process.stderr.write(`${colors.green('✓')} Built ${chapters} chapter${chapters === 1 ? '' : 's'} → ${where} in ${elapsed} (${counts})\n`);
         process.exitCode = 0;
       } else {
@@ -38,4 +42,3 @@ export function buildCommand(): Command {
       }
     });
 }
-

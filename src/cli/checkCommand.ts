@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { formatDiagnostics } from '../diagnostics/report.js';
-import { formatCheckResult, reporterNames, type ReporterName } from '../samples/reporters.js';
+import type { ReporterName } from '../index.js';
+
+/** The reporters `--reporter` accepts (kept here so `--help` does not load the checker). */
+const reporterNames: ReporterName[] = ['pretty', 'json', 'junit', 'github'];
 
 interface CheckFlags {
   root: string;
@@ -24,17 +25,16 @@ export function checkCommand(): Command {
     .option('--no-cache', 'ignore cached results and re-check everything')
     .option('--strict', 'unknown fence attributes and flags are errors')
     .action(async (chapters: string[], flags: CheckFlags) => {
+      // Loaded on use: registering the command must not cost the other commands the checker's start-up.
+      const { openProject, check, formatCheckResult, formatDiagnostics, EvergreenError } = await import('../index.js');
       try {
-        // Loaded on use: registering the command must not cost the other commands the checker's start-up.
-        const { check } = await import('../samples/check.js');
-        const result = await check({
-          root: flags.root,
-          files: chapters,
-          grep: flags.grep,
-          update: flags.update,
-          noCache: !flags.cache,
-          strict: flags.strict,
-        });
+        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false });
+        let result;
+        try {
+          result = await check(project, { files: chapters, grep: flags.grep, update: flags.update, noCache: !flags.cache, strict: flags.strict });
+        } finally {
+          await project.close();
+        }
         process.stdout.write(`${formatCheckResult(result, flags.reporter)}\n`);
         process.exitCode = result.failed > 0 || result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
       } catch (error) {

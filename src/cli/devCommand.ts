@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { DevReporter } from '../dev/devServer.js';
+import type { DevReporter } from '../index.js';
 import { colors, diagnosticsSummary, displayPath, formatDuration, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
@@ -20,7 +20,7 @@ export function devCommand(): Command {
       let portInUse: (new (...args: never[]) => Error) | undefined;
       try {
         // Loaded on use: `evergreen --help` should not load the watcher, server and pipeline.
-        const [{ startDevServer }, { PortInUseError }] = await Promise.all([import('../dev/devServer.js'), import('../dev/httpServer.js')]);
+        const { startDevServer, PortInUseError } = await import('../index.js');
         portInUse = PortInUseError;
         server = await startDevServer({ root: opts.root, port: opts.port, host: opts.host, strictPort: opts.strictPort, checkSamples: opts.check, reporter });
       } catch (error) {

@@ -10,8 +10,9 @@ export function diffCommand(): Command {
     .option('--json', 'print the diff as JSON')
     .option('--detail', 'also print the word-level changes of every changed block')
     .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean }) => {
-      const [{ diffVersions }, { formatDiff }] = await Promise.all([import('../release/release.js'), import('../release/format.js')]);
-      const diff = await diffVersions({ root: opts.root, from, to });
+      const { openProject, diffVersions, formatDiff } = await import('../index.js');
+      const project = await openProject({ root: opts.root, workers: false });
+      const diff = await diffVersions(project, { from, to }).finally(() => project.close());
       if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
       else {
         const color = process.stdout.isTTY ? { green: colors.green, red: colors.red, yellow: colors.yellow, bold: colors.bold, dim: colors.dim } : undefined;

@@ -17,15 +17,16 @@ export function getCommand(): Command {
     .option('--into <dir>', 'folder for the downloads (default: ./<book slug>, or the current folder if it holds a downloaded book)')
     .option('--html', 'also download the HTML book (zip), now and in later updates')
     .option('--no-html', 'stop downloading the HTML book in later updates')
+    .option('--format <kinds>', 'only these downloads, by kind as the manifest lists them (e.g. pdf,epub,html-zip), now and in later updates')
     .option('--check', `only report whether an update exists (exit code ${updateAvailableExitCode} if so); download nothing`)
     .option('--key <file>', "the book's public key (PEM) from the author: pin it instead of trusting the site's on first use")
     .addOption(new Option('--timeout <seconds>', 'give up on a silent server after this many seconds').default(30).argParser(positive))
     .addOption(new Option('--retries <n>', 'retries of an interrupted download (resumed where possible)').default(3).argParser(count))
     .addOption(new Option('--retry-delay <ms>', 'first retry delay').default(500).argParser(count).hideHelp())
     .addHelpText('after', `\nExit codes: 0 done or up to date · 1 error (nothing half-downloaded is kept under a final name) · 2 usage · ${updateAvailableExitCode} update available (--check)`)
-    .action(async (site: string | undefined, opts: { into?: string; html?: boolean; check?: boolean; key?: string; timeout: number; retries: number; retryDelay: number }) => {
+    .action(async (site: string | undefined, opts: { into?: string; html?: boolean; format?: string; check?: boolean; key?: string; timeout: number; retries: number; retryDelay: number }) => {
       // Imported on use: `evergreen --help` should not load zod, semver and the download code.
-      const [{ getBook }, { GetError }, { formatChangeReport }] = await Promise.all([import('../get/getBook.js'), import('../get/errors.js'), import('../get/changeReport.js')]);
+      const { getBook, GetError, formatChangeReport } = await import('../index.js');
       const progress = createProgress();
       const bar = progressBar(progress.update);
       let result;
@@ -34,6 +35,7 @@ export function getCommand(): Command {
           source: site,
           into: opts.into,
           html: opts.html,
+          formats: opts.format?.split(',').map((f) => f.trim()).filter(Boolean),
           check: opts.check,
           keyFile: opts.key ? path.resolve(opts.key) : undefined,
           timeoutMs: opts.timeout * 1000,

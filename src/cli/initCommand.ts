@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { initBook } from '../init/initBook.js';
 import { colors, displayPath } from './terminal.js';
 
 export function initCommand(): Command {
@@ -9,6 +8,7 @@ export function initCommand(): Command {
     .option('--title <title>', 'the book title (default: from the folder name)')
     .option('--author <name>', 'the author', 'Your Name')
     .action(async (dir: string, opts: { title?: string; author: string }) => {
+      const { initBook } = await import('../index.js');
       const result = await initBook({ dir, title: opts.title, author: opts.author });
       for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
       const rel = displayPath(result.root) || '.';

@@ -3,10 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { EvergreenError } from '../diagnostics/diagnostic.js';
-import { outputFormats } from '../driver/outputFormats.js';
 import { colors, createProgress, displayPath, formatDuration, printDiagnostics } from './terminal.js';
-import { parseFormats, UsageError } from './usageError.js';
+import { builtinFormatNames, parseFormats, UsageError } from './usageError.js';
 
 export function releaseCommand(): Command {
   return new Command('release')
@@ -15,13 +13,12 @@ export function releaseCommand(): Command {
     .option('--notes <file>', 'Markdown file with the release notes')
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .option('--yes', 'do not ask for confirmation when the version contradicts the suggested bump')
-    .addOption(new Option('--format <formats>', `formats to build and publish: ${outputFormats.join(', ')} (default: formats in book.yaml)`))
+    .addOption(new Option('--format <formats>', `formats to build and publish: ${builtinFormatNames} (default: formats in the config)`))
     .addOption(new Option('--date <date>', 'release date YYYY-MM-DD (default: today)').hideHelp())
     .action(async (version: string, opts: { notes?: string; root: string; yes?: boolean; format?: string; date?: string }) => {
       const started = performance.now();
       // Loaded on use, so `evergreen --help` does not pay for the whole pipeline.
-      const [{ release }, { formatDiff }] = await Promise.all([import('../release/release.js'), import('../release/format.js')]);
-      const formats = opts.format ? parseFormats(opts.format) : undefined;
+      const { openProject, release, formatDiff, EvergreenError } = await import('../index.js');
       let notes = '';
       if (opts.notes) {
         const file = path.resolve(opts.notes);
@@ -32,9 +29,10 @@ export function releaseCommand(): Command {
       const progress = createProgress();
       let confirmed = true;
       let result;
+      const project = await openProject({ root: opts.root });
       try {
-        result = await release({
-        root: opts.root,
+        const formats = opts.format ? parseFormats(opts.format, project.formats) : undefined;
+        result = await release(project, {
         version,
         notes,
         date: opts.date,
@@ -58,6 +56,8 @@ export function releaseCommand(): Command {
         process.stderr.write(`${colors.red('error')}: ${error.message}\n${colors.red('✗')} Nothing was published; the release history is unchanged.\n`);
         process.exitCode = 1;
         return;
+      } finally {
+        await project.close();
       }
       progress.done();
       if (!confirmed) {
@@ -83,14 +83,9 @@ export function yankCommand(): Command {
     .requiredOption('--reason <text>', 'why readers should not use this version')
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .action(async (version: string, opts: { reason: string; root: string }) => {
-      const [{ openHistory, yankRelease }, { build, buildDate }, { siteRenderer }] = await Promise.all([
-        import('../release/history.js'),
-        import('../driver/build.js'),
-        import('../release/site.js'),
-      ]);
-      const history = await openHistory(opts.root, { cleanup: true });
-      const record = await yankRelease(history, version, opts.reason, buildDate());
-      const site = await build({ root: opts.root, renderers: [siteRenderer()] });
+      const { openProject, yank } = await import('../index.js');
+      const project = await openProject({ root: opts.root, workers: false });
+      const { record, site } = await yank(project, version, opts.reason).finally(() => project.close());
       printDiagnostics(site.diagnostics);
       process.stderr.write(`${colors.green('✓')} Yanked ${record.version}: ${record.reason}\n`);
       process.exitCode = site.ok ? 0 : 1;

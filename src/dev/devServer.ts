@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
 import { type Diagnostic, EvergreenError, formatLocation } from '../diagnostics/diagnostic.js';
-import { build, type BuildResult } from '../driver/build.js';
+import { buildDate, buildProject, type BuildResult } from '../driver/build.js';
+import { openProject, type Project } from '../driver/project.js';
+import { findConfigFile } from '../driver/projectConfig.js';
+import { bookVersionFromHistory } from '../release/version.js';
 import { loadTheme } from '../render/theme.js';
 import { keepCachesInMemory } from '../util/diskCache.js';
 import { devHead } from './browserClient.js';
@@ -90,7 +92,7 @@ export function devOutDir(root: string): string {
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const root = path.resolve(options.root ?? '.');
   const reporter = options.reporter ?? silent;
-  const configPath = path.join(root, 'manuscript', 'book.yaml');
+  const configPath = findConfigFile(root);
   if (!existsSync(configPath)) throw missingBookError(configPath);
   const outDir = devOutDir(root);
   const htmlDir = path.join(outDir, 'html');
@@ -104,8 +106,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let lastGoodBook: Book | undefined;
   let failureNotice: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
-  /** The last book loaded, and the files changed since it was: the next load reuses everything else. */
-  let warmBook: Book | undefined;
+  /** The project, opened by the first build that could read the config; each rebuild reloads its book. */
+  let project: Project | undefined;
+  /** Files changed since the project's book was last loaded: the next load reuses everything else. */
   let changedSinceWarm = new Set<string>();
   /** Chapters shown without their samples' types, until the background check has found them. */
   let awaitingTypes = new Set<string>();
@@ -153,17 +156,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     failureNotice = undefined;
     const buildStarted = performance.now();
     for (const file of changed) changedSinceWarm.add(file);
-    let result: BuildResult;
+    let result: Omit<BuildResult, 'book'> & { book?: Book };
     let loadMs = 0;
     try {
       // The book stays warm: chapters whose files did not change are taken over from the last load.
-      const loaded = await loadBook(root, { previous: warmBook ? { book: warmBook, changed: changedSinceWarm } : undefined });
+      if (project) await project.reload(changedSinceWarm);
+      else project = await openProject({ root });
+      const loaded = project.book;
       loadMs = performance.now() - buildStarted;
-      warmBook = loaded;
       changedSinceWarm = new Set();
       const shown = loaded.diagnostics.some((d) => d.severity === 'error') ? { awaitingTypes: new Set<string>() } : devSamplePresenter(loaded);
       awaitingTypes = shown.awaitingTypes;
-      result = await build({ root, outDir, formats: ['html'], extraHead: devHead, book: loaded, presenter: shown.presenter });
+      const version = await bookVersionFromHistory(loaded, buildDate());
+      result = await buildProject(project, { outDir, formats: ['html'], extraHead: devHead, presenter: shown.presenter, version });
     } catch (error) {
       const diagnostics: Diagnostic[] =
         error instanceof EvergreenError
@@ -279,6 +284,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         await queue.close();
         if (failureNotice) clearTimeout(failureNotice);
         await samples?.close();
+        await project?.close();
         hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -1,43 +1,34 @@
 import path from 'node:path';
-import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
-import { type Diagnostic, DiagnosticBag, EvergreenError } from '../diagnostics/diagnostic.js';
 import type { CodePresenter } from '../book/codePresentation.js';
-import { htmlRenderer } from '../render/html/htmlRenderer.js';
+import { type Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { BookVersion, Renderer, RenderResult } from '../render/renderer.js';
-import { cacheRoot } from '../util/diskCache.js';
-import { ChapterWorkers } from './chapterWorkers.js';
 import { commitStaging, createStaging, discardStaging } from './outputDir.js';
-import { renderersFor, type OutputFormat } from './formats.js';
+import type { Project } from './project.js';
+import { checkProject } from './checkProject.js';
 
 export interface BuildOptions {
-  /** The book project folder (contains manuscript/book.yaml). Default: the current folder. */
-  root?: string;
   /** Output folder. Default: `<root>/dist`. HTML goes to `<out>/html/`, the PDF to `<out>/<slug>.pdf`. */
   outDir?: string;
-  /** Formats to produce. Default: `formats` in book.yaml. */
-  formats?: OutputFormat[];
-  /** Ignore on-disk caches. */
-  noCache?: boolean;
+  /** Formats to produce (names from the project's format registry). Default: `formats` in the config. */
+  formats?: readonly string[];
   /** Replace the renderers chosen from `formats` (for tools embedding Evergreen). */
   renderers?: Renderer[];
   /** How code blocks are shown; by default the sample stage's presenter (hidden setup lines, `^?` types). */
   presenter?: CodePresenter;
   /** Run `evergreen check` first; any failing sample fails the build (no output is written). */
   check?: boolean;
-  /** The version shown in the book; by default derived from the release history. */
-  version?: BookVersion;
+  /** The version shown in the book (the API's `build` derives it from the release history). */
+  version: BookVersion;
   /** Progress messages for long steps. */
   progress?: (message: string) => void;
   /** Extra markup for every HTML page's <head> (used by `evergreen dev`). */
   extraHead?: string;
-  /** A book already loaded (the dev server reuses the model it has). */
-  book?: Book;
 }
 
 export interface BuildResult {
   ok: boolean;
-  book?: Book;
+  book: Book;
   outDir: string;
   /** Absolute paths of what was written (e.g. `dist/html`, `dist/my-book.pdf`). */
   outputs: string[];
@@ -46,49 +37,31 @@ export interface BuildResult {
 }
 
 /**
- * Load → render → commit. Author errors are collected, not thrown: one build reports all of them, and
- * produces no output at all when there is any error, leaving the previous output untouched.
+ * Render → commit, from a project opened once. Author errors are collected, not thrown: one build reports all
+ * of them, and produces no output at all when there is any error, leaving the previous output untouched.
  */
-export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const root = path.resolve(options.root ?? '.');
-  const outDir = path.resolve(options.outDir ?? path.join(root, 'dist'));
-  // Threads for chapter-level work on a cold or mostly stale build; they start only if a batch is large.
-  const workers = ChapterWorkers.create();
-  try {
-    return await buildWith(options, root, outDir, workers);
-  } finally {
-    await workers?.close();
-  }
-}
-
-async function buildWith(options: BuildOptions, root: string, outDir: string, workers: ChapterWorkers | undefined): Promise<BuildResult> {
+export async function buildProject(project: Project, options: BuildOptions): Promise<BuildResult> {
+  const { book } = project;
+  const outDir = path.resolve(options.outDir ?? path.join(project.root, 'dist'));
   const diagnostics = new DiagnosticBag();
   const stats: Record<string, number> = {};
-  let book: Book;
-  try {
-    const started = performance.now();
-    book = options.book ?? (await loadBook(root, { noCache: options.noCache, parallel: workers }));
-    stats.loadMs = performance.now() - started;
-  } catch (error) {
-    if (error instanceof EvergreenError) return { ok: false, outDir, outputs: [], diagnostics: error.diagnostics, stats };
-    throw error;
-  }
   diagnostics.addAll(book.diagnostics);
-  if (diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats };
+  const failed = () => ({ ok: false, book, outDir, outputs: [], diagnostics: diagnostics.sorted(), stats });
+  if (diagnostics.hasErrors()) return failed();
 
   if (options.check && book.config.samples !== 'none') {
     const started = performance.now();
-    const { check } = await import('../samples/index.js');
     options.progress?.('checking samples');
-    const checked = await check({ root, noCache: options.noCache });
+    const checked = await checkProject(project, {});
     stats.checkMs = performance.now() - started;
-    diagnostics.addAll(checked.diagnostics.filter((d) => !book.diagnostics.includes(d) && d.ruleId?.startsWith('config/') !== true));
-    if (checked.failed > 0 || diagnostics.hasErrors()) return { ok: false, book, outDir, outputs: [], diagnostics: dedupe(diagnostics.sorted()), stats };
+    // The check reads the same book model: its load problems are already in the bag.
+    diagnostics.addAll(checked.diagnostics.filter((d) => !book.diagnostics.includes(d)));
+    if (checked.failed > 0 || diagnostics.hasErrors()) return failed();
   }
   const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book));
   const formats = options.formats ?? book.config.formats;
-  const renderers = options.renderers ?? (await renderersFor(formats, { extraHead: options.extraHead }));
-  const version = options.version ?? (await defaultVersion(book));
+  const renderers = options.renderers ?? (await project.formats.renderers(formats, { extraHead: options.extraHead }));
+  const { version } = options;
   const stagingDir = await createStaging(outDir);
   const outputs: string[] = [];
   let committed = false;
@@ -104,9 +77,9 @@ async function buildWith(options: BuildOptions, root: string, outDir: string, wo
         diagnostics,
         presenter,
         version,
-        cacheDir: options.noCache ? undefined : cacheRoot(root),
+        cacheDir: project.cacheDir,
         progress: options.progress,
-        parallel: workers,
+        parallel: project.parallel,
         printPageMap,
       });
       printPageMap ??= result.pageMap;
@@ -126,12 +99,6 @@ async function buildWith(options: BuildOptions, root: string, outDir: string, wo
   return { ok: !diagnostics.hasErrors(), book, outDir, outputs, diagnostics: diagnostics.sorted(), stats };
 }
 
-/** From the release history (src/release/version.ts): the latest release, with "+ unreleased changes" when the manuscript differs; `unreleased` before the first release. */
-async function defaultVersion(book: Book): Promise<BookVersion> {
-  const { bookVersionFromHistory } = await import('../release/version.js');
-  return bookVersionFromHistory(book, buildDate());
-}
-
 export function buildDate(): string {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH);
   const date = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
@@ -143,16 +110,3 @@ async function samplePresenter(book: Book): Promise<CodePresenter> {
   const { createSamplePresenter } = await import('../samples/index.js');
   return createSamplePresenter(book);
 }
-
-/** The check and the build both load the book: report each problem once. */
-function dedupe(items: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return items.filter((d) => {
-    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-export { htmlRenderer };

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { changedParts, wordsPart } from '../release/changeSentence.js';
+import { sha256Bytes } from '../util/hash.js';
 import semver from 'semver';
 import { z } from 'zod';
 import type { Manifest, ManifestVersion } from './manifest.js';
@@ -67,7 +68,7 @@ export async function changeReport(source: SiteSource, manifest: Manifest, from:
     if (bytes === undefined) return { ...report, summaryProblem: `${entry.summary} is missing from the site` };
     // The manifest (signed) lists the summary's sha256: a summary that does not match is not shown.
     // Sites built before that was added have none; their summary is shown as information only.
-    if (entry.sha256 && createHash('sha256').update(bytes).digest('hex') !== entry.sha256) {
+    if (entry.sha256 && sha256Bytes(bytes) !== entry.sha256) {
       return { ...report, summaryProblem: `${entry.summary} does not match its sha256 in the manifest; not shown` };
     }
     const parsed = changesSchema.safeParse(JSON.parse(bytes.toString('utf8')));
@@ -87,8 +88,6 @@ export interface Paint {
 }
 
 const plain: Paint = { green: (s) => s, red: (s) => s, yellow: (s) => s, bold: (s) => s, dim: (s) => s };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The terminal text: changed chapters with their changed sections, the totals, the notes and the link. */
 export function formatChangeReport(report: ChangeReport, paint: Paint = plain): string {
@@ -134,16 +133,5 @@ function sectionLine(s: ChangeSummary['chapters'][number]['sections'][number], p
 }
 
 function totals(summary: Record<string, number>): string {
-  const n = (key: string) => summary[key] ?? 0;
-  const parts = [
-    n('chaptersAdded') && `${plural(n('chaptersAdded'), 'chapter')} added`,
-    n('chaptersRemoved') && `${plural(n('chaptersRemoved'), 'chapter')} removed`,
-    n('chaptersRenamed') && `${plural(n('chaptersRenamed'), 'chapter')} renamed`,
-    n('sectionsAdded') && `${plural(n('sectionsAdded'), 'section')} added`,
-    n('sectionsRemoved') && `${plural(n('sectionsRemoved'), 'section')} removed`,
-    n('sectionsChanged') && `${plural(n('sectionsChanged'), 'section')} changed`,
-    n('sectionsMoved') && `${plural(n('sectionsMoved'), 'section')} moved`,
-    n('samplesChanged') && `${plural(n('samplesChanged'), 'code sample')} changed`,
-  ].filter(Boolean);
-  return `${parts.join(', ') || 'nothing changed'}; ${n('wordsAdded')} words added, ${n('wordsRemoved')} removed; about ${n('rereadMinutes')} min of re-reading`;
+  return `${changedParts(summary) || 'nothing changed'}; ${wordsPart(summary)}`;
 }

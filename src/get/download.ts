@@ -1,9 +1,11 @@
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { link, mkdir, open, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync } from 'node:fs';
+import { link, mkdir, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { syncFile } from '../util/durableWrite.js';
+import { hashFileInto, sha256File } from '../util/hash.js';
 import { GetError } from './errors.js';
 import type { SiteSource } from './siteSource.js';
 
@@ -52,7 +54,8 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
         }
         throw new GetError('verification', `${expected.path}: sha256 mismatch (expected ${expected.sha256}, received ${actual}); the file was rejected and nothing was replaced`, 'The server sent different bytes than the manifest describes (a damaged or tampered file). Try again later, or tell the author.');
       }
-      await flush(part);
+      // The bytes are on disk before the file gets its final name (a power cut cannot leave a verified name on garbage).
+      await syncFile(part);
       await placeWithoutOverwriting(part, finalPath);
       return;
     } catch (error) {
@@ -76,7 +79,7 @@ async function transfer(source: SiteSource, expected: Expected, part: string, on
   const start = opened ? opened.start : have;
   if (start < have) await truncate(part, start); // the server sent the whole file: start over
   const hash = createHash('sha256');
-  if (start > 0) await hashFile(part, hash); // the bytes we already have count towards the hash
+  if (start > 0) await hashFileInto(part, hash); // the bytes we already have count towards the hash
   let received = start;
   if (opened) {
     const counter = new Transform({
@@ -98,20 +101,6 @@ async function transfer(source: SiteSource, expected: Expected, part: string, on
   return { sha256: hash.digest('hex'), resumedFrom: start };
 }
 
-async function hashFile(file: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-}
-
-/** The bytes are on disk before the file gets its final name (a power cut cannot leave a verified name on garbage). */
-async function flush(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** A hard link fails if the name exists, so a file the reader already has is never replaced. */
 async function placeWithoutOverwriting(part: string, finalPath: string): Promise<void> {
   try {
@@ -127,8 +116,6 @@ async function placeWithoutOverwriting(part: string, finalPath: string): Promise
 }
 
 /** sha256 of a file on disk, streamed. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await hashFile(file, hash);
-  return hash.digest('hex');
+export async function sha256OfFile(file: string): Promise<string> {
+  return (await sha256File(file)).sha256;
 }

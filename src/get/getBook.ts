@@ -3,7 +3,7 @@ import { mkdir, readFile, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { changeReport, type ChangeReport } from './changeReport.js';
-import { downloadVerified, partialDirName, sha256File } from './download.js';
+import { downloadVerified, partialDirName, sha256OfFile } from './download.js';
 import { GetError } from './errors.js';
 import { lockFolder } from './folderLock.js';
 import { checkRollback, findVersion, highestListed, latestVersion, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
@@ -21,8 +21,10 @@ export interface GetOptions {
   source?: string;
   /** Target folder; default: the current folder if it holds a book from `get`, else `./<book slug>`. */
   into?: string;
-  /** Also the HTML zip; default: as the last run in this folder. */
+  /** Also the optional downloads (the HTML zip); default: as the last run in this folder. */
   html?: boolean;
+  /** Only these artifact kinds (`pdf`, `epub`, `html-zip`…); default: as the last run, else every default download. */
+  formats?: string[];
   /** Only report whether an update exists; download and write nothing. */
   check?: boolean;
   /** A public key (PEM file) obtained from the author, pinned instead of trusting the site's. */
@@ -91,14 +93,16 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey) notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
 
   const html = options.html ?? state?.html ?? false;
-  const { chosen: wanted, noPdf } = target ? chooseArtifacts(target, html) : { chosen: [], noPdf: false };
+  const formats = options.formats ?? state?.formats;
+  const { chosen: wanted, fallback, missing } = target ? chooseArtifacts(target, html, formats) : { chosen: [], fallback: false, missing: [] };
   await mkdir(dir, { recursive: true });
   const unlock = await lockFolder(dir);
   let files: string[];
   try {
     const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
     files = await placeArtifacts(source, dir, wanted, target?.version ?? latest.version, downloads, options);
-    if (noPdf && files.length) notices.push(`Version ${target!.version} has no PDF; downloaded its HTML book (zip) instead.`);
+    if (fallback && files.length) notices.push(`Version ${target!.version} has no default download; downloaded ${wanted.map(label).join(', ')} instead.`);
+    if (missing.length) notices.push(`Version ${target!.version} has no ${missing.join(', ')} download.`);
 
     // The state moves forward only now, with every file of the new version verified and in place.
     const version = target && isUpdate ? target.version : (current ?? latest.version);
@@ -114,6 +118,7 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
         ...(manifest.serial !== undefined || state?.serialSeen !== undefined ? { serialSeen: Math.max(manifest.serial ?? 0, state?.serialSeen ?? 0) } : {}),
         ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
         ...(html ? { html } : {}),
+        ...(formats ? { formats } : {}),
         downloads,
         checked: new Date().toISOString(),
       }),
@@ -138,7 +143,7 @@ async function placeArtifacts(source: SiteSource, dir: string, wanted: ManifestA
       const recorded = downloads.some((d) => d.file === name && d.sha256 === artifact.sha256);
       if (existsSync(finalPath)) {
         if (recorded && (await stat(finalPath)).size === artifact.size) continue;
-        if ((await sha256File(finalPath)) !== artifact.sha256) {
+        if ((await sha256OfFile(finalPath)) !== artifact.sha256) {
           throw new GetError('folder', `${finalPath} already exists and is not the published file; it was left as it is`, 'Move that file away and run the command again.');
         }
       } else {
@@ -174,13 +179,26 @@ async function fetchManifest(source: SiteSource): Promise<{ bytes: Buffer; signa
   return { bytes, signature, publicKeyPem };
 }
 
-/** The PDF, plus the HTML zip with --html; a release without a PDF gives its HTML zip instead. */
-function chooseArtifacts(version: ManifestVersion, html: boolean): { chosen: ManifestArtifact[]; noPdf: boolean } {
-  const pdf = version.artifacts.filter((a) => a.kind === 'pdf');
-  const zip = version.artifacts.filter((a) => a.kind === 'html-zip');
-  const chosen = pdf.length === 0 || html ? [...pdf, ...zip] : pdf;
-  if (chosen.length === 0) throw new GetError('manifest', `Version ${version.version} lists no PDF or HTML zip to download`);
-  return { chosen, noPdf: pdf.length === 0 && !html };
+/**
+ * What a reader downloads: the kinds they chose (`--format`), else every default download (the PDF, the
+ * EPUB…) plus the optional ones with `--html`. A version with no default download gives its optional ones.
+ */
+function chooseArtifacts(version: ManifestVersion, html: boolean, formats: string[] | undefined): { chosen: ManifestArtifact[]; fallback: boolean; missing: string[] } {
+  if (formats) {
+    const chosen = version.artifacts.filter((a) => formats.includes(a.kind));
+    const missing = formats.filter((f) => !chosen.some((a) => a.kind === f));
+    if (chosen.length === 0) throw new GetError('manifest', `Version ${version.version} has none of the formats you asked for (${formats.join(', ')}); it offers ${version.artifacts.map((a) => a.kind).join(', ') || 'nothing'}`, 'Choose other formats with --format.');
+    return { chosen, fallback: false, missing };
+  }
+  const optional = (a: ManifestArtifact) => (a.download ?? (a.kind === 'html-zip' ? 'optional' : 'default')) === 'optional';
+  const defaults = version.artifacts.filter((a) => !optional(a));
+  const chosen = defaults.length === 0 || html ? version.artifacts : defaults;
+  if (chosen.length === 0) throw new GetError('manifest', `Version ${version.version} lists nothing to download`);
+  return { chosen, fallback: defaults.length === 0 && !html, missing: [] };
+}
+
+function label(artifact: ManifestArtifact): string {
+  return artifact.label ?? artifact.kind;
 }
 
 /** Names come from a manifest that may be hostile: a plain file name, nothing that could escape the folder or hide. */

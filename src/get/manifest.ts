@@ -14,6 +14,11 @@ const version = z.string().refine((v) => semver.valid(v) === v, 'a semantic vers
 
 const artifactSchema = z.object({
   kind: z.string(),
+  /** What the author's format calls it (`PDF`, `EPUB`…); absent in manifests from before the format registry. */
+  label: z.string().optional(),
+  mediaType: z.string().optional(),
+  /** `optional` artifacts (the HTML book zip) are downloaded only when asked for. */
+  download: z.enum(['default', 'optional']).optional(),
   path: z.string().min(1),
   size: z.number().int().nonnegative(),
   sha256,

@@ -36,6 +36,8 @@ const stateSchema = z.object({
   publicKeySha256: z.string().optional(),
   /** The reader asked for the HTML zip too (`--html`): later updates include it (`--no-html` stops that). */
   html: z.boolean().optional(),
+  /** The artifact kinds the reader chose (`--format pdf,epub`); absent: every default download. */
+  formats: z.array(z.string()).optional(),
   downloads: z.array(downloadSchema),
   checked: z.string(),
 });

@@ -13,8 +13,8 @@ import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotCh
  * Work is bounded: every text diff has a time budget and falls back to "replaced".
  */
 export interface InlinePart {
-  t: 'same' | 'ins' | 'del';
-  v: string;
+  op: 'same' | 'ins' | 'del';
+  text: string;
 }
 
 export type BlockChange =
@@ -108,7 +108,7 @@ const similarityThreshold = 0.5;
 export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: { label: string; snapshot: Snapshot }, store: BlockStore, options: DiffOptions = {}): BookDiff {
   const deadline = performance.now() + (options.totalBudgetMs ?? 5000);
   const blockBudget = options.blockBudgetMs ?? 100;
-  const block = (hash: string): Block => store.get(hash) ?? { k: 'other', x: '' };
+  const block = (hash: string): Block => store.get(hash) ?? { kind: 'other', text: '' };
   const oldChapters = from.snapshot.chapters;
   const newChapters = to.snapshot.chapters;
 
@@ -117,7 +117,7 @@ export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: {
     oldChapters,
     newChapters,
     (c) => c.key,
-    (c) => shingles(c.sections.flatMap((s) => [s.title, ...s.blocks.map((h) => block(h).x)]).join(' ')),
+    (c) => shingles(c.sections.flatMap((s) => [s.title, ...s.blocks.map((h) => block(h).text)]).join(' ')),
   );
   const movedChapters = movedByOrder(chapterPairs.pairs.map(([o, n]) => [oldChapters.indexOf(o), newChapters.indexOf(n)]));
 
@@ -134,7 +134,7 @@ export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: {
   const sectionPairs: SectionPair[] = [];
   const unpairedOld: { section: SnapshotSection; chapter: SnapshotChapter }[] = [];
   const unpairedNew: { section: SnapshotSection; chapter: SnapshotChapter }[] = [];
-  const sectionText = (s: SnapshotSection) => shingles([s.title, ...s.blocks.map((h) => block(h).x)].join(' '));
+  const sectionText = (s: SnapshotSection) => shingles([s.title, ...s.blocks.map((h) => block(h).text)].join(' '));
   for (const [o, n] of chapterPairs.pairs) {
     const m = matchItems(o.sections, n.sections, (s) => `#${s.id}`, sectionText);
     const moved = movedByOrder(m.pairs.map(([a, b]) => [o.sections.indexOf(a), n.sections.indexOf(b)]));
@@ -294,7 +294,7 @@ function wholeSection(status: 'added' | 'removed', section: SnapshotSection, blo
 }
 
 function countTitle(title: string): number {
-  return blockWords({ k: 'paragraph', x: title });
+  return blockWords({ kind: 'paragraph', text: title });
 }
 
 function countChanges(blocks: BlockChange[]) {
@@ -308,12 +308,12 @@ function countChanges(blocks: BlockChange[]) {
     else if (b.op === 'moved') movedBlocks++;
     else if (b.op === 'modified') {
       for (const p of b.parts) {
-        if (p.t === 'ins') wordsAdded += blockWords({ k: 'paragraph', x: p.v });
-        if (p.t === 'del') wordsRemoved += blockWords({ k: 'paragraph', x: p.v });
+        if (p.op === 'ins') wordsAdded += blockWords({ kind: 'paragraph', text: p.text });
+        if (p.op === 'del') wordsRemoved += blockWords({ kind: 'paragraph', text: p.text });
       }
     }
     // "Code changed" is what matters to a reader who typed the code in: existing samples modified or removed.
-    if (b.block.k === 'code' && (b.op === 'removed' || b.op === 'modified')) samplesChanged++;
+    if (b.block.kind === 'code' && (b.op === 'removed' || b.op === 'modified')) samplesChanged++;
   }
   return { wordsAdded, wordsRemoved, samplesChanged, movedBlocks };
 }
@@ -384,8 +384,8 @@ export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bu
   if (summary.sectionsRemoved) major.push(`${plural(summary.sectionsRemoved, 'section')} removed`);
   // What a reader typed in and ran: TypeScript samples and the output they print. Other code blocks
   // (shell commands, file formats, other languages) are examples to read, not programs to re-run.
-  const codeChanges = chapters.flatMap((c) => c.sections.flatMap((s) => s.blocks)).filter((b) => b.block.k === 'code' && (b.op === 'modified' || b.op === 'removed'));
-  const isSample = (b: BlockChange) => b.block.l === 'output' || sampleLanguages.has(b.block.l ?? '');
+  const codeChanges = chapters.flatMap((c) => c.sections.flatMap((s) => s.blocks)).filter((b) => b.block.kind === 'code' && (b.op === 'modified' || b.op === 'removed'));
+  const isSample = (b: BlockChange) => b.block.lang === 'output' || sampleLanguages.has(b.block.lang ?? '');
   const samplesChanged = codeChanges.filter(isSample).length;
   const examplesChanged = codeChanges.length - samplesChanged;
   if (samplesChanged) major.push(`${plural(samplesChanged, 'code sample')} changed or removed`);
@@ -401,9 +401,9 @@ export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bu
   return { bump: 'none', reasons: ['no changes'] };
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+import { plural } from './changeSentence.js';
+
+export { plural };
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -426,13 +426,13 @@ function pairBlocks(
     const nb = block(added[a]);
     let best = -1;
     let bestScore = similarityThreshold;
-    const nbShingles = shingles(nb.x);
+    const nbShingles = shingles(nb.text);
     for (let r = lastRemoved + 1; r < removed.length; r++) {
       if (moved.has(removed[r])) continue;
       const ob = block(removed[r]);
-      if (ob.k !== nb.k) continue;
-      const sameSample = nb.k === 'code' && ob.s !== undefined && ob.s === nb.s;
-      const score = sameSample ? 1 : dice(shingles(ob.x), nbShingles);
+      if (ob.kind !== nb.kind) continue;
+      const sameSample = nb.kind === 'code' && ob.sample !== undefined && ob.sample === nb.sample;
+      const score = sameSample ? 1 : dice(shingles(ob.text), nbShingles);
       if (score >= bestScore) {
         best = r;
         bestScore = score;
@@ -471,8 +471,8 @@ function pairBlocks(
       old: ob,
       block: nb,
       parts: parts ?? [
-        { t: 'del', v: ob.x },
-        { t: 'ins', v: nb.x },
+        { op: 'del', text: ob.text },
+        { op: 'ins', text: nb.text },
       ],
       ...(parts ? {} : { replaced: true }),
     });
@@ -516,15 +516,15 @@ function diffProse(a: string, b: string, budgetMs: number): { value: string; add
 
 export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
   if (budgetMs <= 0) return undefined;
-  const changes = a.k === 'code' ? diffLines(`${a.x}\n`, `${b.x}\n`, { timeout: budgetMs }) : diffProse(a.x, b.x, budgetMs);
+  const changes = a.kind === 'code' ? diffLines(`${a.text}\n`, `${b.text}\n`, { timeout: budgetMs }) : diffProse(a.text, b.text, budgetMs);
   if (!changes) return undefined;
   const parts: InlinePart[] = [];
   for (const c of changes) {
-    const t = c.added ? 'ins' : c.removed ? 'del' : 'same';
-    const v = a.k === 'code' ? c.value.replace(/\n$/, '') : c.value;
+    const op = c.added ? 'ins' : c.removed ? 'del' : 'same';
+    const text = a.kind === 'code' ? c.value.replace(/\n$/, '') : c.value;
     const last = parts[parts.length - 1];
-    if (last && last.t === t && a.k !== 'code') last.v += v;
-    else parts.push({ t, v });
+    if (last && last.op === op && a.kind !== 'code') last.text += text;
+    else parts.push({ op, text });
   }
   return parts;
 }

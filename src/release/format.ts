@@ -1,5 +1,5 @@
 import type { BookDiff, BlockChange, ChapterDiff, SectionDiff } from './diff.js';
-import { plural } from './diff.js';
+import { changedParts, plural, wordsPart } from './changeSentence.js';
 
 export interface FormatOptions {
   color?: { green: (s: string) => string; red: (s: string) => string; yellow: (s: string) => string; bold: (s: string) => string; dim: (s: string) => string };
@@ -25,23 +25,8 @@ export function formatDiff(diff: BookDiff, options: FormatOptions = {}): string 
   }
   const s = diff.summary;
   lines.push('');
-  lines.push(
-    `${c.bold('Summary:')} ${[
-      s.chaptersAdded && `${plural(s.chaptersAdded, 'chapter')} added`,
-      s.chaptersRemoved && `${plural(s.chaptersRemoved, 'chapter')} removed`,
-      s.chaptersRenamed && `${plural(s.chaptersRenamed, 'chapter')} renamed`,
-      s.chaptersMoved && `${plural(s.chaptersMoved, 'chapter')} moved`,
-      s.sectionsAdded && `${plural(s.sectionsAdded, 'section')} added`,
-      s.sectionsRemoved && `${plural(s.sectionsRemoved, 'section')} removed`,
-      s.sectionsChanged && `${plural(s.sectionsChanged, 'section')} changed`,
-      s.sectionsMoved && `${plural(s.sectionsMoved, 'section')} moved`,
-      s.sectionsRenamed && `${plural(s.sectionsRenamed, 'section')} renamed`,
-      s.samplesChanged && `${plural(s.samplesChanged, 'code sample')} changed`,
-    ]
-      .filter(Boolean)
-      .join(', ') || 'nothing changed'}`,
-  );
-  lines.push(`         ${s.wordsAdded} words added, ${s.wordsRemoved} removed; about ${s.rereadMinutes} min of re-reading (${s.wordsToReread} words at 230 wpm)`);
+  lines.push(`${c.bold('Summary:')} ${changedParts(s) || 'nothing changed'}`);
+  lines.push(`         ${wordsPart(s)} (${s.wordsToReread} words at 230 wpm)`);
   if (s.replacedBlocks) lines.push(c.yellow(`         ${plural(s.replacedBlocks, 'block')} too costly to compare word by word: shown as replaced`));
   lines.push(`${c.bold('Suggested bump:')} ${diff.bump} (${diff.bumpReasons.join('; ')})`);
   return `${lines.join('\n')}\n`;
@@ -77,15 +62,15 @@ function blockLines(b: BlockChange, c: Required<FormatOptions>['color']): string
     case 'same':
       return [];
     case 'added':
-      return [c.green(`+ ${clip(b.block.x)}`)];
+      return [c.green(`+ ${clip(b.block.text)}`)];
     case 'removed':
-      return [c.red(`- ${clip(b.block.x)}`)];
+      return [c.red(`- ${clip(b.block.text)}`)];
     case 'moved':
-      return [c.dim(`↕ ${clip(b.block.x, 80)} (moved here)`)];
+      return [c.dim(`↕ ${clip(b.block.text, 80)} (moved here)`)];
     case 'modified':
-      if (b.block.k === 'code') {
-        return b.parts.filter((p) => p.t !== 'same').flatMap((p) => p.v.split('\n').map((l) => (p.t === 'ins' ? c.green(`+ ${l}`) : c.red(`- ${l}`))));
+      if (b.block.kind === 'code') {
+        return b.parts.filter((p) => p.op !== 'same').flatMap((p) => p.text.split('\n').map((l) => (p.op === 'ins' ? c.green(`+ ${l}`) : c.red(`- ${l}`))));
       }
-      return [`~ ${clip(b.parts.map((p) => (p.t === 'ins' ? c.green(`{+${p.v}+}`) : p.t === 'del' ? c.red(`[-${p.v}-]`) : p.v)).join(''), 400)}`];
+      return [`~ ${clip(b.parts.map((p) => (p.op === 'ins' ? c.green(`{+${p.text}+}`) : p.op === 'del' ? c.red(`[-${p.text}-]`) : p.text)).join(''), 400)}`];
   }
 }

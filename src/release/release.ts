@@ -2,30 +2,29 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
-import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
 import { type Diagnostic, EvergreenError } from '../diagnostics/diagnostic.js';
-import { build, buildDate } from '../driver/build.js';
-import { type OutputFormat, renderersFor } from '../driver/formats.js';
+import { buildDate, buildProject } from '../driver/build.js';
+import { checkProject } from '../driver/checkProject.js';
 import { commitStaging } from '../driver/outputDir.js';
-import { cacheRoot } from '../util/diskCache.js';
+import type { Project } from '../driver/project.js';
+import { processAlive } from '../util/processAlive.js';
 import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
-import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history.js';
-import { siteRenderer } from './site.js';
+import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
+import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { zipFolder } from './zip.js';
 
 export type VersionRequest = 'major' | 'minor' | 'patch' | string;
 
 export interface ReleaseOptions {
-  root?: string;
   /** An exact version (`1.2.0`) or the part to bump (`major`, `minor`, `patch`). */
   version: VersionRequest;
   notes?: string;
   /** Release date (YYYY-MM-DD); default today (or SOURCE_DATE_EPOCH). */
   date?: string;
-  /** Formats to build and publish; default `formats` in book.yaml. */
-  formats?: OutputFormat[];
+  /** Formats to build and publish (names from the project's format registry); default `formats` in the config. */
+  formats?: readonly string[];
   /** Check the samples first (default true; the release is refused when any fails). */
   checkSamples?: boolean;
   progress?: (message: string) => void;
@@ -78,31 +77,20 @@ export function resolveVersion(history: History, request: VersionRequest): strin
   return version;
 }
 
-/** Loads a book and refuses when it has errors. */
-export async function loadBookForRelease(root: string): Promise<Book> {
-  const book = await loadBook(root);
+/** Refuses a book whose model has errors. */
+function refuseBookErrors(book: Book): void {
   const errors = book.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new ReleaseRefused('The book has errors; fix them before releasing', errors);
-  return book;
 }
 
-/**
- * Integration point with the sample checker (src/samples/index.ts, `check({ root })`): a release is refused
- * when any sample fails. Loaded dynamically so the release stage works in builds without the checker.
- */
-export async function checkSamplesForRelease(root: string): Promise<{ available: boolean; diagnostics: Diagnostic[]; failed: number }> {
-  const modulePath = '../samples/index.js';
-  let mod: { check?: (o: { root: string }) => Promise<{ diagnostics: Diagnostic[]; failed: number | unknown[] }> };
-  try {
-    mod = (await import(modulePath)) as typeof mod;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return { available: false, diagnostics: [], failed: 0 };
-    throw error;
+/** A release is refused when any sample fails (the check reads the project's book model; nothing is loaded again). */
+async function refuseFailingSamples(project: Project): Promise<void> {
+  const samples = await checkProject(project, {});
+  const errors = samples.diagnostics.filter((d) => d.severity === 'error');
+  if (samples.failed > 0 || errors.length > 0) {
+    const what = samples.failed > 0 ? `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed` : 'the sample check reported errors';
+    throw new ReleaseRefused(`${what}; a release is refused until every sample passes (run \`evergreen check\`)`, errors);
   }
-  if (typeof mod.check !== 'function') return { available: false, diagnostics: [], failed: 0 };
-  const result = await mod.check({ root });
-  const failed = typeof result.failed === 'number' ? result.failed : Array.isArray(result.failed) ? result.failed.length : 0;
-  return { available: true, diagnostics: result.diagnostics ?? [], failed };
 }
 
 const bumpRank: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -117,26 +105,19 @@ export function requestedBump(latest: string | undefined, version: string): Bump
 }
 
 /** What `evergreen release` does: refuse, or build every format, publish the release atomically, and update dist/. */
-export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
-  const root = path.resolve(options.root ?? '.');
+export async function release(project: Project, options: ReleaseOptions): Promise<ReleaseResult> {
+  const { root, book } = project;
   const progress = options.progress ?? (() => {});
   const warnings: string[] = [];
   const history = await openHistory(root, { cleanup: true });
   const version = resolveVersion(history, options.version);
-  const book = await loadBookForRelease(root);
-
-  if (options.checkSamples !== false) {
+  refuseBookErrors(book);
+  if (options.checkSamples !== false && book.config.samples !== 'none') {
     progress('checking samples');
-    const samples = await checkSamplesForRelease(root);
-    const errors = samples.diagnostics.filter((d) => d.severity === 'error');
-    if (samples.failed > 0 || errors.length > 0) {
-      const what = samples.failed > 0 ? `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed` : 'the sample check reported errors';
-      throw new ReleaseRefused(`${what}; a release is refused until every sample passes (run \`evergreen check\`)`, errors);
-    }
-    if (!samples.available) warnings.push('The sample checker is not available in this build; samples were not checked.');
+    await refuseFailingSamples(project);
   }
 
-  const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: cacheRoot(root) });
+  const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: project.cacheDir });
   let diff: BookDiff | undefined;
   let suggested: Bump = 'major';
   if (history.latest) {
@@ -159,51 +140,37 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
 
   // Build every format with the new version printed in it, into a private folder.
   const date = options.date ?? buildDate();
-  const formats = options.formats ?? book.config.formats;
+  const formats = project.formats.select(options.formats ?? book.config.formats);
+  const releasedVersion = { label: version, version, date, unreleasedChanges: false };
   const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
   await cleanupWorkDirs(root);
   await mkdir(workDir, { recursive: true });
   try {
     progress(`building ${version}`);
-    const built = await build({
-      root,
-      book,
-      outDir: workDir,
-      formats,
-      renderers: await renderersFor(formats, { site: false }),
-      version: { label: version, version, date, unreleasedChanges: false },
-      progress,
-    });
+    const built = await buildProject(project, { outDir: workDir, formats: formats.map((f) => f.name), version: releasedVersion, progress });
     if (!built.ok) throw new ReleaseRefused(`The build of ${version} failed; nothing was published`, built.diagnostics.filter((d) => d.severity === 'error'));
     crashPoint('built');
 
     const artifacts: NewRelease['artifacts'] = [];
-    const slug = book.config.slug;
-    const pdfName = `${slug}.pdf`;
-    if (formats.includes('pdf') && existsSync(path.join(workDir, pdfName))) {
-      artifacts.push({ kind: 'pdf', name: `${slug}-${version}.pdf`, bytes: await readFile(path.join(workDir, pdfName)) });
-    }
-    if (existsSync(path.join(workDir, 'html'))) {
-      progress('zipping the HTML book');
-      artifacts.push({ kind: 'html-zip', name: `${slug}-${version}-html.zip`, bytes: await zipFolder(path.join(workDir, 'html'), `${slug}-${version}`, date) });
+    for (const format of formats) {
+      const publish = format.publish;
+      if (!publish) continue;
+      const output = publish.output(book.config);
+      const built = path.join(workDir, output.path);
+      if (!existsSync(built)) continue;
+      const name = `${book.config.slug}-${version}${publish.fileSuffix}`;
+      if (output.packaging === 'zip') progress(`zipping the ${format.name} output`);
+      const bytes = output.packaging === 'zip' ? await zipFolder(built, `${book.config.slug}-${version}`, date) : await readFile(built);
+      artifacts.push({ kind: publish.kind, label: publish.label, mediaType: publish.mediaType, name, bytes });
     }
 
     progress(`publishing ${version}`);
-    const published = await publishRelease(history, {
-      version,
-      date,
-      notes: options.notes ?? '',
-      bookContentHash: book.contentHash,
-      snapshot,
-      store,
-      artifacts,
-    });
+    const published = await publishRelease(history, { version, date, notes: options.notes ?? '', bookContentHash: book.contentHash, snapshot, store, artifacts });
     crashPoint('published');
 
     // The reader site, then the freshly built formats, into dist/ (each output swapped atomically).
-    progress('generating the site');
     const outDir = path.join(root, 'dist');
-    const site = await build({ root, book, outDir, renderers: [siteRenderer()], version: { label: version, version, date, unreleasedChanges: false } });
+    const site = await refreshSite({ book, formats: project.formats, outDir, cacheDir: project.cacheDir, progress });
     const names = built.outputs.map((o) => path.basename(o));
     await commitStaging(workDir, outDir, names);
     return {
@@ -214,7 +181,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       warnings,
       diagnostics: [...built.diagnostics, ...site.diagnostics],
       release: published,
-      outputs: [...site.outputs, ...names.map((n) => path.join(outDir, n))],
+      outputs: [...(site.siteDir ? [site.siteDir] : []), ...names.map((n) => path.join(outDir, n))],
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -228,24 +195,15 @@ async function cleanupWorkDirs(root: string): Promise<void> {
   for (const name of await readdir(dir)) {
     if (!name.startsWith('release-')) continue;
     const pid = Number(name.split('-')[1]);
-    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    if (pid && pid !== process.pid && processAlive(pid)) continue;
     await rm(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `evergreen diff <from> [<to>]`: between two releases, or from a release to the current manuscript. */
-export async function diffVersions(options: { root?: string; from: string; to?: string }): Promise<BookDiff> {
-  const root = path.resolve(options.root ?? '.');
-  const history = await openHistory(root, { verifyArtifacts: false });
+/** `evergreen diff <from> [<to>]`: between two releases, or from a release to the project's current manuscript. */
+export async function diffVersions(project: Project, options: { from: string; to?: string }): Promise<BookDiff> {
+  // Every command that reads the history verifies what it reads, artifacts included.
+  const history = await openHistory(project.root, { verifyArtifacts: true });
   const find = (v: string) => {
     const version = v === 'latest' ? history.latest?.version : (semver.clean(v) ?? v);
     const release = version ? history.get(version) : undefined;
@@ -260,7 +218,7 @@ export async function diffVersions(options: { root?: string; from: string; to?: 
     const to = find(options.to);
     return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
   }
-  const book = await loadBookForRelease(root);
-  const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: cacheRoot(root) });
+  refuseBookErrors(project.book);
+  const { snapshot, store } = snapshotBook(project.book, new Map(history.store), { cacheDir: project.cacheDir });
   return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: 'current manuscript', snapshot }, store);
 }

@@ -49,23 +49,23 @@ export type BlockKind = 'paragraph' | 'list' | 'table' | 'code' | 'blockquote' |
 
 /** One normalized block: reflowing or re-indenting prose does not change its text, so not its hash. */
 export interface Block {
-  k: BlockKind;
+  kind: BlockKind;
   /** Normalized text (Markdown-like inline marks, whitespace collapsed; code kept line for line). */
-  x: string;
+  text: string;
   /** Code language. */
-  l?: string;
+  lang?: string;
   /** Sample id (`id=` in the fence) for code blocks. */
-  s?: string;
+  sample?: string;
 }
 
 export type BlockStore = Map<string, Block>;
 
 export function blockHash(block: Block): string {
-  return sha256(JSON.stringify([block.k, block.x, block.l ?? '', block.s ?? ''])).slice(0, 24);
+  return sha256(JSON.stringify([block.kind, block.text, block.lang ?? '', block.sample ?? ''])).slice(0, 24);
 }
 
 export function blockWords(block: Block): number {
-  return countWords(block.x);
+  return countWords(block.text);
 }
 
 export function chapterKey(chapter: Pick<Chapter, 'id' | 'relPath'>): string {
@@ -157,7 +157,7 @@ export function normalizeSpace(text: string): string {
 export function normalizeBlock(node: RootContent): Block | undefined {
   switch (node.type) {
     case 'paragraph':
-      return { k: 'paragraph', x: inline(node.children) };
+      return { kind: 'paragraph', text: inline(node.children) };
     case 'code': {
       const meta = parseFenceMeta(node.meta);
       const id = meta.attributes.find((a) => a.name === 'id')?.value;
@@ -166,38 +166,38 @@ export function normalizeBlock(node: RootContent): Block | undefined {
         .map((line) => line.replace(/\s+$/, ''))
         .join('\n')
         .replace(/^\n+|\n+$/g, '');
-      return { k: 'code', x, ...(node.lang ? { l: node.lang.toLowerCase() } : {}), ...(id ? { s: id } : {}) };
+      return { kind: 'code', text: x, ...(node.lang ? { lang: node.lang.toLowerCase() } : {}), ...(id ? { sample: id } : {}) };
     }
     case 'list':
-      return { k: 'list', x: listText(node) };
+      return { kind: 'list', text: listText(node) };
     case 'table':
-      return { k: 'table', x: tableText(node) };
+      return { kind: 'table', text: tableText(node) };
     case 'blockquote':
-      return { k: 'blockquote', x: node.children.map((c) => blockText(c as RootContent)).filter(Boolean).join('\n') };
+      return { kind: 'blockquote', text: node.children.map((c) => blockText(c as RootContent)).filter(Boolean).join('\n') };
     case 'html': {
       const x = normalizeSpace(node.value);
       if (!x) return undefined;
       // Files the HTML shows (<img src>, <source src>, <video poster>) count by their bytes too.
       const files = [...x.matchAll(/\b(?:src|poster)\s*=\s*["']([^"']+)["']/gi)].map((m) => imageResolver?.(m[1])).filter(Boolean);
-      return { k: 'html', x: files.length ? `${x} {sha256:${files.join(',')}}` : x };
+      return { kind: 'html', text: files.length ? `${x} {sha256:${files.join(',')}}` : x };
     }
     case 'thematicBreak':
-      return { k: 'break', x: '---' };
+      return { kind: 'break', text: '---' };
     case 'definition':
-      return { k: 'definition', x: `[${node.label ?? node.identifier}]: ${node.url}` };
+      return { kind: 'definition', text: `[${node.label ?? node.identifier}]: ${node.url}` };
     case 'footnoteDefinition':
-      return { k: 'footnote', x: `[^${node.label ?? node.identifier}]: ${node.children.map((c) => blockText(c as RootContent)).join('\n')}` };
+      return { kind: 'footnote', text: `[^${node.label ?? node.identifier}]: ${node.children.map((c) => blockText(c as RootContent)).join('\n')}` };
     case 'heading':
-      return { k: 'paragraph', x: inline(node.children) };
+      return { kind: 'paragraph', text: inline(node.children) };
     default: {
       const text = normalizeSpace(toString(node as Nodes));
-      return text ? { k: 'other', x: text } : undefined;
+      return text ? { kind: 'other', text: text } : undefined;
     }
   }
 }
 
 function blockText(node: RootContent): string {
-  return normalizeBlock(node)?.x ?? '';
+  return normalizeBlock(node)?.text ?? '';
 }
 
 function listText(list: List): string {

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadBook } from '../book/loadBook.js';
 import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
@@ -32,7 +31,7 @@ export class CheckSession {
 
   async check(options: CheckOptions): Promise<CheckResult> {
     const started = performance.now();
-    const book = await loadBook(options.root, { noCache: options.noCache });
+    const { book } = options;
     const diagnostics: Diagnostic[] = book.diagnostics.filter((d) => d.severity === 'error' && d.ruleId?.startsWith('config/'));
     const chapters = selectChapters(book, options.files, diagnostics);
     const extracted = extractSamples(book, chapters, options.strict, options.noCache);

@@ -240,7 +240,7 @@ class Group {
   private readonly dirs = new Set<string>();
 
   constructor(
-    private readonly tsApi: TS,
+    tsApi: TS,
     options: ts.CompilerOptions,
     root: string,
     registry: ts.DocumentRegistry,

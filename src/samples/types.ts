@@ -1,3 +1,4 @@
+import type { Book } from '../book/model.js';
 import type { Code } from 'mdast';
 import type { Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -153,8 +154,8 @@ export interface SampleResult {
 }
 
 export interface CheckOptions {
-  /** The book project folder (contains manuscript/). */
-  root: string;
+  /** The book model, loaded once by the project (the check never loads the book itself). */
+  book: Book;
   /** Only these chapters (paths relative to manuscript/, or absolute, or relative to cwd). */
   files?: string[];
   /** Only samples whose name or code contains this text. */

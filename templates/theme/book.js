@@ -14,7 +14,7 @@
     themeButton.addEventListener('click', function () {
       var next = isDark() ? 'light' : 'dark';
       root.dataset.theme = next;
-      try { localStorage.setItem('evergreen-theme', next); } catch (e) { /* private mode */ }
+      try { localStorage.setItem('evergreen-theme', next); } catch (_e) { /* private mode */ }
     });
   }
 
@@ -80,7 +80,7 @@
       var script = document.createElement('script');
       script.src = src;
       script.onload = resolve;
-      script.onerror = function () { reject(new Error('could not load ' + src)); };
+      script.onerror = function () { reject(new Error(`could not load ${src}`)); };
       document.head.appendChild(script);
     });
   }
@@ -117,14 +117,14 @@
     var html = escapeHtml(piece);
     terms.forEach(function (term) {
       if (term.length < 2) return;
-      var re = new RegExp('(' + term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ')', 'gi');
+      var re = new RegExp(`(${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`, 'gi');
       html = html.replace(re, '<mark>$1</mark>');
     });
     return html;
   }
 
   function message(text) {
-    results.innerHTML = '<div class="search-message">' + escapeHtml(text) + '</div>';
+    results.innerHTML = `<div class="search-message">${escapeHtml(text)}</div>`;
   }
 
   var pending = 0;
@@ -135,10 +135,10 @@
     ensureEngine().then(function (index) {
       if (ticket !== pending) return;
       var hits = index.search(query).slice(0, 20);
-      if (!hits.length) { message('No results for “' + query + '”'); return; }
+      if (!hits.length) { message(`No results for “${query}”`); return; }
       results.innerHTML = hits.map(function (hit) {
         return '<a href="' + hit.url + '"><span class="result-title">' + escapeHtml(hit.title) + '</span>' +
-          (hit.chapter && hit.chapter !== hit.title ? '<span class="result-chapter">' + escapeHtml(hit.chapter) + '</span>' : '') +
+          (hit.chapter && hit.chapter !== hit.title ? `<span class="result-chapter">${escapeHtml(hit.chapter)}</span>` : '') +
           '<span class="result-snippet">' + snippet(hit.text, hit.terms) + '</span></a>';
       }).join('');
     }, function () {

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without types
 import { generateBook } from '../../scripts/generate-book.mjs';
 import { cliPath, runCli, tempDir } from '../helpers/cli.js';
 

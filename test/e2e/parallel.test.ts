@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without types
 import { generateBook } from '../../scripts/generate-book.mjs';
 import { runCli, tempDir } from '../helpers/cli.js';
 

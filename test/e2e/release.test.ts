@@ -20,7 +20,7 @@ interface JsonDiff {
     oldTitle?: string;
     renamed: boolean;
     moved: boolean;
-    sections: { status: string; id: string; contentChanged: boolean; moved: boolean; samplesChanged: number; blocks: { op: string; parts?: { t: string; v: string }[] }[] }[];
+    sections: { status: string; id: string; contentChanged: boolean; moved: boolean; samplesChanged: number; blocks: { op: string; parts?: { op: string; text: string }[] }[] }[];
   }[];
 }
 
@@ -71,7 +71,7 @@ describe('evergreen diff', () => {
     // Only "why" changed; "how" was only reflowed.
     expect(intro.sections.map((s) => s.id)).toEqual(['why']);
     const modified = intro.sections[0].blocks.find((b) => b.op === 'modified')!;
-    expect(modified.parts!.filter((p) => p.t !== 'same').map((p) => [p.t, p.v.trim()])).toEqual([
+    expect(modified.parts!.filter((p) => p.op !== 'same').map((p) => [p.op, p.text.trim()])).toEqual([
       ['del', 'type again'],
       ['ins', 'retype and why'],
     ]);
@@ -107,7 +107,7 @@ describe('evergreen diff', () => {
   });
 
   it('compares a release with the current manuscript, in the terminal', async () => {
-    writeFileSync(path.join(root, 'manuscript', 'advanced.md'), readFileSync(path.join(root, 'manuscript', 'advanced.md'), 'utf8') + '\n## Decorators {#decorators}\n\nDecorators annotate classes.\n');
+    writeFileSync(path.join(root, 'manuscript', 'advanced.md'), `${readFileSync(path.join(root, 'manuscript', 'advanced.md'), 'utf8')}\n## Decorators {#decorators}\n\nDecorators annotate classes.\n`);
     try {
       const r = await runCli(['diff', '2.0.0', '--root', root]);
       expect(r.code, r.stderr).toBe(0);
@@ -331,7 +331,7 @@ describe('atomic publishing', () => {
       cpSync(root, dir, { recursive: true });
       const before = history(dir);
       const siteBefore = readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8');
-      writeFileSync(path.join(dir, 'manuscript', 'intro.md'), readFileSync(path.join(dir, 'manuscript', 'intro.md'), 'utf8') + '\nOne more paragraph.\n');
+      writeFileSync(path.join(dir, 'manuscript', 'intro.md'), `${readFileSync(path.join(dir, 'manuscript', 'intro.md'), 'utf8')}\nOne more paragraph.\n`);
       const killed = await release(dir, '2.1.0', [], { EVERGREEN_RELEASE_CRASH_AT: step });
       expect(killed.code).not.toBe(0);
       // The site is untouched (it is regenerated only after the history is complete).

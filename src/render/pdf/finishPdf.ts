@@ -125,7 +125,7 @@ function removeRunningHead(doc: PDFDocument, pageIndex: number, topMarginPx: num
   const clip = text.indexOf(' re\nW* n');
   if (clip === -1) return false;
   let removed = false;
-  const margins = text.slice(0, clip).replace(/BT\n\/F\d+ [\d.]+ Tf\n1 0 0 -1 [\d.-]+ ([\d.-]+) Tm\n[^]*?\nET\n/g, (block, y: string) => {
+  const margins = text.slice(0, clip).replace(/BT\n\/F\d+ [\d.]+ Tf\n1 0 0 -1 [\d.-]+ ([\d.-]+) Tm\n[\s\S]*?\nET\n/g, (block, y: string) => {
     if (Number(y) >= topMarginPx) return block;
     removed = true;
     return '';

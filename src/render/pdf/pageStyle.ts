@@ -77,5 +77,5 @@ export function pageCss(geometry: PageGeometry, bookTitle: string, chapters: Run
       `@page ${chapter.pageName}:right { @top-right { content: ${cssString(chapter.title)}; } }`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -72,7 +72,7 @@ export function highlightToHast(h: Highlighter, p: CodePresentation): Element {
   delete pre.properties.style;
   addAnnotations(pre, p);
   const classes = ['code-block', `code-${p.kind}`];
-  if (p.lang) pre.properties['dataLang'] = p.lang;
+  if (p.lang) pre.properties.dataLang = p.lang;
   const children: ElementContent[] = [];
   if (p.title) children.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: p.title }] });
   if (p.kind === 'output') {

@@ -118,7 +118,7 @@ function createSampleContext(run: Current, cwd: string, entryPath: string) {
   };
   const fakeProcess = new Proxy(process, {
     get: (target, key) => (key in overrides ? overrides[key] : key === 'exitCode' ? run.exitCode : Reflect.get(target, key)),
-    set: (target, key, value) => {
+    set: (_target, key, value) => {
       if (key === 'exitCode') run.exitCode = Number(value);
       else overrides[key] = value;
       return true;

@@ -4,7 +4,7 @@ import { EvergreenError, type Diagnostic } from '../../../src/diagnostics/diagno
 
 function errorsOf(yaml: string): Diagnostic[] {
   try {
-    parseConfig(yaml, '/book/manuscript/book.yaml');
+    parseConfig(yaml, '/book/manuscript/book.yaml', { knownFormats: ['html', 'pdf'] });
   } catch (error) {
     expect(error).toBeInstanceOf(EvergreenError);
     return (error as EvergreenError).diagnostics;
@@ -43,10 +43,17 @@ describe('book.yaml', () => {
     expect(d.message).toContain('Did you mean "recto"?');
   });
 
+  it('reports a format the registry does not have at the value, with the formats it has', () => {
+    const [d] = errorsOf('title: T\nformats: [html, pfd]\n');
+    expect(d).toMatchObject({ line: 2, column: 17, ruleId: 'config/unknown-format' });
+    expect(d.message).toBe('Unknown format "pfd". Did you mean "pdf"?');
+    expect(d.hint).toContain('html, pdf');
+  });
+
   it('reports a value outside the allowed set at the value', () => {
-    const [d] = errorsOf('title: T\nformats: [html, epub]\n');
-    expect(d).toMatchObject({ line: 2, column: 17 });
-    expect(d.message).toContain('"html", "pdf", "epub"');
+    const [d] = errorsOf('title: T\nsamples: some\n');
+    expect(d).toMatchObject({ line: 2, column: 10 });
+    expect(d.message).toContain('"all", "marked", "none"');
   });
 
   it('requires a title', () => {

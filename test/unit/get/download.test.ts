@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { downloadVerified, partialDirName, sha256File } from '../../../src/get/download.js';
+import { downloadVerified, partialDirName, sha256OfFile as sha256File } from '../../../src/get/download.js';
 import { GetError } from '../../../src/get/errors.js';
 import type { OpenedArtifact, SiteSource } from '../../../src/get/siteSource.js';
 import { tempDir as makeTempDir } from '../../helpers/cli.js';

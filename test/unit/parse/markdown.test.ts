@@ -81,7 +81,7 @@ describe('chapter analysis', () => {
     const deep = parseMarkdown(nested, '/b/deep.md');
     expect(fromVFile(deep.file)[0]).toMatchObject({ severity: 'error', line: 65, ruleId: 'chapter/nesting-too-deep' });
     // Deep indentation inside fenced code is not nesting.
-    expect(fromVFile(parseMarkdown('```json\n' + ' '.repeat(400) + '{}\n```\n', '/b/c.md').file)).toEqual([]);
+    expect(fromVFile(parseMarkdown(`\`\`\`json\n${' '.repeat(400)}{}\n\`\`\`\n`, '/b/c.md').file)).toEqual([]);
     // 40 levels is deep but legitimate.
     const ok = Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}- item`).join('\n');
     expect(fromVFile(parseMarkdown(ok, '/b/ok.md').file)).toEqual([]);

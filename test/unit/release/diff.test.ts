@@ -108,13 +108,13 @@ describe('bump suggestion', () => {
 
 describe('bounded work', () => {
   it('falls back to "replaced" when a text diff runs out of time', () => {
-    const a = { k: 'paragraph' as const, x: 'a b c' };
-    expect(inlineDiff(a, { k: 'paragraph', x: 'a x c' }, 0)).toBeUndefined();
-    expect(inlineDiff(a, { k: 'paragraph', x: 'a x c' }, 100)).toEqual([
-      { t: 'same', v: 'a ' },
-      { t: 'del', v: 'b' },
-      { t: 'ins', v: 'x' },
-      { t: 'same', v: ' c' },
+    const a = { kind: 'paragraph' as const, text: 'a b c' };
+    expect(inlineDiff(a, { kind: 'paragraph', text: 'a x c' }, 0)).toBeUndefined();
+    expect(inlineDiff(a, { kind: 'paragraph', text: 'a x c' }, 100)).toEqual([
+      { op: 'same', text: 'a ' },
+      { op: 'del', text: 'b' },
+      { op: 'ins', text: 'x' },
+      { op: 'same', text: ' c' },
     ]);
   });
 

@@ -3,11 +3,19 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvergreenError } from '../../../src/diagnostics/diagnostic.js';
-import { build } from '../../../src/driver/build.js';
-import { openHistory, yankRelease } from '../../../src/release/history.js';
-import { release } from '../../../src/release/release.js';
-import { siteRenderer } from '../../../src/release/site.js';
+import { build, openProject, type Project, refreshSite, release } from '../../../src/index.js';
+import { openHistory, yankRelease } from '../../../src/release/history/index.js';
 import { writeBook } from '../../helpers/cli.js';
+
+/** Each command opens the project afresh, as the CLI does. */
+async function withProject<T>(root: string, run: (project: Project) => Promise<T>): Promise<T> {
+  const project = await openProject({ root });
+  try {
+    return await run(project);
+  } finally {
+    await project.close();
+  }
+}
 
 function book(extraConfig = ''): string {
   return writeBook({
@@ -17,7 +25,7 @@ function book(extraConfig = ''): string {
 }
 
 async function releaseAt(root: string, version: string, date: string) {
-  return release({ root, version, date, checkSamples: false, formats: ['html'], notes: `Notes for ${version}.` });
+  return withProject(root, (project) => release(project, { version, date, checkSamples: false, formats: ['html'], notes: `Notes for ${version}.` }));
 }
 
 const envKey = 'EVERGREEN_TEST_SIGNING_KEY';
@@ -30,7 +38,7 @@ describe('release history', () => {
     const root = book();
     await releaseAt(root, '1.0.0', '2026-01-01');
     const a = path.join(root, 'manuscript', 'a.md');
-    writeFileSync(a, readFileSync(a, 'utf8') + '\n## Extra {#extra}\n\nAn added section.\n');
+    writeFileSync(a, `${readFileSync(a, 'utf8')}\n## Extra {#extra}\n\nAn added section.\n`);
     const r = await releaseAt(root, 'minor', '2026-02-01');
     expect(r.version).toBe('1.1.0');
     expect(r.suggested).toBe('minor');
@@ -59,21 +67,21 @@ describe('release history', () => {
     const root = book();
     await releaseAt(root, '1.0.0', '2026-01-01');
     const out = path.join(root, 'out');
-    await build({ root, outDir: out, formats: ['html'] });
+    await withProject(root, (project) => build(project, { outDir: out, formats: ['html'] }));
     expect(readFileSync(path.join(out, 'html', 'index.html'), 'utf8')).toMatch(/book-version">1\.0\.0</);
-    writeFileSync(path.join(root, 'manuscript', 'a.md'), readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8') + '\nEdited.\n');
-    await build({ root, outDir: out, formats: ['html'] });
+    writeFileSync(path.join(root, 'manuscript', 'a.md'), `${readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8')}\nEdited.\n`);
+    await withProject(root, (project) => build(project, { outDir: out, formats: ['html'] }));
     expect(readFileSync(path.join(out, 'html', 'index.html'), 'utf8')).toContain('1.0.0 + unreleased changes');
   });
 
   it('keeps a yanked version listed, marked with its reason', async () => {
     const root = book();
     await releaseAt(root, '1.0.0', '2026-01-01');
-    writeFileSync(path.join(root, 'manuscript', 'a.md'), readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8') + '\nFixed.\n');
+    writeFileSync(path.join(root, 'manuscript', 'a.md'), `${readFileSync(path.join(root, 'manuscript', 'a.md'), 'utf8')}\nFixed.\n`);
     await releaseAt(root, '1.0.1', '2026-01-02');
     await yankRelease(await openHistory(root), '1.0.1', 'Broken download', '2026-01-03');
     await expect(yankRelease(await openHistory(root), '1.0.1', 'again', '2026-01-04')).rejects.toThrow(/already yanked/);
-    await build({ root, renderers: [siteRenderer()] });
+    await withProject(root, (project) => refreshSite({ book: project.book, formats: project.formats, outDir: path.join(root, 'dist') }));
     const manifest = JSON.parse(readFileSync(path.join(root, 'dist', 'site', 'manifest.json'), 'utf8'));
     expect(manifest.latest).toBe('1.0.0');
     expect(manifest.versions[0]).toMatchObject({ version: '1.0.1', yanked: { reason: 'Broken download' } });

@@ -25,7 +25,7 @@ describe('parseDirectives', () => {
     expect(d.cutLine).toBe(4);
     expect(d.queries).toEqual([{ line: 7, caretColumn: 6, expected: 'const y: string' }]);
     expect(d.spans).toEqual([{ line: 8, startColumn: 6, endColumn: 7, message: 'message here' }]);
-    // @ts-expect-error is code, not notation: it stays visible and TypeScript handles it.
+    // A ts-expect-error comment is code, not notation: it stays visible and TypeScript handles it.
     expect(d.notationLines.has(9)).toBe(false);
     expect([...d.notationLines].sort()).toEqual([0, 1, 2, 4, 7, 8]);
   });

@@ -1,0 +1,26 @@
+import type { DevServer, DevServerOptions } from '../dev/devServer.js';
+import type { GetOptions, GetResult } from '../get/getBook.js';
+import type { Renderer } from '../render/renderer.js';
+
+/*
+ * The heavier stages load on first use, so that importing the API (and starting the CLI) does not pay for
+ * the watcher and server, the downloader, or the browser driver.
+ */
+
+/** `evergreen dev`: builds the book into `<root>/.evergreen/dev`, serves it and rebuilds on every save. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  return (await import('../dev/devServer.js')).startDevServer(options);
+}
+
+/** `evergreen get`: downloads a book's latest version from its reader site, verified, and reports what changed. */
+export async function getBook(options: GetOptions): Promise<GetResult> {
+  return (await import('../get/getBook.js')).getBook(options);
+}
+
+/** The print PDF renderer (headless Chromium, found on the machine, never downloaded). */
+export function pdfRenderer(): Renderer {
+  return {
+    name: 'pdf',
+    render: async (ctx) => (await import('../render/pdf/index.js')).pdfRenderer().render(ctx),
+  };
+}

@@ -1,0 +1,88 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { escapeHtml } from '../../render/theme.js';
+import { artifactPath, type History, type PublishedRelease } from '../history/index.js';
+import { unzipBook } from '../zip.js';
+import type { ArtifactFacts } from './artifacts.js';
+import { anchorFor } from './changesPage.js';
+import { changesPage, type SiteVersion } from './diffs.js';
+
+interface Marker {
+  id: string;
+  label: string;
+  anchor: string;
+}
+
+/**
+ * Unpacks a version's published HTML book into `v/<version>/`. Published zips are immutable, so what the
+ * site adds (its stylesheet, the update check, a "newer version" banner, "updated in X" markers) is
+ * inserted at fixed points of the page our own template wrote: after `<main …>` and after a heading.
+ */
+export async function unpackVersionBook(siteDir: string, v: SiteVersion, latest: PublishedRelease, versions: SiteVersion[], history: History, facts: (a: PublishedRelease['artifacts'][number]) => ArtifactFacts): Promise<void> {
+  const book = v.release.artifacts.find((a) => facts(a).browsable);
+  if (!book) return;
+  const files = unzipBook(await readFile(artifactPath(v.release, book)));
+  const dir = path.join(siteDir, 'v', v.release.version);
+  const isLatest = v.release === latest;
+  const older = versions.indexOf(v) < versions.findIndex((x) => x.release === latest);
+  const previousVersion = isLatest ? history.releases[history.releases.indexOf(latest) - 1]?.version : undefined;
+  const markers = isLatest && previousVersion ? latestMarkers(versions, latest, previousVersion) : new Map<string, Marker[]>();
+  for (const [name, data] of files) {
+    const target = path.join(dir, ...name.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    if (!name.endsWith('.html')) {
+      await writeFile(target, data);
+      continue;
+    }
+    const up = '../'.repeat(name.split('/').length + 1);
+    let html = Buffer.from(data).toString('utf8');
+    const head = `<link rel="stylesheet" href="${up}assets/site.css">\n<script src="${up}assets/update-check.js" data-version="${v.release.version}" data-site="${up}" defer></script>\n`;
+    html = html.replace('</head>', `${head}</head>`);
+    if (older) {
+      const banner =
+        `<div class="evergreen-newer" role="note" data-newer="${latest.version}">You are reading version ${v.release.version}${v.release.yanked ? ' (withdrawn)' : ''}. ` +
+        `A newer version, <a href="${up}v/${latest.version}/index.html">${latest.version}</a> (${latest.date}), is available: ` +
+        `<a href="${up}${changesPage(v.release.version)}">what changed since ${v.release.version}</a>.</div>`;
+      html = insertAtContentStart(html, banner);
+    } else if (v.release.yanked) {
+      html = insertAtContentStart(html, `<div class="evergreen-newer" role="note">Version ${v.release.version} was withdrawn: ${escapeHtml(v.release.yanked.reason)}</div>`);
+    }
+    for (const m of markers.get(name) ?? []) {
+      const link = `${up}${previousVersion ? `${changesPage(previousVersion)}#${m.anchor}` : 'index.html'}`;
+      html = insertAfterHeading(html, m.id, `<p class="evergreen-updated"><a href="${link}">${escapeHtml(m.label)}</a></p>`);
+    }
+    await writeFile(target, html);
+  }
+}
+
+/** "Updated in X" markers for the latest version: the sections its own release changed, by page. */
+function latestMarkers(versions: SiteVersion[], latest: PublishedRelease, previousVersion: string): Map<string, Marker[]> {
+  const markers = new Map<string, Marker[]>();
+  const diff = versions.find((x) => x.release === latest)!.changesSince.get(previousVersion)!.diff;
+  for (const c of diff.chapters) {
+    if (c.status === 'removed') continue;
+    const list = markers.get(`${c.slug}.html`) ?? [];
+    if (c.status === 'added') list.push({ id: '', label: `New in ${latest.version}`, anchor: anchorFor(c.key) });
+    else for (const s of c.sections) if (s.status !== 'removed') list.push({ id: s.id, label: `Updated in ${latest.version}`, anchor: anchorFor(c.key, s.id) });
+    markers.set(`${c.slug}.html`, list);
+  }
+  return markers;
+}
+
+function insertAtContentStart(html: string, fragment: string): string {
+  const re = /<main\b[^>]*>/;
+  return re.test(html) ? html.replace(re, (m) => `${m}\n${fragment}`) : html.replace(/<body\b[^>]*>/, (m) => `${m}\n${fragment}`);
+}
+
+/** Inserts after the heading with this id (or after the page's h1 for ''). */
+function insertAfterHeading(html: string, id: string, fragment: string): string {
+  const re = id ? new RegExp(`<h([1-6])\\b[^>]*\\bid="${escapeRegExp(escapeHtml(id))}"[^>]*>[\\s\\S]*?</h\\1>`) : /<h1\b[^>]*>[\s\S]*?<\/h1>/;
+  const match = re.exec(html);
+  if (!match) return html;
+  const end = match.index + match[0].length;
+  return html.slice(0, end) + fragment + html.slice(end);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
