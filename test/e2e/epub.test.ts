@@ -74,15 +74,23 @@ describe('evergreen build --format epub', () => {
     expect(opf('package').attr('version')).toBe('3.0');
     expect(opf('dc\\:identifier').text()).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(opf('meta[property="dcterms:modified"]').text()).toBe('2026-11-26T00:00:00Z');
-    expect(opf('dc\\:title').map((_, el) => opf(el).text()).get()).toEqual(['Typed Pockets', 'TypeScript for small screens']);
+    expect(
+      opf('dc\\:title')
+        .map((_, el) => opf(el).text())
+        .get(),
+    ).toEqual(['Typed Pockets', 'TypeScript for small screens']);
     expect(opf('dc\\:creator').text()).toBe('Ada Example');
     expect(opf('dc\\:rights').text()).toContain('CC BY 4.0');
     expect(opf('item[properties~="cover-image"]').attr('href')).toBe('cover.svg');
-    expect(opf('meta[property="schema:accessibilityFeature"]').map((_, el) => opf(el).text()).get()).toEqual(
-      expect.arrayContaining(['structuralNavigation', 'tableOfContents', 'alternativeText', 'pageNavigation']),
-    );
+    expect(
+      opf('meta[property="schema:accessibilityFeature"]')
+        .map((_, el) => opf(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['structuralNavigation', 'tableOfContents', 'alternativeText', 'pageNavigation']));
     expect(opf('meta[property="schema:accessibilitySummary"]').text()).toContain('Every image has a text alternative');
-    const spine = opf('itemref').map((_, el) => opf(el).attr('idref')).get();
+    const spine = opf('itemref')
+      .map((_, el) => opf(el).attr('idref'))
+      .get();
     expect(spine.slice(0, 3)).toEqual(['cover.xhtml', 'title.xhtml', 'nav.xhtml']);
     expect(spine.slice(3)).toEqual(['welcome.xhtml', 'types.xhtml', 'narrowing.xhtml', 'reference.xhtml']);
   });
@@ -93,20 +101,31 @@ describe('evergreen build --format epub', () => {
     const top = toc.children('li');
     expect(top.map((_, li) => text(nav(li).children('a, span').text())).get()).toEqual(['1. Welcome to the pocket edition', 'The language', '4. Reference']);
     const part = top.eq(1);
-    expect(part.find('> ol > li > a').map((_, a) => nav(a).text()).get()).toEqual(['2. Types that fit', '3. Narrowing']);
+    expect(
+      part
+        .find('> ol > li > a')
+        .map((_, a) => nav(a).text())
+        .get(),
+    ).toEqual(['2. Types that fit', '3. Narrowing']);
     // Sections nest like the sidebar: depth 3 under its depth-2 section.
     const guards = nav('a[href="narrowing.xhtml#guards"]');
     expect(guards.text()).toBe('Type guards');
     expect(guards.parent().find('ol a').attr('href')).toBe('narrowing.xhtml#never');
-    expect(nav('nav[epub\\:type="landmarks"] a').map((_, a) => nav(a).attr('epub:type')).get()).toEqual(['cover', 'titlepage', 'toc', 'bodymatter']);
+    expect(
+      nav('nav[epub\\:type="landmarks"] a')
+        .map((_, a) => nav(a).attr('epub:type'))
+        .get(),
+    ).toEqual(['cover', 'titlepage', 'toc', 'bodymatter']);
     const pageLinks = nav('nav[epub\\:type="page-list"] a');
     expect(pageLinks.length).toBeGreaterThan(3);
     expect(pageLinks.first().text()).toBe('1');
   });
 
-  it.skipIf(!hasPoppler || !hasBrowser)("puts each page-list entry where that page of the print PDF starts", () => {
+  it.skipIf(!hasPoppler || !hasBrowser)('puts each page-list entry where that page of the print PDF starts', () => {
     const nav = xhtml('nav.xhtml');
-    const entries = nav('nav[epub\\:type="page-list"] a').map((_, a) => ({ page: nav(a).text(), href: nav(a).attr('href')! })).get();
+    const entries = nav('nav[epub\\:type="page-list"] a')
+      .map((_, a) => ({ page: nav(a).text(), href: nav(a).attr('href')! }))
+      .get();
     const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
     const pageCount = Number(/Pages:\s+(\d+)/.exec(info)![1]);
     const printed = Array.from({ length: pageCount }, (_, i) => text(execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' })));
@@ -122,8 +141,16 @@ describe('evergreen build --format epub', () => {
       expect(marker.attr('title')).toBe(page);
       // The words right after the marker are on that PDF page (running heads and numbers aside).
       const source = files.get(`EPUB/${file}`)!;
-      const after = text(source.slice(source.indexOf(`id="${id}"`)).replace(/^[^>]*>/, '').replace(/<[^>]+>/g, ' ')).slice(0, 200);
-      const words = after.split(' ').filter((w) => /^[A-Za-z]{4,}$/.test(w)).slice(0, 3);
+      const after = text(
+        source
+          .slice(source.indexOf(`id="${id}"`))
+          .replace(/^[^>]*>/, '')
+          .replace(/<[^>]+>/g, ' '),
+      ).slice(0, 200);
+      const words = after
+        .split(' ')
+        .filter((w) => /^[A-Za-z]{4,}$/.test(w))
+        .slice(0, 3);
       if (words.length < 2) continue;
       const pdfPage = printed[front + Number(page) - 1];
       for (const word of words) expect(pdfPage, `page ${page}: "${word}"`).toContain(word);
@@ -182,46 +209,62 @@ describe('evergreen build --format epub', () => {
     expect(xhtml('narrowing.xhtml')('figure.figure img').attr('src')).toBe('media/images/pipeline.svg');
   });
 
-  it.skipIf(!hasBrowser)('reads well in Chromium at phone width: long code lines wrap, nothing overflows, axe finds no serious problem', async () => {
-    const dir = tempDir('evergreen-epub-open-');
-    for (const [name, content] of files) {
-      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      writeFileSync(path.join(dir, name), content);
-    }
-    // Images are binary: copy them from the archive as bytes.
-    for (const [name, data] of Object.entries(unzipSync(new Uint8Array(readFileSync(epub))))) writeFileSync(path.join(dir, name), data);
-    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.browser.newPage();
-      await page.setViewport({ width: 390, height: 844 });
-      await page.goto(pathToFileURL(path.join(dir, 'EPUB', 'types.xhtml')).href);
-      const code = await page.evaluate(() => {
-        const line = [...document.querySelectorAll('pre .line')].find((l) => (l.textContent ?? '').includes('timeoutMilliseconds'))!;
-        const pre = line.closest('pre')!;
-        const rowHeight = parseFloat(getComputedStyle(pre).lineHeight);
-        return { rows: line.getBoundingClientRect().height / rowHeight, overflow: pre.scrollWidth - pre.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth };
-      });
-      expect(code.rows).toBeGreaterThanOrEqual(2);
-      expect(code.overflow).toBeLessThanOrEqual(0);
-      expect(code.page).toBeLessThanOrEqual(0);
-      const names = [...files.keys()].filter((n) => n.endsWith('.xhtml'));
-      expect(names.length).toBe(7);
-      for (const name of names) {
-        await page.goto(pathToFileURL(path.join(dir, name)).href);
-        await page.evaluate(axeSource);
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run({ resultTypes: ['violations'] });
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-        });
-        expect(violations, name).toEqual([]);
+  it.skipIf(!hasBrowser)(
+    'reads well in Chromium at phone width: long code lines wrap, nothing overflows, axe finds no serious problem',
+    async () => {
+      const dir = tempDir('evergreen-epub-open-');
+      for (const [name, content] of files) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), content);
       }
-    } finally {
-      await browser.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+      // Images are binary: copy them from the archive as bytes.
+      for (const [name, data] of Object.entries(unzipSync(new Uint8Array(readFileSync(epub))))) writeFileSync(path.join(dir, name), data);
+      const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.browser.newPage();
+        await page.setViewport({ width: 390, height: 844 });
+        await page.goto(pathToFileURL(path.join(dir, 'EPUB', 'types.xhtml')).href);
+        const code = await page.evaluate(() => {
+          const line = [...document.querySelectorAll('pre .line')].find((l) => (l.textContent ?? '').includes('timeoutMilliseconds'))!;
+          const pre = line.closest('pre')!;
+          const rowHeight = parseFloat(getComputedStyle(pre).lineHeight);
+          return {
+            rows: line.getBoundingClientRect().height / rowHeight,
+            overflow: pre.scrollWidth - pre.clientWidth,
+            page: document.documentElement.scrollWidth - window.innerWidth,
+          };
+        });
+        expect(code.rows).toBeGreaterThanOrEqual(2);
+        expect(code.overflow).toBeLessThanOrEqual(0);
+        expect(code.page).toBeLessThanOrEqual(0);
+        const names = [...files.keys()].filter((n) => n.endsWith('.xhtml'));
+        expect(names.length).toBe(7);
+        for (const name of names) {
+          await page.goto(pathToFileURL(path.join(dir, name)).href);
+          await page.evaluate(axeSource);
+          const violations = await page.evaluate(async () => {
+            const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+            const result = await axe.run({ resultTypes: ['violations'] });
+            return result.violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map(
+                (v) =>
+                  `${v.id}: ${v.nodes
+                    .map((n) => n.target.join(' '))
+                    .slice(0, 3)
+                    .join(', ')}`,
+              );
+          });
+          expect(violations, name).toEqual([]);
+        }
+      } finally {
+        await browser.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 
   it('is byte-identical when built again, also without the PDF (the layout is measured only)', async () => {
     rmSync(path.join(root, 'dist'), { recursive: true, force: true });

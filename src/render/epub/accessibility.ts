@@ -34,7 +34,7 @@ export function accessibilityMetadata(facts: AccessibilityFacts): string {
   ];
   const hazards = facts.hasTimedOrAnimatedMedia ? ['unknown'] : ['none'];
   const summary = [
-    'A reflowable technical book: text, headings and code that adapt to the reader\'s font and size settings, with a table of contents by part, chapter and section.',
+    "A reflowable technical book: text, headings and code that adapt to the reader's font and size settings, with a table of contents by part, chapter and section.",
     'Code is real text, highlighted by colour with bold keywords and italic comments so the distinction survives greyscale screens; long lines wrap instead of scrolling.',
     facts.images === 0
       ? 'It has no images.'

@@ -52,7 +52,9 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   for (const { chapter, files } of chapterFiles) {
     for (const file of files) {
       for (const href of rewriteLinks(file, { index, url: book.config.url })) {
-        const written = chapter.analysis.links.find((l) => href.endsWith(encodeURI(l.url.replace(/^\.\//, ''))) || l.url.endsWith(decodeURIComponent(href.slice(mediaDir.length + 1))));
+        const written = chapter.analysis.links.find(
+          (l) => href.endsWith(encodeURI(l.url.replace(/^\.\//, ''))) || l.url.endsWith(decodeURIComponent(href.slice(mediaDir.length + 1))),
+        );
         ctx.diagnostics.warn(chapter.path, `EPUB: the link to "${written?.url ?? href}" is kept as text: an e-reader cannot open a file inside the book`, {
           line: written?.line,
           column: written?.column,
@@ -87,7 +89,22 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   put(cover.href, cover.data);
   items.push({ href: cover.href, mediaType: mediaTypeOf(cover.href)!, properties: ['cover-image'] });
   const coverAlt = `Cover: ${config.title}${config.subtitle ? `: ${config.subtitle}` : ''}`;
-  document('cover.xhtml', xhtmlDocument({ title: coverAlt, lang, bodyType: 'cover', body: [{ type: 'element', tagName: 'div', properties: { className: ['cover'] }, children: [{ type: 'element', tagName: 'img', properties: { src: cover.href, alt: coverAlt }, children: [] }] }] }));
+  document(
+    'cover.xhtml',
+    xhtmlDocument({
+      title: coverAlt,
+      lang,
+      bodyType: 'cover',
+      body: [
+        {
+          type: 'element',
+          tagName: 'div',
+          properties: { className: ['cover'] },
+          children: [{ type: 'element', tagName: 'img', properties: { src: cover.href, alt: coverAlt }, children: [] }],
+        },
+      ],
+    }),
+  );
   spine.push({ href: 'cover.xhtml', linear: false });
   document('title.xhtml', xhtmlDocument({ title: config.title, lang, bodyType: 'frontmatter', body: titlePageBody(book, version, book.contentHash) }));
   spine.push({ href: 'title.xhtml', linear: true });
@@ -100,7 +117,12 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
       const section: Element = {
         type: 'element',
         tagName: 'section',
-        properties: { className: ['chapter'], 'epub:type': 'chapter', role: 'doc-chapter', ...(h1 && typeof h1.properties.id === 'string' ? { ariaLabelledBy: [h1.properties.id] } : { ariaLabel: label }) },
+        properties: {
+          className: ['chapter'],
+          'epub:type': 'chapter',
+          role: 'doc-chapter',
+          ...(h1 && typeof h1.properties.id === 'string' ? { ariaLabelledBy: [h1.properties.id] } : { ariaLabel: label }),
+        },
         children: file.children as Element['children'],
       };
       document(file.name, xhtmlDocument({ title: `${label} · ${config.title}`, lang, bodyType: 'bodymatter', body: [section] }));

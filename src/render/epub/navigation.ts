@@ -26,9 +26,7 @@ export function navigationBody(book: Book, files: FileIndex, pages: PageTarget[]
     return el('li', {}, children);
   };
   const entries = book.toc.map((entry) =>
-    entry.kind === 'chapter'
-      ? chapterItem(entry.chapter)
-      : el('li', { className: ['part'] }, [el('span', {}, [text(entry.title)]), el('ol', {}, entry.chapters.map(chapterItem))]),
+    entry.kind === 'chapter' ? chapterItem(entry.chapter) : el('li', { className: ['part'] }, [el('span', {}, [text(entry.title)]), el('ol', {}, entry.chapters.map(chapterItem))]),
   );
   const first = book.chapters[0];
   const landmarks = [
@@ -38,14 +36,24 @@ export function navigationBody(book: Book, files: FileIndex, pages: PageTarget[]
     ...(first ? [el('li', {}, [link(files.fileOf(first.slug)!, 'Start of the book', { 'epub:type': 'bodymatter' })])] : []),
   ];
   const body: ElementContent[] = [
-    el('nav', { 'epub:type': 'toc', id: 'toc', role: 'doc-toc', ariaLabelledBy: ['toc-heading'] }, [el('h1', { id: 'toc-heading' }, [text('Contents')]), el('ol', { className: ['toc'] }, entries)]),
-    el('nav', { 'epub:type': 'landmarks', id: 'landmarks', ariaLabelledBy: ['landmarks-heading'], hidden: true }, [el('h2', { id: 'landmarks-heading' }, [text('Landmarks')]), el('ol', {}, landmarks)]),
+    el('nav', { 'epub:type': 'toc', id: 'toc', role: 'doc-toc', ariaLabelledBy: ['toc-heading'] }, [
+      el('h1', { id: 'toc-heading' }, [text('Contents')]),
+      el('ol', { className: ['toc'] }, entries),
+    ]),
+    el('nav', { 'epub:type': 'landmarks', id: 'landmarks', ariaLabelledBy: ['landmarks-heading'], hidden: true }, [
+      el('h2', { id: 'landmarks-heading' }, [text('Landmarks')]),
+      el('ol', {}, landmarks),
+    ]),
   ];
   if (pages.length) {
     body.push(
       el('nav', { 'epub:type': 'page-list', id: 'page-list', role: 'doc-pagelist', ariaLabelledBy: ['page-list-heading'], hidden: true }, [
         el('h2', { id: 'page-list-heading' }, [text('Pages of the print edition')]),
-        el('ol', {}, pages.map((p) => el('li', {}, [link(p.href, p.page)]))),
+        el(
+          'ol',
+          {},
+          pages.map((p) => el('li', {}, [link(p.href, p.page)])),
+        ),
       ]),
     );
   }
@@ -80,5 +88,8 @@ export function titlePageBody(book: Book, version: BookVersion, contentHash: str
   if (config.description) colophon.push(p('description', config.description));
   if (config.url) colophon.push(el('p', {}, [text('The current edition is online at '), link(config.url, config.url), text('.')]));
   colophon.push(p('content-hash', `Content hash ${contentHash.slice(0, 12)}: it changes only when the text changes.`));
-  return [el('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, children), el('section', { className: ['colophon'], 'epub:type': 'colophon', ariaLabel: 'Colophon' }, colophon)];
+  return [
+    el('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, children),
+    el('section', { className: ['colophon'], 'epub:type': 'colophon', ariaLabel: 'Colophon' }, colophon),
+  ];
 }

@@ -73,7 +73,8 @@ export function packageDocument(input: PackageInput): string {
     ids.set(item.href, id);
   });
   const manifest = input.items.map(
-    (item) => `<item id="${ids.get(item.href)}" href="${escapeXml(encodeHref(item.href))}" media-type="${item.mediaType}"${item.properties?.length ? ` properties="${item.properties.join(' ')}"` : ''}/>`,
+    (item) =>
+      `<item id="${ids.get(item.href)}" href="${escapeXml(encodeHref(item.href))}" media-type="${item.mediaType}"${item.properties?.length ? ` properties="${item.properties.join(' ')}"` : ''}/>`,
   );
   const spine = input.spine.map((s) => `<itemref idref="${ids.get(s.href)}"${s.linear ? '' : ' linear="no"'}/>`);
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -40,7 +40,10 @@ describe('EPUB chapter files', () => {
   });
 
   it('points page links and same-chapter anchors at the file holding the target; file links become text', () => {
-    const a = splitChapter(root(el('h1', { id: 'a' }, [t('A')]), el('p', {}, [el('a', { href: 'b.html#deep' }, [t('to b')]), el('a', { href: 'media/sample.zip' }, [t('download')])])), 'a');
+    const a = splitChapter(
+      root(el('h1', { id: 'a' }, [t('A')]), el('p', {}, [el('a', { href: 'b.html#deep' }, [t('to b')]), el('a', { href: 'media/sample.zip' }, [t('download')])])),
+      'a',
+    );
     const b = [
       { name: 'b.xhtml', slug: 'b', children: [el('h1', { id: 'b' }, [t('B')]), el('p', {}, [el('a', { href: '#deep' }, [t('down')])])] },
       { name: 'b-2.xhtml', slug: 'b', children: [el('h2', { id: 'deep' }, [t('Deep')])] },
@@ -67,12 +70,19 @@ describe('EPUB chapter transforms', () => {
       el('table', {}, [el('tbody', {}, [el('tr', {}, [el('td', {}, [t('cell')])])])]),
     );
     expect(pageBlocks(tree).map((b) => b.tagName)).toEqual(['h1', 'p', 'span', 'span', 'li', 'p', 'tr']);
-    expect(insertPageBreaks(tree, [{ block: 1, page: '7' }, { block: 3, page: '8' }, { block: 6, page: '9' }])).toEqual(['7', '8', '9']);
-    const marker = (page: string) => expect.objectContaining({ properties: expect.objectContaining({ id: `page-${page}`, 'epub:type': 'pagebreak', role: 'doc-pagebreak', title: page }) });
+    expect(
+      insertPageBreaks(tree, [
+        { block: 1, page: '7' },
+        { block: 3, page: '8' },
+        { block: 6, page: '9' },
+      ]),
+    ).toEqual(['7', '8', '9']);
+    const marker = (page: string) =>
+      expect.objectContaining({ properties: expect.objectContaining({ id: `page-${page}`, 'epub:type': 'pagebreak', role: 'doc-pagebreak', title: page }) });
     expect(tree.children[1]).toEqual(marker('7'));
     const code = ((tree.children[3] as Element).children[0] as Element).children[0] as Element;
     expect((code.children[2] as Element).children[0]).toEqual(marker('8'));
-    const cell = ((((tree.children[5] as Element).children[0] as Element).children[0] as Element).children[0] as Element);
+    const cell = (((tree.children[5] as Element).children[0] as Element).children[0] as Element).children[0] as Element;
     expect(cell.children[0]).toEqual(marker('9'));
   });
 
@@ -127,7 +137,11 @@ describe('EPUB package', () => {
   });
 
   it('writes the container with mimetype first and stored, in a fixed order and time, the same in every time zone', () => {
-    const files = new Map<string, string>([['EPUB/z.xhtml', 'z'], ['META-INF/container.xml', 'c'], ['EPUB/a.xhtml', 'a']]);
+    const files = new Map<string, string>([
+      ['EPUB/z.xhtml', 'z'],
+      ['META-INF/container.xml', 'c'],
+      ['EPUB/a.xhtml', 'a'],
+    ]);
     const when = new Date('2026-11-26T10:20:30Z');
     const bytes = epubArchive(files, when);
     expect(Buffer.from(bytes).equals(Buffer.from(epubArchive(new Map([...files].reverse()), when)))).toBe(true);
