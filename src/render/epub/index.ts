@@ -112,7 +112,9 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   spine.push({ href: 'nav.xhtml', linear: true });
   for (const { chapter, files } of chapterFiles) {
     files.forEach((file, i) => {
-      const h1 = i === 0 ? file.children.find((c): c is Element => c.type === 'element' && c.tagName === 'h1') : undefined;
+      // The chapter's title heading names the section when it opens the file (a later h1 is a division).
+      const opening = file.children.find((c): c is Element => c.type === 'element' && c.properties['epub:type'] !== 'pagebreak');
+      const h1 = i === 0 && opening?.tagName === 'h1' ? opening : undefined;
       const label = i === 0 ? chapter.title : `${chapter.title} (continued)`;
       const section: Element = {
         type: 'element',
