@@ -1,6 +1,5 @@
 import { type BuildOptions as ProjectBuildOptions, type BuildResult, buildDate, buildProject } from '../driver/build.js';
 import type { Project } from '../driver/project.js';
-import { refreshSite } from '../release/site/index.js';
 import { bookVersionFromHistory } from '../release/version.js';
 
 export interface BuildOptions extends Omit<ProjectBuildOptions, 'version'> {
@@ -22,6 +21,8 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const result = await buildProject(project, { ...options, version });
   if (!result.ok || !(options.site ?? options.extraHead === undefined)) return result;
   const started = performance.now();
+  // The site generator loads only for a book with a release history (refreshSite returns at once otherwise).
+  const { refreshSite } = await import('../release/site/index.js');
   const site = await refreshSite({ book: project.book, formats: project.formats, outDir: result.outDir, cacheDir: project.cacheDir, progress: options.progress });
   if (site.siteDir) {
     result.outputs.push(site.siteDir);

@@ -47,6 +47,9 @@ interface ChapterPlan {
   listedAt?: { line: number; column: number };
 }
 
+/** The chapter-analysis cache's namespace (followed by the toolchain fingerprint). */
+export const analysisCacheName = 'analysis-';
+
 let loads = 0;
 
 /** How many times a book was loaded in this process (tests assert that a command loads its book once). */
@@ -63,7 +66,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   loads++;
   const diagnostics: Diagnostic[] = [];
   const plans = await planChapters(config, manuscriptDir, configPath, diagnostics);
-  const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `analysis-${toolchainFingerprint()}`);
+  const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `${analysisCacheName}${toolchainFingerprint()}`);
 
   const reusable = new Map<string, Chapter>();
   if (options.previous && options.previous.book.root === absRoot) {

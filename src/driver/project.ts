@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
-import { cacheRoot } from '../util/diskCache.js';
+import { analysisCacheName } from '../book/loadBook.js';
+import { htmlChapterCacheName } from '../render/html/cacheNames.js';
+import { cacheRoot, keepCachesInMemory } from '../util/diskCache.js';
 import { ChapterWorkers } from './chapterWorkers.js';
 import { FormatRegistry } from './formatRegistry.js';
 import { loadProjectConfig } from './projectConfig.js';
@@ -75,4 +77,12 @@ export class Project {
 /** Opens a book project: see {@link Project}. */
 export function openProject(options: OpenProjectOptions = {}): Promise<Project> {
   return Project.open(options);
+}
+
+/**
+ * Keeps the chapter analyses and rendered chapters of recent builds in memory as well as on disk (for
+ * `evergreen dev`, whose rebuilds read them again at once). The stages name their own caches.
+ */
+export function keepBuildCachesInMemory(limit: number): void {
+  keepCachesInMemory([analysisCacheName, htmlChapterCacheName], limit);
 }

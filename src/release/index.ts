@@ -2,7 +2,8 @@
  * The release stage's public API (re-exported by the package entry point): publish immutable versions,
  * diff them, withdraw them, and generate the reader site.
  */
-export { release, diffVersions, resolveVersion, requestedBump, ReleaseRefused, type ReleaseOptions, type ReleaseResult, type VersionRequest } from './release.js';
+export { ReleaseRefused } from './errors.js';
+export { release, diffVersions, resolveVersion, requestedBump, type ReleaseOptions, type ReleaseResult, type VersionRequest } from './release.js';
 export { yank } from './yank.js';
 export {
   openHistory,

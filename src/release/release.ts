@@ -14,6 +14,7 @@ import { crashPoint, type History, type NewRelease, openHistory, publishRelease,
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { zipFolder } from './zip.js';
+import { ReleaseRefused } from './errors.js';
 
 export type VersionRequest = 'major' | 'minor' | 'patch' | string;
 
@@ -49,10 +50,7 @@ export interface ReleaseResult {
   outputs: string[];
 }
 
-/** Refusal: a clear message, exit 1. */
-export class ReleaseRefused extends EvergreenError {
-  override name = 'ReleaseRefused';
-}
+export { ReleaseRefused };
 
 /** Resolves `major|minor|patch|x.y.z` against the history; refuses a version not greater than the latest or ever published. */
 export function resolveVersion(history: History, request: VersionRequest): string {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Book } from '../book/model.js';
 import type { BookVersion } from '../render/renderer.js';
-import { readIndex, releasesDir, type ReleaseRecord } from './history/index.js';
+import { readIndex, releasesDir, type ReleaseRecord } from './history/format.js';
 
 /**
  * The version a build prints in the book (footer, title page, PDF colophon), from the release history:

@@ -13,6 +13,7 @@ import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { OutputWriter } from '../outputWriter.js';
+import { htmlChapterCacheName } from './cacheNames.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +38,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   const assetsDir = path.join(outDir, 'assets');
   await mkdir(assetsDir, { recursive: true });
   const theme = await loadTheme(book.root);
-  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, 'html-chapters') : undefined;
+  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, htmlChapterCacheName) : undefined;
 
   const bodies = new Map<Chapter, RenderedChapter>();
   const stale: { chapter: Chapter; key: string }[] = [];
