@@ -90,6 +90,11 @@ export const bookConfigSchema = z.strictObject({
   copyright: z.string().optional(),
   /** The folder that holds the chapters, relative to the project (default `manuscript`); book.yaml stays in manuscript/. */
   manuscript: manuscriptFolder.default('manuscript'),
+  /** The EPUB's cover image (a file under manuscript/); without it a cover is drawn from the title page. */
+  cover: z
+    .string()
+    .regex(/\.(png|jpe?g|gif|svg)$/i, 'a PNG, JPEG, GIF or SVG image under manuscript/, such as "images/cover.png"')
+    .optional(),
   chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
   /** Names from the format registry (checked against it when the project opens: a config can register more). */
   formats: z

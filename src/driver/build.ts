@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Book } from '../book/model.js';
 import type { CodePresenter } from '../book/codePresentation.js';
 import { type Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic.js';
-import type { BookVersion, Renderer } from '../render/renderer.js';
+import type { BookVersion, Renderer, RenderResult } from '../render/renderer.js';
 import { commitStaging, createStaging, discardStaging } from './outputDir.js';
 import type { Project } from './project.js';
 import { checkProject } from './checkProject.js';
@@ -59,13 +59,15 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     if (checked.failed > 0 || diagnostics.hasErrors()) return failed();
   }
   const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book));
-  const renderers = options.renderers ?? (await project.formats.renderers(options.formats ?? book.config.formats, { extraHead: options.extraHead }));
+  const formats = options.formats ?? book.config.formats;
+  const renderers = options.renderers ?? (await project.formats.renderers(formats, { extraHead: options.extraHead }));
   const { version } = options;
   const stagingDir = await createStaging(outDir);
   const outputs: string[] = [];
   let committed = false;
   try {
     const results = [];
+    let printPageMap: RenderResult['pageMap'];
     for (const renderer of renderers) {
       const started = performance.now();
       const result = await renderer.render({
@@ -78,7 +80,9 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
         cacheDir: project.cacheDir,
         progress: options.progress,
         parallel: project.parallel,
+        printPageMap,
       });
+      printPageMap ??= result.pageMap;
       stats[`${renderer.name}Ms`] = performance.now() - started;
       for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;
       results.push(result);

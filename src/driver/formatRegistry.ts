@@ -1,12 +1,13 @@
 import { htmlFormat } from '../render/html/format.js';
 import type { FormatRendererOptions, OutputFormatDefinition } from '../render/outputFormat.js';
+import { epubFormat } from '../render/epub/format.js';
 import { pdfFormat } from '../render/pdf/format.js';
 import type { Renderer } from '../render/renderer.js';
 
 export type { ArtifactPublication, FormatRendererOptions, OutputFormatDefinition } from '../render/outputFormat.js';
 
-/** The formats Evergreen ships, in build order (HTML first: the PDF is made from the same chapters). */
-export const builtinFormats: readonly OutputFormatDefinition[] = [htmlFormat, pdfFormat];
+/** The formats Evergreen ships, in build order (HTML first: the PDF is made from the same chapters; the EPUB after the PDF, whose page numbers it carries). */
+export const builtinFormats: readonly OutputFormatDefinition[] = [htmlFormat, pdfFormat, epubFormat];
 
 const namePattern = /^[a-z][a-z0-9-]*$/;
 
@@ -61,6 +62,15 @@ export class FormatRegistry {
   }
 
   async renderers(names: readonly string[], options: FormatRendererOptions = {}): Promise<Renderer[]> {
-    return Promise.all(this.select(names).map((f) => f.createRenderer(options)));
+    const selected = this.select(names);
+    const printPageMap = selected.some((f) => f.usesPrintPageMap);
+    const renderers = await Promise.all(selected.map((f) => f.createRenderer({ ...options, printPageMap })));
+    // A format that needs the print page numbers, built without the print format: lay the print edition out
+    // only to measure it, before the first format that needs it.
+    if (printPageMap && !selected.some((f) => f.createPrintPageMapRenderer)) {
+      const measurer = this.list().find((f) => f.createPrintPageMapRenderer);
+      if (measurer) renderers.splice(selected.findIndex((f) => f.usesPrintPageMap), 0, await measurer.createPrintPageMapRenderer!());
+    }
+    return renderers;
   }
 }

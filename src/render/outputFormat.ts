@@ -17,11 +17,20 @@ export interface OutputFormatDefinition {
   createRenderer(options: FormatRendererOptions): Renderer | Promise<Renderer>;
   /** What a release stores and readers download; omit for a format that is only built, never published. */
   publish?: ArtifactPublication;
+  /** Its renderer reads `RenderContext.printPageMap` (where the print edition's pages start: the EPUB's page list). */
+  usesPrintPageMap?: boolean;
+  /**
+   * This format lays out the print edition: with `printPageMap` in the options its renderer also returns the
+   * page map; this renderer only measures it, writing nothing (when a format that uses the map is built without this one).
+   */
+  createPrintPageMapRenderer?(): Renderer | Promise<Renderer>;
 }
 
 export interface FormatRendererOptions {
   /** Extra markup for the `<head>` of every HTML page (the live-reload client of `evergreen dev`). */
   extraHead?: string;
+  /** A format of this build uses the print page map: the format that lays out the print edition returns it. */
+  printPageMap?: boolean;
 }
 
 export interface ArtifactPublication {

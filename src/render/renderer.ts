@@ -1,6 +1,7 @@
 import type { Book, Chapter } from '../book/model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { CodePresenter } from '../book/codePresentation.js';
+import type { PrintPageMap } from './shared/pageMap.js';
 
 /** Which version of the book a build shows (footer, title page, PDF colophon). */
 export interface BookVersion {
@@ -32,6 +33,8 @@ export interface RenderContext {
   progress?: (message: string) => void;
   /** Renders many chapters on other threads, when the driver has workers to offer. */
   parallel?: ParallelChapterRenderer;
+  /** Where the print PDF's pages start, once a renderer earlier in this build has laid it out (for the EPUB's page list). */
+  printPageMap?: PrintPageMap;
 }
 
 export interface ParallelChapterRenderer {
@@ -65,4 +68,6 @@ export interface RenderResult {
   outputs: string[];
   /** Per-renderer figures for benchmarks and the summary line (e.g. pages written, chapters re-rendered). */
   stats?: Record<string, number>;
+  /** Where the printed pages start (the PDF renderer, when asked for it): later renderers get it as `printPageMap`. */
+  pageMap?: PrintPageMap;
 }

@@ -65,7 +65,7 @@ export async function linkOrCopy(from: string, to: string): Promise<void> {
 }
 
 /** The theme files a book may override by putting a file of the same name in its own `templates/` folder. */
-export const themeFiles = ['page.html', 'book.css', 'book.js', 'print.css', 'custom.css'] as const;
+export const themeFiles = ['page.html', 'book.css', 'book.js', 'print.css', 'epub.css', 'custom.css'] as const;
 export type ThemeFile = (typeof themeFiles)[number];
 
 export interface Theme {

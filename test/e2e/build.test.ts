@@ -180,9 +180,9 @@ describe('evergreen command line', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect((await runCli(['build', '--bogus'])).code).toBe(2);
     expect((await runCli(['frobnicate'])).code).toBe(2);
-    const badFormat = await runCli(['build', '--format', 'epub', '--root', writeBook({ 'manuscript/book.yaml': 'title: T\n' })]);
+    const badFormat = await runCli(['build', '--format', 'mobi', '--root', writeBook({ 'manuscript/book.yaml': 'title: T\n' })]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('Unknown format "epub"');
+    expect(badFormat.stderr).toContain('Unknown format "mobi"');
   });
 
   it('init scaffolds a book that builds, and refuses to overwrite one', async () => {

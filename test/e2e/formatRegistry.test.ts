@@ -33,7 +33,7 @@ describe('a format registered by evergreen.config.mjs', () => {
   it('is listed in the usage error for an unknown format', async () => {
     const r = await runCli(['build', '--root', root, '--format', 'txt']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown format "txt". Use one or more of: html, pdf, text.');
+    expect(r.stderr).toContain('Unknown format "txt". Use one or more of: html, pdf, epub, text.');
   });
 
   it('is released, offered on the reader site and in the feed, and downloaded by evergreen get', async () => {

@@ -4,7 +4,8 @@ export const pdfFormat: OutputFormatDefinition = {
   name: 'pdf',
   description: 'the print PDF as <out>/<slug>.pdf (needs Chromium)',
   // Loaded on use: puppeteer is only needed when a PDF is made.
-  createRenderer: async () => (await import('./index.js')).pdfRenderer(),
+  createRenderer: async (options) => (await import('./index.js')).pdfRenderer({ pageMap: options.printPageMap }),
+  createPrintPageMapRenderer: async () => (await import('./index.js')).pdfRenderer({ measureOnly: true }),
   publish: {
     kind: 'pdf',
     label: 'PDF',

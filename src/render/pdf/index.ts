@@ -17,7 +17,9 @@ import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import type { PrintPageMap } from '../shared/pageMap.js';
 import { compactHighlighting } from './compactCode.js';
+import { measurePageStarts } from './pageStarts.js';
 import { finishPdf } from './finishPdf.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
@@ -28,14 +30,25 @@ import { printIndexPageName } from './printIndex.js';
  * The print PDF: the same chapter HTML as the HTML book, assembled into one print document and laid out by
  * headless Chromium (found on the machine, never downloaded). See layoutPasses.ts for the two-pass layout.
  */
-export function pdfRenderer(): Renderer {
+export interface PdfRendererOptions {
+  /** Also measure where every printed page starts (`RenderResult.pageMap`, for the EPUB's page list). */
+  pageMap?: boolean;
+  /**
+   * Lay the book out only to measure its pages, without writing a PDF (an EPUB built without the PDF still
+   * gets print page numbers). Without a browser this is silent: the EPUB says what it left out.
+   */
+  measureOnly?: boolean;
+}
+
+export function pdfRenderer(options: PdfRendererOptions = {}): Renderer {
   return {
-    name: 'pdf',
+    name: options.measureOnly ? 'printPages' : 'pdf',
     async render(ctx) {
       try {
-        return await renderPdf(ctx);
+        return await renderPdf(ctx, options);
       } catch (error) {
         // A PDF that cannot be made must not cost the author the other formats: report it, write nothing.
+        if (options.measureOnly) return { outputs: [] };
         ctx.diagnostics.add({
           severity: 'error',
           file: ctx.book.configPath,
@@ -49,11 +62,12 @@ export function pdfRenderer(): Renderer {
   };
 }
 
-async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
+async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promise<RenderResult> {
   const { book } = ctx;
   // Look for the browser before doing any work: without one there is nothing to print with.
   const executablePath = findBrowser();
   if (!executablePath) {
+    if (options.measureOnly) return { outputs: [] };
     reportNoBrowser(ctx, new BrowserNotFoundError().message);
     return { outputs: [] };
   }
@@ -80,12 +94,15 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
   ctx.progress?.('PDF: laying out pages');
   const launch = await launching;
   if ('error' in launch) {
+    if (options.measureOnly) return { outputs: [] };
     reportNoBrowser(ctx, `Chromium at ${executablePath} could not be started: ${launch.error.message.split('\n')[0]}`);
     return { outputs: [] };
   }
   const { launched, launchMs } = launch;
   let layout: LayoutResult;
   let headings: string[];
+  let pageMap: PrintPageMap | undefined;
+  let pageMapMs = 0;
   const loadStarted = performance.now();
   let loadedMs = 0;
   try {
@@ -98,11 +115,17 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
     headings = await page.evaluate(() =>
       [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''),
     );
+    if (options.pageMap || options.measureOnly) {
+      const measureStarted = performance.now();
+      pageMap = await measurePageStarts(page, layout.frontPages);
+      pageMapMs = performance.now() - measureStarted;
+    }
   } finally {
     // Chromium holds the laid-out book (most of the memory): let it go before pdf-lib parses the PDF.
     await launched.close();
   }
-  const layoutMs = performance.now() - loadStarted - loadedMs;
+  const layoutMs = performance.now() - loadStarted - loadedMs - pageMapMs;
+  if (options.measureOnly) return { outputs: [], pageMap, stats: { pages: layout.pageCount, layoutMs, pageMapMs } };
   if (!layout.settled) {
     ctx.diagnostics.warn(book.configPath, `PDF: the page numbers in the table of contents did not settle after ${layout.passes} layouts; some may be off by a page`, {
       ruleId: 'pdf/toc-unsettled',
@@ -130,7 +153,9 @@ async function renderPdf(ctx: RenderContext): Promise<RenderResult> {
   await writeFile(path.join(ctx.stagingDir, name), bytes);
   return {
     outputs: [name],
+    pageMap,
     stats: {
+      ...(pageMap ? { pageMapMs } : {}),
       pages: layout.pageCount,
       passes: layout.passes,
       headsRemoved,

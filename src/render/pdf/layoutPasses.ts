@@ -47,7 +47,7 @@ const measureOptions: PDFOptions = { ...pdfOptions, tagged: false, outline: fals
  * every named destination, but it skips drawing and embedding the text (a 264-page book: 3.5 s of CPU
  * instead of 7.7 s, 0.2 MB instead of 4.7 MB). Only where things landed is read from this PDF.
  */
-async function measure(page: Page): Promise<PdfLayout> {
+export async function measure(page: Page): Promise<PdfLayout> {
   await page.evaluate(() => {
     const style = document.createElement('style');
     style.id = 'evergreen-measure';

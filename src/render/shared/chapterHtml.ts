@@ -40,6 +40,12 @@ export const mediaDir = 'media';
 
 /** Markdown → HTML for one chapter: links rewritten to output pages, code highlighted, anchors added. */
 export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapter {
+  const { tree, assets } = renderChapterTree(options);
+  return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
+}
+
+/** The same chapter as a hast tree, for renderers that serialise it differently (the EPUB writes XHTML). */
+export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRoot; assets: RenderedChapter['assets'] } {
   const { book, chapter, highlighter, presenter, mode, diagrams } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
   const numbered = crossRefHandlers({ book, chapter, mode });
@@ -104,7 +110,7 @@ export function renderChapterHtml(options: ChapterRenderOptions): RenderedChapte
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
   }
   options.finish?.(tree);
-  return { html: toHtml(tree, { allowDangerousHtml: true }), assets };
+  return { tree, assets };
 }
 
 function rewrite(url: string, book: Book, chapter: Chapter, mode: 'pages' | 'single', assets: RenderedChapter['assets']): string {

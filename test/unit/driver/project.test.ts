@@ -64,12 +64,12 @@ describe('a project', () => {
   });
 
   it('positions a JavaScript config problem by key path, and names an unknown format with the ones that exist', async () => {
-    const root = writeBook({ 'evergreen.config.mjs': 'export default { title: "X", formats: ["html", "epub3"], pdf: { recot: true } };\n', 'manuscript/one.md': chapter });
+    const root = writeBook({ 'evergreen.config.mjs': 'export default { title: "X", formats: ["html", "mobi"], pdf: { recot: true } };\n', 'manuscript/one.md': chapter });
     const error = (await openProject({ root }).catch((e: unknown) => e)) as EvergreenError;
     expect(error.diagnostics.map((d) => d.message)).toEqual(['Unknown key "pdf.recot". Did you mean "recto"?']);
-    writeFileSync(path.join(root, 'evergreen.config.mjs'), 'export default { title: "X", formats: ["html", "epub3"] };\n');
+    writeFileSync(path.join(root, 'evergreen.config.mjs'), 'export default { title: "X", formats: ["html", "mobi"] };\n');
     const second = (await openProject({ root }).catch((e: unknown) => e)) as EvergreenError;
-    expect(second.diagnostics[0]).toMatchObject({ ruleId: 'config/unknown-format', message: 'Unknown format "epub3"' });
+    expect(second.diagnostics[0]).toMatchObject({ ruleId: 'config/unknown-format', message: 'Unknown format "mobi"' });
     expect(second.diagnostics[0].hint).toContain('html, pdf');
   });
 });
