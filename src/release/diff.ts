@@ -1,6 +1,8 @@
-import { diffArrays, diffLines } from 'diff';
 import { sampleLanguages } from '../samples/extract.js';
-import { dice, matchItems, movedByOrder, shingles } from './similarity.js';
+import { diffHashes, pairBlocks, } from './blockDiff.js';
+import { plural } from './changeSentence.js';
+import type { BlockChange, BookDiff, Bump, ChapterDiff, DiffOptions, DiffSummary, SectionDiff } from './diffModel.js';
+import { matchItems, movedByOrder, shingles } from './similarity.js';
 import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
 
 /**
@@ -12,98 +14,11 @@ import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotCh
  *  3. inline: word-level changes in prose, line-level changes in code.
  * Work is bounded: every text diff has a time budget and falls back to "replaced".
  */
-export interface InlinePart {
-  op: 'same' | 'ins' | 'del';
-  text: string;
-}
-
-export type BlockChange =
-  | { op: 'same'; block: Block }
-  | { op: 'added'; block: Block }
-  | { op: 'removed'; block: Block }
-  | { op: 'moved'; block: Block }
-  | { op: 'modified'; old: Block; block: Block; parts: InlinePart[]; replaced?: boolean };
-
-export type SectionStatus = 'added' | 'removed' | 'changed' | 'moved' | 'renamed';
-
-export interface SectionDiff {
-  status: SectionStatus;
-  /** Id in the new version (or the old one, for removed sections). */
-  id: string;
-  oldId?: string;
-  title: string;
-  oldTitle?: string;
-  renamed: boolean;
-  /** Moved within its chapter, or from another chapter (`movedFrom`). */
-  moved: boolean;
-  movedFrom?: { chapterKey: string; chapterTitle: string };
-  /** Content changed (some block added, removed or modified). */
-  contentChanged: boolean;
-  wordsAdded: number;
-  wordsRemoved: number;
-  samplesChanged: number;
-  /** Every block of the section (unchanged ones as `same`, for context). */
-  blocks: BlockChange[];
-}
-
-export type ChapterStatus = 'added' | 'removed' | 'changed';
-
-export interface ChapterDiff {
-  status: ChapterStatus;
-  key: string;
-  title: string;
-  oldTitle?: string;
-  slug: string;
-  oldSlug?: string;
-  renamed: boolean;
-  moved: boolean;
-  /** Only the sections that changed (all of them for added/removed chapters). */
-  sections: SectionDiff[];
-}
-
-export type Bump = 'none' | 'patch' | 'minor' | 'major';
-
-export interface DiffSummary {
-  chaptersAdded: number;
-  chaptersRemoved: number;
-  chaptersRenamed: number;
-  chaptersMoved: number;
-  chaptersChanged: number;
-  sectionsAdded: number;
-  sectionsRemoved: number;
-  sectionsChanged: number;
-  sectionsMoved: number;
-  sectionsRenamed: number;
-  /** Existing code samples modified or removed (new samples are additions). */
-  samplesChanged: number;
-  wordsAdded: number;
-  wordsRemoved: number;
-  /** Words of new and changed blocks: what a reader re-reads. */
-  wordsToReread: number;
-  /** Estimated re-reading time at 230 words per minute, rounded up. */
-  rereadMinutes: number;
-  /** Blocks whose text diff ran out of time and are shown as replaced. */
-  replacedBlocks: number;
-}
-
-export interface BookDiff {
-  from: string;
-  to: string;
-  chapters: ChapterDiff[];
-  summary: DiffSummary;
-  bump: Bump;
-  bumpReasons: string[];
-}
-
-export interface DiffOptions {
-  /** Milliseconds for one block's text diff before it is shown as replaced. Default 100. */
-  blockBudgetMs?: number;
-  /** Milliseconds for the whole diff; after it, text diffs are skipped (blocks shown as replaced). Default 5000. */
-  totalBudgetMs?: number;
-}
+export type { BlockChange, BookDiff, Bump, ChapterDiff, ChapterStatus, DiffOptions, DiffSummary, InlinePart, SectionDiff, SectionStatus } from './diffModel.js';
+export { inlineDiff } from './blockDiff.js';
+export { plural };
 
 export const wordsPerMinute = 230;
-const similarityThreshold = 0.5;
 
 export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: { label: string; snapshot: Snapshot }, store: BlockStore, options: DiffOptions = {}): BookDiff {
   const deadline = performance.now() + (options.totalBudgetMs ?? 5000);
@@ -399,147 +314,6 @@ export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bu
   if (minor.length) return { bump: 'minor', reasons: minor };
   if (patch.length) return { bump: 'patch', reasons: ['only changes to existing text (no additions or removals)'] };
   return { bump: 'none', reasons: ['no changes'] };
-}
-
-import { plural } from './changeSentence.js';
-
-export { plural };
-
-// ---------------------------------------------------------------------------------------------------------
-
-/** Pairs removed with added blocks of one hunk: moves first, then similar blocks of the same kind as modified. */
-function pairBlocks(
-  removed: string[],
-  added: string[],
-  block: (h: string) => Block,
-  moved: Set<string>,
-  budgetMs: number,
-  deadline: number,
-  onReplaced: () => void,
-): BlockChange[] {
-  const out: BlockChange[] = [];
-  const pairedWith = new Map<number, number>(); // added index → removed index
-  const usedRemoved = new Set<number>();
-  let lastRemoved = -1;
-  for (let a = 0; a < added.length; a++) {
-    if (moved.has(added[a])) continue;
-    const nb = block(added[a]);
-    let best = -1;
-    let bestScore = similarityThreshold;
-    const nbShingles = shingles(nb.text);
-    for (let r = lastRemoved + 1; r < removed.length; r++) {
-      if (moved.has(removed[r])) continue;
-      const ob = block(removed[r]);
-      if (ob.kind !== nb.kind) continue;
-      const sameSample = nb.kind === 'code' && ob.sample !== undefined && ob.sample === nb.sample;
-      const score = sameSample ? 1 : dice(shingles(ob.text), nbShingles);
-      if (score >= bestScore) {
-        best = r;
-        bestScore = score;
-        if (score === 1) break;
-      }
-    }
-    if (best >= 0) {
-      pairedWith.set(a, best);
-      usedRemoved.add(best);
-      lastRemoved = best;
-    }
-  }
-  // Emit in order: removed blocks up to each pair's removed index, then the pair, then trailing ones.
-  let r = 0;
-  const emitRemovedUntil = (limit: number) => {
-    for (; r < limit; r++) {
-      if (usedRemoved.has(r)) continue;
-      if (moved.has(removed[r])) continue; // shown where it moved to
-      out.push({ op: 'removed', block: block(removed[r]) });
-    }
-  };
-  for (let a = 0; a < added.length; a++) {
-    const pr = pairedWith.get(a);
-    const nb = block(added[a]);
-    if (pr === undefined) {
-      out.push(moved.has(added[a]) ? { op: 'moved', block: nb } : { op: 'added', block: nb });
-      continue;
-    }
-    emitRemovedUntil(pr);
-    r = pr + 1;
-    const ob = block(removed[pr]);
-    const parts = inlineDiff(ob, nb, Math.min(budgetMs, Math.max(0, deadline - performance.now())));
-    if (!parts) onReplaced();
-    out.push({
-      op: 'modified',
-      old: ob,
-      block: nb,
-      parts: parts ?? [
-        { op: 'del', text: ob.text },
-        { op: 'ins', text: nb.text },
-      ],
-      ...(parts ? {} : { replaced: true }),
-    });
-  }
-  emitRemovedUntil(removed.length);
-  return out;
-}
-
-/** Word diff for prose, line diff for code; undefined when the budget ran out. */
-/**
- * Prose is compared word by word, with whitespace as tokens (so "`a` / `b`" → "`a`/`b`" shows) and with code
- * spans, links and images as single tokens: a change never cuts one in half, and the page can render them.
- */
-const proseToken = /`[^`]*`|!?\[[^\]]*\]\([^)\s]*\)(?:\{sha256:[0-9a-f]+\})?|\[\^[^\]]+\]|\*\*|~~|\s+|[\p{L}\p{N}_'’-]+|[^\s]/gu;
-
-function diffProse(a: string, b: string, budgetMs: number): { value: string; added?: boolean; removed?: boolean }[] | undefined {
-  const changes = diffArrays(a.match(proseToken) ?? [], b.match(proseToken) ?? [], { timeout: budgetMs });
-  if (!changes) return undefined;
-  // A run of changes separated only by spaces reads as one change: "type again" → "retype and", not four pieces.
-  const out: { value: string; added?: boolean; removed?: boolean }[] = [];
-  let removed = '';
-  let added = '';
-  const flush = () => {
-    if (removed) out.push({ value: removed, removed: true });
-    if (added) out.push({ value: added, added: true });
-    removed = added = '';
-  };
-  changes.forEach((c, i) => {
-    const value = c.value.join('');
-    const between = !c.added && !c.removed && /^\s+$/.test(value) && (removed || added) && (changes[i + 1]?.added || changes[i + 1]?.removed);
-    if (c.removed || between) removed += value;
-    if (c.added || between) added += value;
-    if (!c.added && !c.removed && !between) {
-      flush();
-      out.push({ value });
-    }
-  });
-  flush();
-  return out;
-}
-
-export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
-  if (budgetMs <= 0) return undefined;
-  const changes = a.kind === 'code' ? diffLines(`${a.text}\n`, `${b.text}\n`, { timeout: budgetMs }) : diffProse(a.text, b.text, budgetMs);
-  if (!changes) return undefined;
-  const parts: InlinePart[] = [];
-  for (const c of changes) {
-    const op = c.added ? 'ins' : c.removed ? 'del' : 'same';
-    const text = a.kind === 'code' ? c.value.replace(/\n$/, '') : c.value;
-    const last = parts[parts.length - 1];
-    if (last && last.op === op && a.kind !== 'code') last.text += text;
-    else parts.push({ op, text });
-  }
-  return parts;
-}
-
-function diffHashes(a: string[], b: string[], deadline: number): { op: 'same' | 'added' | 'removed'; hash: string }[] {
-  const out: { op: 'same' | 'added' | 'removed'; hash: string }[] = [];
-  if (a.length === b.length && a.every((h, i) => h === b[i])) return a.map((hash) => ({ op: 'same', hash }));
-  const budget = Math.max(50, deadline - performance.now());
-  const changes = diffArrays(a, b, { timeout: budget });
-  if (!changes) {
-    // Out of time: the whole section is replaced.
-    return [...a.map((hash) => ({ op: 'removed' as const, hash })), ...b.map((hash) => ({ op: 'added' as const, hash }))];
-  }
-  for (const c of changes) for (const hash of c.value) out.push({ op: c.added ? 'added' : c.removed ? 'removed' : 'same', hash });
-  return out;
 }
 
 export { dice, matchItems, movedByOrder, shingles } from './similarity.js';
