@@ -27,10 +27,21 @@ export function xhtmlDocument(input: XhtmlDocumentInput): string {
   const html = xast.children.find((c): c is XastElement => c.type === 'element')!;
   html.attributes['xmlns:epub'] = 'http://www.idpf.org/2007/ops';
   html.attributes['xml:lang'] = input.lang;
+  dropMathMlColumnWidths(html);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n${toXml(xast, { closeEmptyElements: true })}\n`;
 }
 
 /** Escapes text for XML written by hand (the package document, the container). */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/**
+ * KaTeX lays out a tagged equation as a table whose spacer cells carry `width="50%"`. HTML readers accept it,
+ * but EPUB's MathML 3 schema has no `width` on `mtd` (EPUBCheck RSC-005); the cells are empty spacers, so
+ * the equation reads the same without it.
+ */
+function dropMathMlColumnWidths(node: XastElement): void {
+  if (node.name === 'mtd') delete node.attributes.width;
+  for (const child of node.children) if (child.type === 'element') dropMathMlColumnWidths(child);
 }
