@@ -166,7 +166,8 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
 async function unlistedChapters(manuscriptDir: string, listed: ReadonlySet<string>): Promise<Diagnostic[]> {
   const found = await glob('**/*.{md,markdown}', { cwd: manuscriptDir, ignore: ['**/node_modules/**', '**/.*/**'] });
   return found
-    .filter((relPath) => !listed.has(relPath))
+    // mdBook's and GitBook's outline file sits among the chapters and is never one of them.
+    .filter((relPath) => !listed.has(relPath) && path.posix.basename(relPath) !== 'SUMMARY.md')
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((relPath) => ({
       severity: 'warning' as const,

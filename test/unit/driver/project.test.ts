@@ -45,7 +45,9 @@ describe('a project', () => {
     try {
       const result = await build(project, { check: true });
       expect(result.ok).toBe(true);
-      expect(result.diagnostics.map((d) => d.ruleId)).toEqual(['chapter/no-title']);
+      // The check reads the same model: the chapter's warning is not repeated (other notes, such as what the
+      // sandbox can enforce on this machine, may come too).
+      expect(result.diagnostics.filter((d) => d.ruleId === 'chapter/no-title')).toHaveLength(1);
     } finally {
       await project.close();
     }
