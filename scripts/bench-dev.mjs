@@ -134,13 +134,19 @@ export async function measureDev({ source, generateBook, generateOptions = bench
 
 const describe = (r) => [
   `save → reload event: median ${r.saveToReloadMs.median} ms (min ${r.saveToReloadMs.min}, max ${r.saveToReloadMs.max}) over ${r.edits} edits on ${r.chapters} chapters; target < ${r.targetMs} ms; CPU ${r.cpuMsPerEdit} ms per edit; load average ${r.loadAverage} on ${r.cores} cores`,
-  `median breakdown: ${Object.entries(r.breakdownMedianMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}; ${r.chaptersRenderedPerEdit} chapter(s) rendered per edit; first build ${r.firstBuildMs} ms`,
+  `median breakdown: ${Object.entries(r.breakdownMedianMs)
+    .map(([k, v]) => `${k} ${v} ms`)
+    .join(', ')}; ${r.chaptersRenderedPerEdit} chapter(s) rendered per edit; first build ${r.firstBuildMs} ms`,
 ];
 
 /** The `npm run bench` entry (scripts/bench.mjs calls it with its reporter). */
 export async function run({ report, fmt, generateBook }) {
   const r = await measureDev({ generateBook, edits: 10 });
-  report('dev: save one chapter → reload event (median)', fmt(r.saveToReloadMs.median), `CPU ${fmt(r.cpuMsPerEdit)} · ${r.chaptersRenderedPerEdit} chapter re-rendered · target < 200 ms`);
+  report(
+    'dev: save one chapter → reload event (median)',
+    fmt(r.saveToReloadMs.median),
+    `CPU ${fmt(r.cpuMsPerEdit)} · ${r.chaptersRenderedPerEdit} chapter re-rendered · target < 200 ms`,
+  );
   const b = r.breakdownMedianMs;
   report('dev: … of which load / render / compare', `${b.loadBook}/${b.renderHtml}/${b.compareOutputs} ms`, `whole build ${fmt(b.buildTotal)} · debounce ${b.watchAndDebounce} ms`);
 }

@@ -26,7 +26,9 @@ export function addFeatures(manuscript, chapters) {
       if (made % 2 === 0) {
         extra.push(`An inline formula ${formulas[made % 3](made)} in the text of a <span class="index" data-term="formulas!inline">paragraph</span>.`);
       } else {
-        extra.push(`$$\n\\begin{aligned} a_{${made}} &= \\sqrt{b^2 + c_{${made}}^2} \\\\ &\\le \\frac{1}{n}\\sum_i x_i \\end{aligned}\n$$ {#eq:e${made}}\n\nAs @eq:e${made} shows, the <span class="index" data-term="bounds">bound</span> holds.`);
+        extra.push(
+          `$$\n\\begin{aligned} a_{${made}} &= \\sqrt{b^2 + c_{${made}}^2} \\\\ &\\le \\frac{1}{n}\\sum_i x_i \\end{aligned}\n$$ {#eq:e${made}}\n\nAs @eq:e${made} shows, the <span class="index" data-term="bounds">bound</span> holds.`,
+        );
       }
     }
     if (extra.length) appendFileSync(file, `\n\n${extra.join('\n\n')}\n`);
@@ -56,7 +58,11 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     }
     const ratio = median(math) / median(plain);
     report('HTML cold build, large book', fmt(median(plain)), 'without formulas');
-    report(`HTML cold build, large book + ${count} formulas + ${diagrams} diagrams`, fmt(median(math)), `${ratio.toFixed(2)}× · target ≤ 1.25× (half of them labelled equations, each referenced; 100 index marks)`);
+    report(
+      `HTML cold build, large book + ${count} formulas + ${diagrams} diagrams`,
+      fmt(median(math)),
+      `${ratio.toFixed(2)}× · target ≤ 1.25× (half of them labelled equations, each referenced; 100 index marks)`,
+    );
   } finally {
     rmSync(plainDir, { recursive: true, force: true });
     rmSync(mathDir, { recursive: true, force: true });

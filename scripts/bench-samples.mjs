@@ -13,7 +13,11 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     rmSync(path.join(root, '.evergreen'), { recursive: true, force: true });
     cold.push(cli(['check', '--root', root]));
   }
-  report('check 300 samples, cold (whole CLI run)', fmt(median(cold.map((r) => r.wallMs))), `CPU ${fmt(median(cold.map((r) => r.cpuMs)))} · peak RSS ${Math.round(Math.max(...cold.map((r) => r.maxRssKb)) / 1024)} MB · target < 5 s`);
+  report(
+    'check 300 samples, cold (whole CLI run)',
+    fmt(median(cold.map((r) => r.wallMs))),
+    `CPU ${fmt(median(cold.map((r) => r.cpuMs)))} · peak RSS ${Math.round(Math.max(...cold.map((r) => r.maxRssKb)) / 1024)} MB · target < 5 s`,
+  );
   const warm = [];
   for (let i = 0; i < runs; i++) warm.push(cli(['check', '--root', root]));
   report('check 300 samples, warm/cached (whole CLI run)', fmt(median(warm.map((r) => r.wallMs))), `CPU ${fmt(median(warm.map((r) => r.cpuMs)))} · target < 0.5 s`);
@@ -29,7 +33,10 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     const times = [];
     for (let i = 0; i < Math.max(5, runs); i++) {
       // Change what one sample prints, and its output block with it, so the sample still passes.
-      const edited = original.replace(/console\.log\(`total: \$\{(total\d+)\}`\);\n```\n\n```output\ntotal: (\d+)\n/, (_m, name, total) => `console.log(\`total: \${${name}} (${i})\`);\n\`\`\`\n\n\`\`\`output\ntotal: ${total} (${i})\n`);
+      const edited = original.replace(
+        /console\.log\(`total: \$\{(total\d+)\}`\);\n```\n\n```output\ntotal: (\d+)\n/,
+        (_m, name, total) => `console.log(\`total: \${${name}} (${i})\`);\n\`\`\`\n\n\`\`\`output\ntotal: ${total} (${i})\n`,
+      );
       if (edited === original) throw new Error('bench: no sample to edit');
       writeFileSync(file, edited);
       const started = performance.now();

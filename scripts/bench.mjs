@@ -40,13 +40,17 @@ function repeat(n, fn) {
   return results;
 }
 
-console.log(`Evergreen benchmark · node ${process.version} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}) · ${runs} runs per figure · load average ${os.loadavg()[0].toFixed(1)}`);
+console.log(
+  `Evergreen benchmark · node ${process.version} · ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}) · ${runs} runs per figure · load average ${os.loadavg()[0].toFixed(1)}`,
+);
 
 const bookDir = mkdtempSync(path.join(os.tmpdir(), 'evergreen-bench-'));
 if (wanted('html')) {
   const { manuscript, chapters } = generateBook(bookDir, { chapters: 60, words: 200_000, codeBlocks: 1200 });
   const text = chapters.map((c) => readFileSync(path.join(manuscript, c), 'utf8')).join('\n');
-  console.log(`Generated book: ${chapters.length} chapters, ${text.split(/\s+/).length.toLocaleString('en')} words, ${(text.match(/^```\w/gm) ?? []).length} code blocks, ${(text.length / 1e6).toFixed(1)} MB of Markdown\n`);
+  console.log(
+    `Generated book: ${chapters.length} chapters, ${text.split(/\s+/).length.toLocaleString('en')} words, ${(text.match(/^```\w/gm) ?? []).length} code blocks, ${(text.length / 1e6).toFixed(1)} MB of Markdown\n`,
+  );
 
   const startup = repeat(5, () => cli(['--version']).wallMs);
   report('CLI start-up (evergreen --version)', fmt(median(startup)));

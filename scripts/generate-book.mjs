@@ -98,7 +98,14 @@ export function generateBook(dir, options = {}) {
     }
     writeFileSync(path.join(manuscript, name), parts.join('\n'));
   });
-  const yaml = [`title: The Generated Book`, `authors: [Benchmark]`, `formats: [${formats.join(', ')}]`, `samples: ${samples > 0 ? 'all' : 'none'}`, 'chapters:', ...names.map((n) => `  - ${n}`)].join('\n');
+  const yaml = [
+    `title: The Generated Book`,
+    `authors: [Benchmark]`,
+    `formats: [${formats.join(', ')}]`,
+    `samples: ${samples > 0 ? 'all' : 'none'}`,
+    'chapters:',
+    ...names.map((n) => `  - ${n}`),
+  ].join('\n');
   writeFileSync(path.join(manuscript, 'book.yaml'), `${yaml}\n`);
   return { manuscript, chapters: names };
 }

@@ -19,15 +19,14 @@ export interface ChapterTitle {
  */
 export function chapterTitle(analysis: ChapterAnalysis, configuredTitle: string | undefined, fileNameTitle: string): ChapterTitle {
   const first = analysis.headings[0];
-  const sameAsFirst = (title: string) => first !== undefined && first.id !== '' && sameTitle(first.text, title) ? first.id : undefined;
+  const sameAsFirst = (title: string) => (first !== undefined && first.id !== '' && sameTitle(first.text, title) ? first.id : undefined);
   if (configuredTitle !== undefined) return { title: configuredTitle, titleHeadingId: sameAsFirst(configuredTitle), source: 'book.yaml' };
   if (analysis.title !== undefined) {
     // Under a front-matter title, the chapter's opening heading is its title on the page (as analyzeChapter
     // decides), but a later `#` heading is not unless it says the same: the Handbook's "Narrowing" has its
     // first `#`, "Truthiness narrowing", a hundred lines and several `##` sections in.
     const heading = analysis.headings.find((h) => h.id === analysis.titleHeadingId);
-    const fromHeading =
-      heading !== undefined && (analysis.frontMatter.title === undefined || heading === analysis.headings[0] || sameTitle(heading.text, analysis.title));
+    const fromHeading = heading !== undefined && (analysis.frontMatter.title === undefined || heading === analysis.headings[0] || sameTitle(heading.text, analysis.title));
     return { title: analysis.title, titleHeadingId: fromHeading ? heading.id : sameAsFirst(analysis.title), source: 'chapter' };
   }
   return { title: fileNameTitle, titleHeadingId: sameAsFirst(fileNameTitle), source: 'file name' };

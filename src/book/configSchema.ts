@@ -45,17 +45,9 @@ export const pdfSchema = z.strictObject({
   /** A4, A5, Letter, Legal, or "6in 9in" (width height). */
   size: z
     .string()
-    .regex(
-      /^(A3|A4|A5|B5|Letter|Legal|\d+(\.\d+)?(mm|cm|in|pt) \d+(\.\d+)?(mm|cm|in|pt))$/i,
-      'A4, A5, B5, Letter, Legal, or "WIDTH HEIGHT" such as "6in 9in"',
-    )
+    .regex(/^(A3|A4|A5|B5|Letter|Legal|\d+(\.\d+)?(mm|cm|in|pt) \d+(\.\d+)?(mm|cm|in|pt))$/i, 'A4, A5, B5, Letter, Legal, or "WIDTH HEIGHT" such as "6in 9in"')
     .default('A4'),
-  margins: z
-    .union([
-      length,
-      z.strictObject({ top: length.optional(), bottom: length.optional(), inner: length.optional(), outer: length.optional() }),
-    ])
-    .optional(),
+  margins: z.union([length, z.strictObject({ top: length.optional(), bottom: length.optional(), inner: length.optional(), outer: length.optional() })]).optional(),
   /** Start every chapter on a right-hand (odd) page, as printed books do. */
   recto: z.boolean().default(false),
 });
@@ -79,7 +71,10 @@ export const bookConfigSchema = z.strictObject({
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
-  language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as "en" or "pt-BR"').default('en'),
+  language: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as "en" or "pt-BR"')
+    .default('en'),
   slug: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit')
@@ -106,7 +101,10 @@ export const bookConfigSchema = z.strictObject({
   /** Which samples run; `auto`: `output` for a book written for twoslash (its fences marked `twoslash`), else `all`. */
   run: z.enum(['auto', 'all', 'output', 'none']).default('auto'),
   /** TypeScript versions to check with (`["5.9", "6.0"]`), each from the book's dependencies; the first is the primary one. */
-  typescript: z.array(z.string().regex(/^\d+(\.\d+){0,2}$/, 'a version such as "5.9" or "6.0.3"')).min(1).optional(),
+  typescript: z
+    .array(z.string().regex(/^\d+(\.\d+){0,2}$/, 'a version such as "5.9" or "6.0.3"'))
+    .min(1)
+    .optional(),
   pdf: pdfSchema.default({ size: 'A4', recto: false }),
   /** Formulas (`$…$`, `$$…$$`), rendered with KaTeX at build time. */
   math: z

@@ -23,10 +23,13 @@ export function resolveIncludes(root: string, chapter: Pick<Chapter, 'path' | 's
     const offset = node.position?.start.offset;
     if (!attribute || offset === undefined) return;
     const line = node.position!.start.line;
-    const fail = (message: string, hint: string) =>
-      diagnostics.push({ severity: 'error', file: chapter.path, line, column: 1, message, hint, ruleId: 'samples/include' });
+    const fail = (message: string, hint: string) => diagnostics.push({ severity: 'error', file: chapter.path, line, column: 1, message, hint, ruleId: 'samples/include' });
     const [relPath = '', region] = (attribute.value ?? '').split('#');
-    if (!relPath) return fail('include= needs a file: include=path/to/file.ts or include=path/to/file.ts#region', 'Paths in include= are relative to the book project folder (the one that contains manuscript/).');
+    if (!relPath)
+      return fail(
+        'include= needs a file: include=path/to/file.ts or include=path/to/file.ts#region',
+        'Paths in include= are relative to the book project folder (the one that contains manuscript/).',
+      );
     const file = path.resolve(root, relPath);
     let content: string;
     try {
@@ -86,7 +89,30 @@ export function regionLines(content: string, region: string): string[] | undefin
   return undefined;
 }
 
-const hashComment = new Set(['python', 'py', 'ruby', 'rb', 'bash', 'sh', 'shell', 'zsh', 'yaml', 'yml', 'toml', 'r', 'perl', 'powershell', 'ps1', 'dockerfile', 'makefile', 'elixir', 'julia', 'nim', 'coffee', 'cmake']);
+const hashComment = new Set([
+  'python',
+  'py',
+  'ruby',
+  'rb',
+  'bash',
+  'sh',
+  'shell',
+  'zsh',
+  'yaml',
+  'yml',
+  'toml',
+  'r',
+  'perl',
+  'powershell',
+  'ps1',
+  'dockerfile',
+  'makefile',
+  'elixir',
+  'julia',
+  'nim',
+  'coffee',
+  'cmake',
+]);
 const dashComment = new Set(['sql', 'lua', 'haskell', 'hs', 'elm', 'ada']);
 
 /** How a marker comment is written in a language, for messages. */

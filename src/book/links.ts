@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export type ResolvedLink =
   | { kind: 'chapter'; chapter: Chapter; anchor?: string }
-  | { kind: 'asset'; /** absolute path of the file */ file: string; /** path relative to manuscript/ */ relPath: string; suffix: string }
+  | { kind: 'asset' /** absolute path of the file */; file: string /** path relative to manuscript/ */; relPath: string; suffix: string }
   | { kind: 'external' }
   | { kind: 'broken'; message: string; hint: string; ruleId: string }
   | { kind: 'outside'; message: string };
@@ -45,9 +45,7 @@ export function resolveLink(book: Pick<Book, 'chapters' | 'manuscriptDir'>, from
       return {
         kind: 'broken',
         message: exists ? `Link to "${rawPath}", which is not a chapter of the book` : `Link to a missing chapter "${rawPath}"`,
-        hint: exists
-          ? 'Add the file to `chapters` in book.yaml, or link to a chapter that is in the book.'
-          : `Check the path: it is resolved relative to ${from.relPath}.`,
+        hint: exists ? 'Add the file to `chapters` in book.yaml, or link to a chapter that is in the book.' : `Check the path: it is resolved relative to ${from.relPath}.`,
         ruleId: 'link/missing-chapter',
       };
     }
@@ -74,7 +72,15 @@ function checkAnchor(chapter: Chapter, anchor: string | undefined): ResolvedLink
   return {
     kind: 'broken',
     message: `Link to a missing heading "#${anchor}" in ${chapter.relPath}`,
-    hint: close.length > 0 ? `Did you mean "#${close[0]}"?` : `Headings there: ${chapter.analysis.headings.slice(0, 8).map((h) => `#${h.id}`).join(', ') || 'none'}.`,
+    hint:
+      close.length > 0
+        ? `Did you mean "#${close[0]}"?`
+        : `Headings there: ${
+            chapter.analysis.headings
+              .slice(0, 8)
+              .map((h) => `#${h.id}`)
+              .join(', ') || 'none'
+          }.`,
     ruleId: 'link/missing-anchor',
   };
 }

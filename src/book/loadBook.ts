@@ -79,9 +79,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   if (options.previous && options.previous.book.root === absRoot) {
     for (const c of options.previous.book.chapters) if (!options.previous.changed.has(c.path)) reusable.set(c.path, c);
   }
-  const loaded = await Promise.all(
-    plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusable.get(path.join(manuscriptDir, plan.relPath)))),
-  );
+  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusable.get(path.join(manuscriptDir, plan.relPath)))));
   await analyzeUncached(loaded, cache, options.parallel);
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
   assignUniqueSlugs(chapters, diagnostics);
@@ -148,7 +146,14 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
       const relPath = path.posix.normalize(item.relPath.replace(/\\/g, '/'));
       const listedAt = positions[n++];
       if (seen.has(relPath)) {
-        diagnostics.push({ severity: 'error', file: configPath, ...listedAt, message: `"${relPath}" is listed twice in chapters`, hint: 'List each chapter once.', ruleId: 'config/duplicate-chapter' });
+        diagnostics.push({
+          severity: 'error',
+          file: configPath,
+          ...listedAt,
+          message: `"${relPath}" is listed twice in chapters`,
+          hint: 'List each chapter once.',
+          ruleId: 'config/duplicate-chapter',
+        });
         continue;
       }
       seen.add(relPath);
@@ -165,19 +170,21 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
  */
 async function unlistedChapters(manuscriptDir: string, listed: ReadonlySet<string>): Promise<Diagnostic[]> {
   const found = await glob('**/*.{md,markdown}', { cwd: manuscriptDir, ignore: ['**/node_modules/**', '**/.*/**'] });
-  return found
-    // mdBook's and GitBook's outline file sits among the chapters and is never one of them.
-    .filter((relPath) => !listed.has(relPath) && path.posix.basename(relPath) !== 'SUMMARY.md')
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-    .map((relPath) => ({
-      severity: 'warning' as const,
-      file: path.join(manuscriptDir, relPath),
-      line: 1,
-      column: 1,
-      message: `${relPath} is not listed in book.yaml's chapters, so it is not part of the book`,
-      hint: `Add \`- ${JSON.stringify(relPath)}\` under \`chapters:\` in book.yaml, or move the file out of manuscript/.`,
-      ruleId: 'book/unlisted-chapter',
-    }));
+  return (
+    found
+      // mdBook's and GitBook's outline file sits among the chapters and is never one of them.
+      .filter((relPath) => !listed.has(relPath) && path.posix.basename(relPath) !== 'SUMMARY.md')
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .map((relPath) => ({
+        severity: 'warning' as const,
+        file: path.join(manuscriptDir, relPath),
+        line: 1,
+        column: 1,
+        message: `${relPath} is not listed in book.yaml's chapters, so it is not part of the book`,
+        hint: `Add \`- ${JSON.stringify(relPath)}\` under \`chapters:\` in book.yaml, or move the file out of manuscript/.`,
+        ruleId: 'book/unlisted-chapter',
+      }))
+  );
 }
 
 function listedChapter(item: ChapterItem): { relPath: string; title?: string } {
@@ -186,7 +193,10 @@ function listedChapter(item: ChapterItem): { relPath: string; title?: string } {
 
 /** A `manuscript:` folder that does not exist is reported at the setting (nothing else can load). */
 async function manuscriptFolderProblem(manuscriptDir: string, configPath: string, diagnostics: Diagnostic[]): Promise<boolean> {
-  const isFolder = await stat(manuscriptDir).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(manuscriptDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isFolder) return false;
   const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
   const lineCounter = new LineCounter();
@@ -266,7 +276,15 @@ async function loadChapter(
   }
   const decoded = decodeChapter(bytes);
   if ('problem' in decoded) {
-    diagnostics.push({ severity: 'error', file: absPath, line: decoded.line, column: decoded.column, message: `Cannot read chapter: ${decoded.problem}`, hint: 'Save the chapter as UTF-8 Markdown text.', ruleId: 'chapter/encoding' });
+    diagnostics.push({
+      severity: 'error',
+      file: absPath,
+      line: decoded.line,
+      column: decoded.column,
+      message: `Cannot read chapter: ${decoded.problem}`,
+      hint: 'Save the chapter as UTF-8 Markdown text.',
+      ruleId: 'chapter/encoding',
+    });
     return undefined;
   }
   const source = decoded.text;
@@ -334,7 +352,12 @@ function withoutExtension(relPath: string): string {
 }
 
 function titleFromFileName(fileName: string): string {
-  const base = path.posix.basename(fileName).replace(/^\d+[-_ .]*/, '').replace(/[-_]+/g, ' ').trim() || path.posix.basename(fileName);
+  const base =
+    path.posix
+      .basename(fileName)
+      .replace(/^\d+[-_ .]*/, '')
+      .replace(/[-_]+/g, ' ')
+      .trim() || path.posix.basename(fileName);
   return base.charAt(0).toUpperCase() + base.slice(1);
 }
 
@@ -347,7 +370,15 @@ function assignUniqueSlugs(chapters: Chapter[], diagnostics: Diagnostic[]): void
     const other = taken.get(slug);
     if (other) {
       if (chapter.id && other.id === chapter.id) {
-        diagnostics.push({ severity: 'error', file: chapter.path, line: 1, column: 1, message: `Chapter id "${chapter.id}" is also used by ${other.relPath}`, hint: 'Give each chapter its own front matter id.', ruleId: 'chapter/duplicate-id' });
+        diagnostics.push({
+          severity: 'error',
+          file: chapter.path,
+          line: 1,
+          column: 1,
+          message: `Chapter id "${chapter.id}" is also used by ${other.relPath}`,
+          hint: 'Give each chapter its own front matter id.',
+          ruleId: 'chapter/duplicate-id',
+        });
       }
       let n = 2;
       while (taken.has(`${slug}-${n}`)) n++;

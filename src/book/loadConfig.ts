@@ -89,7 +89,10 @@ export function validateConfig(raw: unknown, configPath: string, options: Config
   const name = configPath.split(/[\\/]/).pop() ?? configPath;
   const result = bookConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new EvergreenError(`${name} is invalid`, result.error.issues.flatMap((issue) => issueToDiagnostics(issue, positions, configPath)));
+    throw new EvergreenError(
+      `${name} is invalid`,
+      result.error.issues.flatMap((issue) => issueToDiagnostics(issue, positions, configPath)),
+    );
   }
   const formatProblems = unknownFormats(result.data.formats, options.knownFormats, positions, configPath);
   if (formatProblems.length) throw new EvergreenError(`${name} is invalid`, formatProblems);

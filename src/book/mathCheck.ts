@@ -32,7 +32,10 @@ export function checkMath(config: Pick<BookConfig, 'math'>, chapter: Chapter): D
       file: chapter.path,
       ...at,
       message: `TeX error: ${message}`,
-      hint: formula.tex.trim() === '' ? 'Write a formula between the dollar signs, or escape a literal dollar as \\$.' : 'Fix the formula (KaTeX supports most of LaTeX math: https://katex.org/docs/supported). Book-wide macros go under `math: macros:` in book.yaml.',
+      hint:
+        formula.tex.trim() === ''
+          ? 'Write a formula between the dollar signs, or escape a literal dollar as \\$.'
+          : 'Fix the formula (KaTeX supports most of LaTeX math: https://katex.org/docs/supported). Book-wide macros go under `math: macros:` in book.yaml.',
       ruleId: 'math/tex-error',
     });
   }

@@ -33,7 +33,19 @@ export function checkCommand(): Command {
         const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false });
         let result;
         try {
-          result = await check(project, { files: chapters, grep: flags.grep, update: flags.update, noCache: !flags.cache, strict: flags.strict, typescriptVersions: flags.typescript ? flags.typescript.split(',').map((v) => v.trim()).filter(Boolean) : undefined });
+          result = await check(project, {
+            files: chapters,
+            grep: flags.grep,
+            update: flags.update,
+            noCache: !flags.cache,
+            strict: flags.strict,
+            typescriptVersions: flags.typescript
+              ? flags.typescript
+                  .split(',')
+                  .map((v) => v.trim())
+                  .filter(Boolean)
+              : undefined,
+          });
         } finally {
           await project.close();
         }

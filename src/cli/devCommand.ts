@@ -92,7 +92,8 @@ function terminalReporter(root: string): DevReporter {
       printDiagnostics(diagnostics);
     },
     rebuilt: (report) => {
-      const what = report.changed.length === 0 ? 'built' : `${report.changed.slice(0, 3).map(shown).join(', ')}${report.changed.length > 3 ? ` and ${report.changed.length - 3} more` : ''}`;
+      const what =
+        report.changed.length === 0 ? 'built' : `${report.changed.slice(0, 3).map(shown).join(', ')}${report.changed.length > 3 ? ` and ${report.changed.length - 3} more` : ''}`;
       if (!report.ok) {
         process.stderr.write(`${time()} ${colors.red('✗')} ${what}: ${diagnosticsSummary(report.diagnostics)}; still serving the last good build\n`);
         return;

@@ -3,25 +3,32 @@ import type { ImportSource } from '../index.js';
 import { colors, displayPath } from './terminal.js';
 
 export function initCommand(): Command {
-  return new Command('init')
-    .description('Create a new book project (book.yaml, two example chapters, package.json, CI workflow), or make one of a book in another tool (--from)')
-    .argument('[dir]', 'folder to create the book in (with --from: the other tool\'s book folder)', '.')
-    .option('--title <title>', 'the book title (default: from the folder name, or the other tool\'s settings)')
-    .option('--author <name>', 'the author')
-    // The tools `init --from` reads (the importers' list, src/import/model.ts: kept here so help loads nothing).
-    .addOption(new Option('--from <tool>', 'import a book written for another tool, leaving its files where they are').choices(['mdbook', 'gitbook', 'leanpub', 'quarto'] satisfies ImportSource[]))
-    .action(async (dir: string, opts: { title?: string; author?: string; from?: ImportSource }) => {
-      if (opts.from) return runImport(opts.from, dir, opts);
-      const { initBook } = await import('../index.js');
-      const result = await initBook({ dir, title: opts.title, author: opts.author ?? 'Your Name' });
-      for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
-      const rel = displayPath(result.root) || '.';
-      process.stderr.write(
-        `${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n` +
-          (rel === '.' ? '' : `    cd ${rel}\n`) +
-          `    npm install\n    npx evergreen build\n`,
-      );
-    });
+  return (
+    new Command('init')
+      .description('Create a new book project (book.yaml, two example chapters, package.json, CI workflow), or make one of a book in another tool (--from)')
+      .argument('[dir]', "folder to create the book in (with --from: the other tool's book folder)", '.')
+      .option('--title <title>', "the book title (default: from the folder name, or the other tool's settings)")
+      .option('--author <name>', 'the author')
+      // The tools `init --from` reads (the importers' list, src/import/model.ts: kept here so help loads nothing).
+      .addOption(
+        new Option('--from <tool>', 'import a book written for another tool, leaving its files where they are').choices([
+          'mdbook',
+          'gitbook',
+          'leanpub',
+          'quarto',
+        ] satisfies ImportSource[]),
+      )
+      .action(async (dir: string, opts: { title?: string; author?: string; from?: ImportSource }) => {
+        if (opts.from) return runImport(opts.from, dir, opts);
+        const { initBook } = await import('../index.js');
+        const result = await initBook({ dir, title: opts.title, author: opts.author ?? 'Your Name' });
+        for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
+        const rel = displayPath(result.root) || '.';
+        process.stderr.write(
+          `${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n` + (rel === '.' ? '' : `    cd ${rel}\n`) + `    npm install\n    npx evergreen build\n`,
+        );
+      })
+  );
 }
 
 /** Imports, then says what was taken over and, each where it is, what was not. */

@@ -33,22 +33,22 @@ export function releaseCommand(): Command {
       try {
         const formats = opts.format ? parseFormats(opts.format, project.formats) : undefined;
         result = await release(project, {
-        version,
-        notes,
-        date: opts.date,
-        formats,
-        progress: progress.update,
-        confirm: async (warnings, contradicts) => {
-          progress.done();
-          for (const w of warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);
-          if (!contradicts || opts.yes || !process.stdin.isTTY || !process.stderr.isTTY) return true;
-          const rl = createInterface({ input: process.stdin, output: process.stderr });
-          const answer = await rl.question('Publish anyway? [y/N] ');
-          rl.close();
-          confirmed = /^y(es)?$/i.test(answer.trim());
-          return confirmed;
-        },
-      });
+          version,
+          notes,
+          date: opts.date,
+          formats,
+          progress: progress.update,
+          confirm: async (warnings, contradicts) => {
+            progress.done();
+            for (const w of warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);
+            if (!contradicts || opts.yes || !process.stdin.isTTY || !process.stderr.isTTY) return true;
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            const answer = await rl.question('Publish anyway? [y/N] ');
+            rl.close();
+            confirmed = /^y(es)?$/i.test(answer.trim());
+            return confirmed;
+          },
+        });
       } catch (error) {
         progress.done();
         if (!(error instanceof EvergreenError)) throw error;
@@ -91,4 +91,3 @@ export function yankCommand(): Command {
       process.exitCode = site.ok ? 0 : 1;
     });
 }
-

@@ -35,11 +35,7 @@ export interface ChangeWatcher {
  */
 export function isEditorScratchFile(file: string): boolean {
   const name = path.basename(file);
-  return (
-    /^\.#|^#.*#$|~$|^4913$|\.sw[a-p]$|\.temp$|\.crswap$|___jb_(tmp|old)___$|\.kate-swp$/i.test(name) ||
-    /\.tmp([.-][\w-]*)?$/i.test(name) ||
-    name === '.DS_Store'
-  );
+  return /^\.#|^#.*#$|~$|^4913$|\.sw[a-p]$|\.temp$|\.crswap$|___jb_(tmp|old)___$|\.kate-swp$/i.test(name) || /\.tmp([.-][\w-]*)?$/i.test(name) || name === '.DS_Store';
 }
 
 /** Anything inside node_modules, .git or Evergreen's own output is never a source. */

@@ -169,7 +169,14 @@ export class DevSession {
       const diagnostics: Diagnostic[] =
         error instanceof EvergreenError
           ? error.diagnostics
-          : [{ severity: 'error', file: this.options.configPath, message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, ruleId: 'dev/crash' }];
+          : [
+              {
+                severity: 'error',
+                file: this.options.configPath,
+                message: `Build crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+                ruleId: 'dev/crash',
+              },
+            ];
       return { result: { ok: false, outDir: this.options.outDir, outputs: [], stats: {}, diagnostics }, loadMs: 0 };
     }
   }
@@ -198,7 +205,13 @@ export class DevSession {
   }
 
   private publishProblems(): void {
-    const toOverlay = (d: Diagnostic, source: OverlayProblem['source']): OverlayProblem => ({ location: formatLocation(d, this.options.root), message: d.message, hint: d.hint, details: d.details, source });
+    const toOverlay = (d: Diagnostic, source: OverlayProblem['source']): OverlayProblem => ({
+      location: formatLocation(d, this.options.root),
+      message: d.message,
+      hint: d.hint,
+      details: d.details,
+      source,
+    });
     const fromSamples = [...this.sampleProblems.values()].flat().filter((d) => d.severity === 'error');
     this.options.hub.setProblems([...this.buildProblems.map((d) => toOverlay(d, 'build')), ...fromSamples.map((d) => toOverlay(d, 'samples'))]);
   }

@@ -73,13 +73,7 @@ export class DiagnosticBag {
 }
 
 export function sortDiagnostics(items: readonly Diagnostic[]): Diagnostic[] {
-  return [...items].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      a.message.localeCompare(b.message),
-  );
+  return [...items].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message));
 }
 
 /** Converts vfile messages (`file.message(reason, node)`) into diagnostics. */
@@ -89,12 +83,12 @@ export function fromVFile(file: VFile): Diagnostic[] {
     return {
       severity: message.fatal === true ? 'error' : message.fatal === false ? 'warning' : 'info',
       file: file.path,
-      line: message.place && 'start' in message.place ? message.place.start.line : message.line ?? undefined,
-      column: message.place && 'start' in message.place ? message.place.start.column : message.column ?? undefined,
+      line: message.place && 'start' in message.place ? message.place.start.line : (message.line ?? undefined),
+      column: message.place && 'start' in message.place ? message.place.start.column : (message.column ?? undefined),
       message: message.reason,
       hint: data?.hint,
       details: data?.details,
-      ruleId: message.source && message.ruleId ? `${message.source}/${message.ruleId}` : message.ruleId ?? undefined,
+      ruleId: message.source && message.ruleId ? `${message.source}/${message.ruleId}` : (message.ruleId ?? undefined),
     } satisfies Diagnostic;
   });
 }

@@ -12,8 +12,7 @@ export function formatDiagnostics(items: readonly Diagnostic[], options: ReportO
   const lines: string[] = [];
   for (const d of sortDiagnostics(items)) {
     const where = colors.bold(formatLocation(d, options.cwd));
-    const label =
-      d.severity === 'error' ? colors.red('error') : d.severity === 'warning' ? colors.yellow('warning') : colors.cyan('info');
+    const label = d.severity === 'error' ? colors.red('error') : d.severity === 'warning' ? colors.yellow('warning') : colors.cyan('info');
     lines.push(`${where}  ${label}  ${d.message}${d.ruleId ? colors.dim(`  [${d.ruleId}]`) : ''}`);
     if (d.hint) lines.push(`  ${colors.dim('→')} ${d.hint}`);
     if (d.details) lines.push(d.details.replace(/^/gm, '    '));

@@ -55,9 +55,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       visitCode(chapter.tree(), (node) => node.lang && langs.push(node.lang.toLowerCase()));
       const highlighter = await prepareHighlighter(langs);
       const presentations = request.presentations ? new Map(request.presentations) : undefined;
-      const presenter = presentations
-        ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1)
-        : undefined;
+      const presenter = presentations ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1) : undefined;
       const rendered = renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams: request.diagrams ? new Map(request.diagrams) : undefined });
       return { id: request.id, rendered };
     }
@@ -80,7 +78,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
   queue = queue.then(() =>
     handle(request).then(
       (response) => parentPort!.postMessage(response),
-      (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+      (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     ),
   );
 });

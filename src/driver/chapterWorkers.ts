@@ -67,7 +67,12 @@ export class ChapterWorkers implements ParallelAnalyzer {
       owners[i] === mainThread
         ? undefined
         : ready.then(() =>
-            this.send(owners[i], { op: 'render', path: chapter.path, presentations: presenter ? presentationsOf(chapter, presenter) : undefined, diagrams: diagramsOf(chapter, diagrams) }),
+            this.send(owners[i], {
+              op: 'render',
+              path: chapter.path,
+              presentations: presenter ? presentationsOf(chapter, presenter) : undefined,
+              diagrams: diagramsOf(chapter, diagrams),
+            }),
           ),
     );
     const local = await renderHere(chapters.filter((_c, i) => owners[i] === mainThread));
@@ -140,7 +145,13 @@ function bookIndex(book: Book): BookIndex {
       id: c.id,
       part: c.part,
       includes: c.includes,
-      analysis: { headings: c.analysis.headings, frontMatter: c.analysis.frontMatter, titleHeadingId: c.analysis.titleHeadingId, title: c.analysis.title, features: c.analysis.features },
+      analysis: {
+        headings: c.analysis.headings,
+        frontMatter: c.analysis.frontMatter,
+        titleHeadingId: c.analysis.titleHeadingId,
+        title: c.analysis.title,
+        features: c.analysis.features,
+      },
     })),
   };
 }

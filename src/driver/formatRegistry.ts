@@ -69,7 +69,12 @@ export class FormatRegistry {
     // only to measure it, before the first format that needs it.
     if (printPageMap && !selected.some((f) => f.createPrintPageMapRenderer)) {
       const measurer = this.list().find((f) => f.createPrintPageMapRenderer);
-      if (measurer) renderers.splice(selected.findIndex((f) => f.usesPrintPageMap), 0, await measurer.createPrintPageMapRenderer!());
+      if (measurer)
+        renderers.splice(
+          selected.findIndex((f) => f.usesPrintPageMap),
+          0,
+          await measurer.createPrintPageMapRenderer!(),
+        );
     }
     return renderers;
   }

@@ -72,4 +72,3 @@ function recoverInterrupted(outDir: string): void {
     }
   }
 }
-

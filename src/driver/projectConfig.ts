@@ -45,7 +45,12 @@ export function findConfigFile(root: string): string {
   }
   if (scripts.length > 1) throw configError(scripts[1], `Both ${path.basename(scripts[0])} and ${path.basename(scripts[1])} exist`, 'Keep one config file.', 'config/ambiguous');
   if (scripts.length === 1 && existsSync(yamlPath)) {
-    throw configError(scripts[0], `Both ${path.basename(scripts[0])} and manuscript/book.yaml exist; Evergreen would not know which one to read`, 'Keep one: move the settings of book.yaml into the config file, or delete the config file.', 'config/ambiguous');
+    throw configError(
+      scripts[0],
+      `Both ${path.basename(scripts[0])} and manuscript/book.yaml exist; Evergreen would not know which one to read`,
+      'Keep one: move the settings of book.yaml into the config file, or delete the config file.',
+      'config/ambiguous',
+    );
   }
   return scripts[0] ?? yamlPath;
 }
@@ -79,11 +84,21 @@ async function importConfig(file: string): Promise<ProjectConfigInput> {
   try {
     exported = ((await import(url)) as { default?: unknown }).default;
   } catch (error) {
-    throw configError(file, `${path.basename(file)} could not be loaded: ${(error as Error).message.split('\n')[0]}`, 'Fix the error in the config file (it is an ES module: `export default defineConfig({...})`).', 'config/script-error');
+    throw configError(
+      file,
+      `${path.basename(file)} could not be loaded: ${(error as Error).message.split('\n')[0]}`,
+      'Fix the error in the config file (it is an ES module: `export default defineConfig({...})`).',
+      'config/script-error',
+    );
   }
   if (typeof exported === 'function') exported = await (exported as () => unknown)();
   if (exported === null || typeof exported !== 'object' || Array.isArray(exported)) {
-    throw configError(file, `${path.basename(file)} must export a config object as its default export`, 'Write `export default defineConfig({ title: "My Book" })` (defineConfig comes from "evergreen-book").', 'config/shape');
+    throw configError(
+      file,
+      `${path.basename(file)} must export a config object as its default export`,
+      'Write `export default defineConfig({ title: "My Book" })` (defineConfig comes from "evergreen-book").',
+      'config/shape',
+    );
   }
   return exported as ProjectConfigInput;
 }
@@ -91,7 +106,12 @@ async function importConfig(file: string): Promise<ProjectConfigInput> {
 function registerDefinition(formats: FormatRegistry, entry: unknown, file: string, index: number): void {
   const definition = entry as Partial<OutputFormatDefinition> | null;
   if (!definition || typeof definition.name !== 'string' || typeof definition.createRenderer !== 'function' || typeof definition.description !== 'string') {
-    throw configError(file, `formats[${index}] is neither a format name nor a format definition`, 'A format definition has `name`, `description` and `createRenderer()` (see OutputFormatDefinition in the API).', 'config/invalid-format');
+    throw configError(
+      file,
+      `formats[${index}] is neither a format name nor a format definition`,
+      'A format definition has `name`, `description` and `createRenderer()` (see OutputFormatDefinition in the API).',
+      'config/invalid-format',
+    );
   }
   try {
     formats.register(definition as OutputFormatDefinition);

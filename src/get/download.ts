@@ -52,7 +52,11 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
           restartedAfterMismatch = true;
           continue;
         }
-        throw new GetError('verification', `${expected.path}: sha256 mismatch (expected ${expected.sha256}, received ${actual}); the file was rejected and nothing was replaced`, 'The server sent different bytes than the manifest describes (a damaged or tampered file). Try again later, or tell the author.');
+        throw new GetError(
+          'verification',
+          `${expected.path}: sha256 mismatch (expected ${expected.sha256}, received ${actual}); the file was rejected and nothing was replaced`,
+          'The server sent different bytes than the manifest describes (a damaged or tampered file). Try again later, or tell the author.',
+        );
       }
       // The bytes are on disk before the file gets its final name (a power cut cannot leave a verified name on garbage).
       await syncFile(part);
@@ -69,7 +73,12 @@ export async function downloadVerified(source: SiteSource, expected: Expected, f
 }
 
 /** Streams the rest of the file into `part`; resolves when the body ended with exactly `size` bytes. */
-async function transfer(source: SiteSource, expected: Expected, part: string, onProgress?: (received: number, total: number) => void): Promise<{ sha256: string; resumedFrom: number }> {
+async function transfer(
+  source: SiteSource,
+  expected: Expected,
+  part: string,
+  onProgress?: (received: number, total: number) => void,
+): Promise<{ sha256: string; resumedFrom: number }> {
   let have = existsSync(part) ? (await stat(part)).size : 0;
   if (have > expected.size) {
     await rm(part, { force: true });
@@ -86,7 +95,8 @@ async function transfer(source: SiteSource, expected: Expected, part: string, on
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
         // Never write more than the manifest announced: a hostile server cannot fill the disk.
-        if (received > expected.size) return done(new GetError('verification', `${expected.path}: the server sent more than the ${expected.size} bytes the manifest announced; rejected`));
+        if (received > expected.size)
+          return done(new GetError('verification', `${expected.path}: the server sent more than the ${expected.size} bytes the manifest announced; rejected`));
         hash.update(chunk);
         onProgress?.(received, expected.size);
         done(null, chunk);
@@ -108,7 +118,8 @@ async function placeWithoutOverwriting(part: string, finalPath: string): Promise
     await unlink(part);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new GetError('folder', `${finalPath} already exists and differs from the download; it was left as it is`, 'Move that file away and run the command again.');
+    if (code === 'EEXIST')
+      throw new GetError('folder', `${finalPath} already exists and differs from the download; it was left as it is`, 'Move that file away and run the command again.');
     // File systems without hard links (FAT, some network shares): check, then rename.
     if (existsSync(finalPath)) throw new GetError('folder', `${finalPath} already exists; it was left as it is`);
     await rename(part, finalPath);

@@ -14,7 +14,11 @@ export async function lockFolder(dir: string): Promise<() => Promise<void>> {
     return await acquirePidLock(file);
   } catch (error) {
     if (error instanceof LockHeld) {
-      throw new GetError('folder', `Another evergreen get (process ${error.owner}) is downloading into ${dir}`, `Wait for it to finish. If no such process is running, delete ${file}.`);
+      throw new GetError(
+        'folder',
+        `Another evergreen get (process ${error.owner}) is downloading into ${dir}`,
+        `Wait for it to finish. If no such process is running, delete ${file}.`,
+      );
     }
     throw new GetError('folder', `Cannot lock ${dir}: ${(error as Error).message}`);
   }

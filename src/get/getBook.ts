@@ -85,12 +85,21 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const currentEntry = current ? findVersion(manifest, current) : undefined;
   if (currentEntry?.yanked) notices.push(`Your version ${current} was withdrawn by the author: ${currentEntry.yanked.reason}`);
 
-  const base = { dir, book: { title: manifest.book.title, slug: manifest.book.slug }, previous: current, latest: latest.version, latestDate: latest.date, signature: verdict, notices };
+  const base = {
+    dir,
+    book: { title: manifest.book.title, slug: manifest.book.slug },
+    previous: current,
+    latest: latest.version,
+    latestDate: latest.date,
+    signature: verdict,
+    notices,
+  };
   // A reader whose version is newer than the latest offered has a withdrawn one: nothing to "update" to.
   const target = current && semver.gt(current, latest.version) ? undefined : latest;
   const isUpdate = !current || semver.gt(latest.version, current);
   if (options.check) return { ...base, status: isUpdate && target ? 'update-available' : 'up-to-date', files: [] };
-  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey) notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
+  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey)
+    notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
 
   const html = options.html ?? state?.html ?? false;
   const formats = options.formats ?? state?.formats;
@@ -174,7 +183,12 @@ async function readKeyFile(file: string): Promise<string> {
 /** manifest.json's exact bytes (what the signature covers), its signature and the site's public key, if any. */
 async function fetchManifest(source: SiteSource): Promise<{ bytes: Buffer; signature?: string; publicKeyPem?: string }> {
   const bytes = await source.readBytes('manifest.json', manifestMaxBytes);
-  if (!bytes) throw new GetError('manifest', `There is no manifest.json at ${source.link('manifest.json')}`, 'Give the address of the book site: the folder that holds index.html and manifest.json.');
+  if (!bytes)
+    throw new GetError(
+      'manifest',
+      `There is no manifest.json at ${source.link('manifest.json')}`,
+      'Give the address of the book site: the folder that holds index.html and manifest.json.',
+    );
   const [signature, publicKeyPem] = await Promise.all([source.readText('manifest.json.sig', 4096), source.readText('public-key.pem', 16384)]);
   return { bytes, signature, publicKeyPem };
 }
@@ -187,7 +201,12 @@ function chooseArtifacts(version: ManifestVersion, html: boolean, formats: strin
   if (formats) {
     const chosen = version.artifacts.filter((a) => formats.includes(a.kind));
     const missing = formats.filter((f) => !chosen.some((a) => a.kind === f));
-    if (chosen.length === 0) throw new GetError('manifest', `Version ${version.version} has none of the formats you asked for (${formats.join(', ')}); it offers ${version.artifacts.map((a) => a.kind).join(', ') || 'nothing'}`, 'Choose other formats with --format.');
+    if (chosen.length === 0)
+      throw new GetError(
+        'manifest',
+        `Version ${version.version} has none of the formats you asked for (${formats.join(', ')}); it offers ${version.artifacts.map((a) => a.kind).join(', ') || 'nothing'}`,
+        'Choose other formats with --format.',
+      );
     return { chosen, fallback: false, missing };
   }
   const optional = (a: ManifestArtifact) => (a.download ?? (a.kind === 'html-zip' ? 'optional' : 'default')) === 'optional';
@@ -204,6 +223,7 @@ function label(artifact: ManifestArtifact): string {
 /** Names come from a manifest that may be hostile: a plain file name, nothing that could escape the folder or hide. */
 function fileName(artifact: ManifestArtifact): string {
   const name = artifact.path.split('/').pop() ?? '';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.part')) throw new GetError('manifest', `The manifest names an unsafe download: ${JSON.stringify(artifact.path)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.part'))
+    throw new GetError('manifest', `The manifest names an unsafe download: ${JSON.stringify(artifact.path)}`);
   return name;
 }

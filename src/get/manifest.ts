@@ -102,10 +102,14 @@ export function checkRollback(manifest: Manifest, state: ReaderState | undefined
   }
   for (const download of state.downloads) {
     const listed = findVersion(manifest, download.version);
-    if (!listed) throw new GetError('rollback', `Refused: the manifest no longer lists version ${download.version}, which you downloaded (published versions are never removed)`, hint);
+    if (!listed)
+      throw new GetError('rollback', `Refused: the manifest no longer lists version ${download.version}, which you downloaded (published versions are never removed)`, hint);
     const artifact = listed.artifacts.find((a) => a.kind === download.kind);
     if (artifact && (artifact.sha256 !== download.sha256 || artifact.size !== download.size)) {
-      throw new GetError('verification', `Refused: the manifest changed the published ${download.kind} of version ${download.version} (its sha256 differs from the one you downloaded); published versions are immutable`);
+      throw new GetError(
+        'verification',
+        `Refused: the manifest changed the published ${download.kind} of version ${download.version} (its sha256 differs from the one you downloaded); published versions are immutable`,
+      );
     }
   }
 }

@@ -52,7 +52,11 @@ export async function readState(dir: string): Promise<ReaderState | undefined> {
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new GetError('folder', `${file} is damaged: ${(error as Error).message}`, 'It records the version you have and the pinned signing key; restore it, or move the folder away and download the book again.');
+    throw new GetError(
+      'folder',
+      `${file} is damaged: ${(error as Error).message}`,
+      'It records the version you have and the pinned signing key; restore it, or move the folder away and download the book again.',
+    );
   }
   const parsed = stateSchema.safeParse(data);
   if (!parsed.success) throw new GetError('folder', `${file} is not a state file this version of Evergreen understands`);

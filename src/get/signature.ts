@@ -25,7 +25,9 @@ export interface SignatureVerdict {
 }
 
 export function keyFingerprint(pem: string): string {
-  return createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 function loadKey(pem: string, what: string): KeyObject {
@@ -62,7 +64,9 @@ export function checkSignature(manifestBytes: Buffer, site: SiteSignature, pinne
     const otherKey = pinned && site.publicKeyPem && keyFingerprint(site.publicKeyPem) !== keyFingerprint(normalizedPem(pinned));
     throw new GetError(
       'signature',
-      otherKey ? 'Refused: the manifest is signed by a different key than the one pinned for this book' : 'Refused: the signature of manifest.json does not match (the manifest was altered, or signed by another key)',
+      otherKey
+        ? 'Refused: the manifest is signed by a different key than the one pinned for this book'
+        : 'Refused: the signature of manifest.json does not match (the manifest was altered, or signed by another key)',
       rotateHint,
     );
   }

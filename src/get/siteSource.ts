@@ -162,7 +162,11 @@ class HttpSource implements SiteSource {
     }
     if (response.status !== 200) {
       response.body.destroy();
-      throw new GetError(response.status >= 500 ? 'network' : 'manifest', `${url} answered HTTP ${response.status}`, response.status === 404 ? 'The site lists a download it does not have; tell the author.' : undefined);
+      throw new GetError(
+        response.status >= 500 ? 'network' : 'manifest',
+        `${url} answered HTTP ${response.status}`,
+        response.status === 404 ? 'The site lists a download it does not have; tell the author.' : undefined,
+      );
     }
     return { start: 0, body: response.body, length: Number.isFinite(length) ? length : undefined };
   }
@@ -226,5 +230,9 @@ export function redirectTarget(from: string, location: string): string {
 function networkError(url: string, error: unknown): GetError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message ?? (error as Error).message;
-  return new GetError('network', `${url}: ${detail}`, 'Check the address and your connection, then run the same command again: finished downloads are kept and interrupted ones resume.');
+  return new GetError(
+    'network',
+    `${url}: ${detail}`,
+    'Check the address and your connection, then run the same command again: finished downloads are kept and interrupted ones resume.',
+  );
 }

@@ -45,7 +45,10 @@ export const importGitBook: Importer = async (root, options) => {
   }
   const unmapped = [...settings.unmapped, ...summary.notes];
   if (summary.nested > 0) {
-    unmapped.push({ file: summaryPath, message: `${summary.nested} nested page${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
+    unmapped.push({
+      file: summaryPath,
+      message: `${summary.nested} nested page${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)`,
+    });
   }
   const title = options.title ?? settings.title ?? titleOrFolder(undefined, root);
   mapped.unshift(
@@ -73,7 +76,12 @@ async function readGitBookYaml(root: string, settings: GitBookSettings): Promise
   if (doc.errors.length > 0) {
     const pos = lineCounter.linePos(doc.errors[0].pos[0]);
     throw new EvergreenError('.gitbook.yaml is not valid YAML', [
-      importError({ file, line: pos.line, column: pos.col }, `.gitbook.yaml does not parse: ${doc.errors[0].message.split('\n')[0]}`, 'Fix the YAML (indentation, colons, quotes).', 'yaml'),
+      importError(
+        { file, line: pos.line, column: pos.col },
+        `.gitbook.yaml does not parse: ${doc.errors[0].message.split('\n')[0]}`,
+        'Fix the YAML (indentation, colons, quotes).',
+        'yaml',
+      ),
     ]);
   }
   const value = (isMap(doc.contents) ? doc.toJS() : {}) as { root?: unknown; structure?: { summary?: unknown; readme?: unknown }; redirects?: unknown };
@@ -91,7 +99,9 @@ async function readBookJson(root: string, settings: GitBookSettings): Promise<vo
   try {
     value = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new EvergreenError('book.json is not valid JSON', [importError({ file }, `book.json does not parse: ${(error as Error).message}`, 'Fix the JSON (commas, quotes).', 'json')]);
+    throw new EvergreenError('book.json is not valid JSON', [
+      importError({ file }, `book.json does not parse: ${(error as Error).message}`, 'Fix the JSON (commas, quotes).', 'json'),
+    ]);
   }
   if (typeof value.title === 'string') settings.title = value.title;
   if (typeof value.description === 'string') settings.description = value.description;

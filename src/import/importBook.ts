@@ -40,7 +40,9 @@ export interface ImportResult extends ImportedBook {
 export async function importBook(options: ImportOptions): Promise<ImportResult> {
   const root = path.resolve(options.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new EvergreenError(`${options.dir} is not a folder`, [importError({ file: root }, `${root} is not a folder`, `Pass the folder of the ${options.from} book: \`evergreen init --from ${options.from} path/to/book\`.`, 'no-folder')]);
+    throw new EvergreenError(`${options.dir} is not a folder`, [
+      importError({ file: root }, `${root} is not a folder`, `Pass the folder of the ${options.from} book: \`evergreen init --from ${options.from} path/to/book\`.`, 'no-folder'),
+    ]);
   }
   const configPath = path.join(root, 'manuscript', 'book.yaml');
   if (existsSync(configPath)) {
@@ -78,13 +80,30 @@ function checkChapters(root: string, imported: ImportedBook): void {
   for (const chapter of imported.chapters) {
     const file = path.join(manuscriptDir, chapter.file);
     if (chapter.file.startsWith('../')) {
-      problems.push(importError(chapter.listedAt, `"${chapter.file}" is outside the book's folder ${imported.manuscript}/`, 'Move the chapter into the book folder, or run the import from a folder that contains every chapter.', 'outside'));
+      problems.push(
+        importError(
+          chapter.listedAt,
+          `"${chapter.file}" is outside the book's folder ${imported.manuscript}/`,
+          'Move the chapter into the book folder, or run the import from a folder that contains every chapter.',
+          'outside',
+        ),
+      );
     } else if (!existsSync(file) || !statSync(file).isFile()) {
-      problems.push(importError(chapter.listedAt, `The outline names "${chapter.file}", which does not exist`, `Create ${path.relative(root, file)}, or remove the entry from the outline (or fix its path).`, 'missing-chapter'));
+      problems.push(
+        importError(
+          chapter.listedAt,
+          `The outline names "${chapter.file}", which does not exist`,
+          `Create ${path.relative(root, file)}, or remove the entry from the outline (or fix its path).`,
+          'missing-chapter',
+        ),
+      );
     } else if (!chapterFilePattern.test(chapter.file)) {
       imported.unmapped.push({ ...chapter.listedAt, message: `"${chapter.file}" is not a Markdown chapter (.md, .qmd, .txt); left out` });
     } else if (seen.has(chapter.file)) {
-      imported.unmapped.push({ ...chapter.listedAt, message: `"${chapter.file}" is listed again (as "${chapter.title ?? chapter.file}"); Evergreen lists a chapter once, so this entry is left out` });
+      imported.unmapped.push({
+        ...chapter.listedAt,
+        message: `"${chapter.file}" is listed again (as "${chapter.title ?? chapter.file}"); Evergreen lists a chapter once, so this entry is left out`,
+      });
     } else {
       seen.set(chapter.file, chapter);
       kept.push(chapter);
@@ -92,7 +111,9 @@ function checkChapters(root: string, imported: ImportedBook): void {
   }
   if (problems.length > 0) throw new EvergreenError('The outline names files that cannot be imported', problems);
   if (kept.length === 0) {
-    throw new EvergreenError('The outline lists no chapters', [importError({ file: root }, 'The outline lists no chapters', 'Add at least one chapter to the outline, then import again.', 'empty')]);
+    throw new EvergreenError('The outline lists no chapters', [
+      importError({ file: root }, 'The outline lists no chapters', 'Add at least one chapter to the outline, then import again.', 'empty'),
+    ]);
   }
   imported.chapters = kept;
 }

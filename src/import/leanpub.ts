@@ -24,7 +24,10 @@ export const importLeanpub: Importer = async (root, options) => {
   });
   for (const other of ['Sample.txt', 'Subset.txt']) {
     const file = path.join(manuscriptDir, other);
-    const exists = await readOutlineFile(file, '').then(() => true, () => false);
+    const exists = await readOutlineFile(file, '').then(
+      () => true,
+      () => false,
+    );
     if (exists) unmapped.push({ file, message: `${other} (Leanpub's ${other === 'Sample.txt' ? 'sample book' : 'subset'}) not taken over` });
   }
   return {

@@ -19,7 +19,12 @@ export const importMdBook: Importer = async (root, options) => {
   } catch (error) {
     const place = error instanceof TomlError ? { file: tomlPath, line: error.line, column: error.column } : { file: tomlPath };
     throw new EvergreenError('book.toml is not valid TOML', [
-      importError(place, `book.toml does not parse: ${(error as Error).message.split('\n')[0]}`, 'Fix the TOML syntax (quotes, brackets, `key = value`); `mdbook build` reports the same problem.', 'toml'),
+      importError(
+        place,
+        `book.toml does not parse: ${(error as Error).message.split('\n')[0]}`,
+        'Fix the TOML syntax (quotes, brackets, `key = value`); `mdbook build` reports the same problem.',
+        'toml',
+      ),
     ]);
   }
   const book = (toml.book ?? {}) as Record<string, unknown>;
@@ -37,7 +42,10 @@ export const importMdBook: Importer = async (root, options) => {
     if (!['title', 'authors', 'language', 'description', 'src', 'multilingual'].includes(key)) unmapped.push({ file: tomlPath, message: `[book] ${key} not taken over` });
   }
   if (summary.nested > 0) {
-    unmapped.push({ file: summaryPath, message: `${summary.nested} nested chapter${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)` });
+    unmapped.push({
+      file: summaryPath,
+      message: `${summary.nested} nested chapter${summary.nested === 1 ? '' : 's'} ${summary.nested === 1 ? 'became a chapter of its own' : 'became chapters of their own'}, in the same order (Evergreen's outline is chapters in parts)`,
+    });
   }
 
   const title = typeof book.title === 'string' && book.title.trim() ? book.title.trim() : titleOrFolder(options.title, root);

@@ -27,7 +27,12 @@ export const importQuarto: Importer = async (root, options) => {
   if (doc.errors.length > 0) {
     const p = lines.linePos(doc.errors[0].pos[0]);
     throw new EvergreenError('_quarto.yml is not valid YAML', [
-      importError({ file: configFile, line: p.line, column: p.col }, `_quarto.yml does not parse: ${doc.errors[0].message.split('\n')[0]}`, 'Fix the YAML (indentation, colons, quotes); `quarto render` reports the same problem.', 'yaml'),
+      importError(
+        { file: configFile, line: p.line, column: p.col },
+        `_quarto.yml does not parse: ${doc.errors[0].message.split('\n')[0]}`,
+        'Fix the YAML (indentation, colons, quotes); `quarto render` reports the same problem.',
+        'yaml',
+      ),
     ]);
   }
   const book = doc.get('book', true);
@@ -117,7 +122,8 @@ async function partTitleOf(item: YAMLMap, root: string, unmapped: ImportNote[], 
 }
 
 function authorsOf(value: unknown): string[] {
-  const one = (a: unknown) => (typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string' ? (a as { name: string }).name : undefined);
+  const one = (a: unknown) =>
+    typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { name?: unknown }).name === 'string' ? (a as { name: string }).name : undefined;
   const js = value && typeof value === 'object' && 'toJSON' in value ? (value as { toJSON: () => unknown }).toJSON() : value;
   const list = Array.isArray(js) ? js.map(one) : [one(js)];
   return list.filter((a): a is string => typeof a === 'string');

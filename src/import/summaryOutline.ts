@@ -82,7 +82,8 @@ export function readSummary(text: string, summaryPath: string, manuscriptDir: st
             inGroupPart = false;
             part = outer;
           } else {
-            if (group !== undefined) outline.notes.push({ ...at(child), message: `group "${group}" has no page of its own; its pages are chapters of ${part ? `the part "${part}"` : 'the book'}` });
+            if (group !== undefined)
+              outline.notes.push({ ...at(child), message: `group "${group}" has no page of its own; its pages are chapters of ${part ? `the part "${part}"` : 'the book'}` });
             walkList(child, linked ? depth + 1 : depth);
           }
           group = undefined;

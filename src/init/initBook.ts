@@ -24,7 +24,13 @@ export async function initBook(options: InitOptions): Promise<InitResult> {
   const configPath = path.join(root, 'manuscript', 'book.yaml');
   if (existsSync(configPath)) {
     throw new EvergreenError('A book already exists here', [
-      { severity: 'error', file: configPath, message: 'This folder already contains a book (manuscript/book.yaml)', hint: 'Run `evergreen init <new-folder>` to create another book.', ruleId: 'init/exists' },
+      {
+        severity: 'error',
+        file: configPath,
+        message: 'This folder already contains a book (manuscript/book.yaml)',
+        hint: 'Run `evergreen init <new-folder>` to create another book.',
+        ruleId: 'init/exists',
+      },
     ]);
   }
   const values: Record<string, string> = { title, author: options.author ?? 'Your Name', slug: slugify(title), evergreenVersion };
@@ -37,7 +43,10 @@ export async function initBook(options: InitOptions): Promise<InitResult> {
     if (existsSync(target)) continue;
     const text = await readFile(path.join(templateDir, rel), 'utf8');
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m));
+    await writeFile(
+      target,
+      text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m),
+    );
     created.push(target);
   }
   return { root, title, created };

@@ -34,7 +34,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 function markTitleHeading(node: Heading): void {
-  (node.data ??= {} as NonNullable<Heading['data']>);
+  node.data ??= {} as NonNullable<Heading['data']>;
   (node.data as { evergreenTitle?: boolean }).evergreenTitle = true;
 }
 

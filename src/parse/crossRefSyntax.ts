@@ -55,7 +55,10 @@ declare module 'mdast' {
 const idPart = String.raw`[A-Za-z0-9_](?:[\w.:-]*[\w])?`;
 const trailingLabel = new RegExp(String.raw`\s*\{#((fig|tbl|lst|eq)[:-]${idPart})\}\s*$`);
 /** `[@fig:a]`, `[@fig:a; @tbl:b]`, `@fig:a`, `-@fig:a`; not inside e-mail addresses or words. */
-const usePattern = new RegExp(String.raw`\[((?:-?@(?:[Ff]ig|[Tt]bl|[Ll]st|[Ee]q|[Ss]ec)[:-]${idPart}\s*;?\s*)+)\]|(?<![\w@.])(-?)@([Ff]ig|[Tt]bl|[Ll]st|[Ee]q|[Ss]ec)([:-])(${idPart})`, 'g');
+const usePattern = new RegExp(
+  String.raw`\[((?:-?@(?:[Ff]ig|[Tt]bl|[Ll]st|[Ee]q|[Ss]ec)[:-]${idPart}\s*;?\s*)+)\]|(?<![\w@.])(-?)@([Ff]ig|[Tt]bl|[Ll]st|[Ee]q|[Ss]ec)([:-])(${idPart})`,
+  'g',
+);
 const oneUse = new RegExp(String.raw`(-?)@([Ff]ig|[Tt]bl|[Ll]st|[Ee]q|[Ss]ec)([:-])(${idPart})`, 'g');
 const captionStart = /^(?:Table|Listing)?:\s+/;
 
@@ -184,7 +187,16 @@ function labelListingFence(node: Code): void {
     const language = /(?:^|\s)\.([\w+#-]+)/.exec(attributes);
     node.lang = language ? language[1] : null;
     const after = close === -1 ? '' : info.slice(close + 1).trim();
-    node.meta = [attributes.replace(/(?:^|\s)\.[\w+#-]+/, '').replace(/(?:^|\s)#\S+/, '').trim(), after].filter(Boolean).join(' ') || null;
+    node.meta =
+      [
+        attributes
+          .replace(/(?:^|\s)\.[\w+#-]+/, '')
+          .replace(/(?:^|\s)#\S+/, '')
+          .trim(),
+        after,
+      ]
+        .filter(Boolean)
+        .join(' ') || null;
   } else if (node.meta && /\{[^}]*#lst[:-]/.test(node.meta)) {
     const match = /\{([^}]*#(?:lst)[:-][^}]*)\}/.exec(node.meta);
     if (!match) return;
@@ -231,11 +243,22 @@ function splitUses(node: Text): (Text | CrossRef)[] | undefined {
   };
   for (const match of value.matchAll(usePattern)) {
     if (match.index > last) out.push({ type: 'text', value: value.slice(last, match.index) });
-    const uses = match[1] !== undefined ? [...match[1].matchAll(oneUse)].map((m) => ({ m, base: match.index + 1 + m.index })) : [{ m: ['', match[2], match[3], match[4], match[5]] as unknown as RegExpMatchArray, base: match.index }];
+    const uses =
+      match[1] !== undefined
+        ? [...match[1].matchAll(oneUse)].map((m) => ({ m, base: match.index + 1 + m.index }))
+        : [{ m: ['', match[2], match[3], match[4], match[5]] as unknown as RegExpMatchArray, base: match.index }];
     uses.forEach(({ m, base }, n) => {
       if (n > 0) out.push({ type: 'text', value: n === uses.length - 1 ? ' and ' : ', ' });
       const kind = m[2].toLowerCase() as CrossRefKind;
-      out.push({ type: 'crossRef', kind, key: `${kind}:${m[4]}`, written: `@${m[2]}${m[3]}${m[4]}`, suppressPrefix: m[1] === '-', capitalized: m[2][0] !== m[2][0].toLowerCase(), position: at(base + m[1].length) });
+      out.push({
+        type: 'crossRef',
+        kind,
+        key: `${kind}:${m[4]}`,
+        written: `@${m[2]}${m[3]}${m[4]}`,
+        suppressPrefix: m[1] === '-',
+        capitalized: m[2][0] !== m[2][0].toLowerCase(),
+        position: at(base + m[1].length),
+      });
     });
     last = match.index + match[0].length;
   }

@@ -41,7 +41,10 @@ export function parseFenceMeta(meta: string | null | undefined): FenceMeta {
 function expandRanges(ranges: string): number[] {
   const lines: number[] = [];
   for (const part of ranges.split(',')) {
-    const [from, to] = part.trim().split('-').map((n) => Number.parseInt(n, 10));
+    const [from, to] = part
+      .trim()
+      .split('-')
+      .map((n) => Number.parseInt(n, 10));
     if (Number.isNaN(from)) continue;
     const end = Number.isNaN(to) || to === undefined ? from : Math.min(to, from + 10_000);
     for (let line = from; line <= end; line++) lines.push(line);

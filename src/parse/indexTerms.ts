@@ -55,8 +55,19 @@ function walk(parent: Parent, counter: { n: number }): void {
         const attrs = open[1];
         const named = attribute(attrs, 'data-term');
         const text = toString({ type: 'paragraph', children: inner }).replace(/\s+/g, ' ').trim();
-        const entry = (named ?? text).split('!').map((part) => part.trim()).filter(Boolean);
-        const term: IndexTerm = { type: 'indexTerm', entry, see: attribute(attrs, 'data-see'), seeAlso: attribute(attrs, 'data-see-also'), children: inner, n: counter.n++, position: node.position };
+        const entry = (named ?? text)
+          .split('!')
+          .map((part) => part.trim())
+          .filter(Boolean);
+        const term: IndexTerm = {
+          type: 'indexTerm',
+          entry,
+          see: attribute(attrs, 'data-see'),
+          seeAlso: attribute(attrs, 'data-see-also'),
+          children: inner,
+          n: counter.n++,
+          position: node.position,
+        };
         children.splice(i, close - i + 1, term);
         continue;
       }

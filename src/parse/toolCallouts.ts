@@ -67,7 +67,13 @@ function takeCallouts(children: RootContent[]): RootContent[] {
       out.push(node);
       continue;
     }
-    out.push(alert(opening[1] as AlertKind, body.filter((n): n is RootContent => n !== undefined), node));
+    out.push(
+      alert(
+        opening[1] as AlertKind,
+        body.filter((n): n is RootContent => n !== undefined),
+        node,
+      ),
+    );
     i = j;
   }
   return out;

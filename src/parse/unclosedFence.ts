@@ -24,11 +24,14 @@ export function remarkUnclosedFences() {
       const closing = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/.exec(lastLine);
       const closed = text.includes('\n') && closing !== null && closing[1]![0] === fence[0] && closing[1]!.length >= fence.length;
       if (closed) return;
-      const message = file.message(`This code block (${fence}) is never closed: everything after it${end >= source.trimEnd().length ? ' to the end of the chapter' : ''} is shown as code`, {
-        place: node.position!.start,
-        ruleId: 'unclosed-fence',
-        source: 'chapter',
-      });
+      const message = file.message(
+        `This code block (${fence}) is never closed: everything after it${end >= source.trimEnd().length ? ' to the end of the chapter' : ''} is shown as code`,
+        {
+          place: node.position!.start,
+          ruleId: 'unclosed-fence',
+          source: 'chapter',
+        },
+      );
       message.fatal = false;
       (message as { data?: unknown }).data = { hint: `Close the block with a line of ${fence} after its last line of code.` };
     });

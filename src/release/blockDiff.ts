@@ -140,4 +140,3 @@ export function diffHashes(a: string[], b: string[], deadline: number): { op: 's
   for (const c of changes) for (const hash of c.value) out.push({ op: c.added ? 'added' : c.removed ? 'removed' : 'same', hash });
   return out;
 }
-

@@ -1,5 +1,5 @@
 import { sampleLanguages } from '../samples/extract.js';
-import { diffHashes, pairBlocks, } from './blockDiff.js';
+import { diffHashes, pairBlocks } from './blockDiff.js';
 import { plural } from './changeSentence.js';
 import type { BlockChange, BookDiff, Bump, ChapterDiff, DiffOptions, DiffSummary, SectionDiff } from './diffModel.js';
 import { matchItems, movedByOrder, shingles } from './similarity.js';
@@ -307,7 +307,10 @@ export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bu
   if (examplesChanged) minor.push(`${plural(examplesChanged, 'code example')} changed or removed (not runnable samples)`);
   if (summary.chaptersAdded) minor.push(`${plural(summary.chaptersAdded, 'chapter')} added`);
   if (summary.sectionsAdded) minor.push(`${plural(summary.sectionsAdded, 'section')} added`);
-  const blocksAdded = chapters.filter((c) => c.status === 'changed').flatMap((c) => c.sections.filter((s) => s.status !== 'added').flatMap((s) => s.blocks)).filter((b) => b.op === 'added').length;
+  const blocksAdded = chapters
+    .filter((c) => c.status === 'changed')
+    .flatMap((c) => c.sections.filter((s) => s.status !== 'added').flatMap((s) => s.blocks))
+    .filter((b) => b.op === 'added').length;
   if (blocksAdded) minor.push(`${plural(blocksAdded, 'block')} added`);
   if (chapters.length > 0) patch.push('text changed');
   if (major.length) return { bump: 'major', reasons: major };

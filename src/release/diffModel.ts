@@ -90,4 +90,3 @@ export interface DiffOptions {
   /** Milliseconds for the whole diff; after it, text diffs are skipped (blocks shown as replaced). Default 5000. */
   totalBudgetMs?: number;
 }
-

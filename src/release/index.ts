@@ -21,7 +21,19 @@ export {
   type YankRecord,
 } from './history/index.js';
 export { snapshotBook, blockHash, type Snapshot, type SnapshotChapter, type SnapshotSection, type Block, type BlockKind, type BlockStore } from './snapshot.js';
-export { diffSnapshots, suggestBump, wordsPerMinute, type BookDiff, type ChapterDiff, type SectionDiff, type BlockChange, type InlinePart, type DiffSummary, type Bump, type DiffOptions } from './diff.js';
+export {
+  diffSnapshots,
+  suggestBump,
+  wordsPerMinute,
+  type BookDiff,
+  type ChapterDiff,
+  type SectionDiff,
+  type BlockChange,
+  type InlinePart,
+  type DiffSummary,
+  type Bump,
+  type DiffOptions,
+} from './diff.js';
 export { formatDiff } from './format.js';
 export { changeSentence } from './changeSentence.js';
 export { refreshSite, changeSummary, atomFeed, stableId, manifestFormat, changesFormat, type SiteOptions, type SiteResult } from './site/index.js';

@@ -146,7 +146,11 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   try {
     progress(`building ${version}`);
     const built = await buildProject(project, { outDir: workDir, formats: formats.map((f) => f.name), version: releasedVersion, progress });
-    if (!built.ok) throw new ReleaseRefused(`The build of ${version} failed; nothing was published`, built.diagnostics.filter((d) => d.severity === 'error'));
+    if (!built.ok)
+      throw new ReleaseRefused(
+        `The build of ${version} failed; nothing was published`,
+        built.diagnostics.filter((d) => d.severity === 'error'),
+      );
     crashPoint('built');
 
     const artifacts: NewRelease['artifacts'] = [];

@@ -8,12 +8,7 @@ const similarityThreshold = 0.5;
  * Matches two lists: first by identity key (when both sides have one), then greedily by content similarity
  * (best pairs first, Dice ≥ 0.5). Bounded: similarity is only tried for up to 400×400 leftovers.
  */
-export function matchItems<T>(
-  olds: T[],
-  news: T[],
-  key: (item: T) => string | undefined,
-  text: (item: T) => Set<string>,
-): { pairs: [T, T][]; removed: T[]; added: T[] } {
+export function matchItems<T>(olds: T[], news: T[], key: (item: T) => string | undefined, text: (item: T) => Set<string>): { pairs: [T, T][]; removed: T[]; added: T[] } {
   const pairs: [T, T][] = [];
   const byKey = new Map<string, T>();
   for (const o of olds) {

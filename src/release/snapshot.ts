@@ -173,7 +173,13 @@ export function normalizeBlock(node: RootContent): Block | undefined {
     case 'table':
       return { kind: 'table', text: tableText(node) };
     case 'blockquote':
-      return { kind: 'blockquote', text: node.children.map((c) => blockText(c as RootContent)).filter(Boolean).join('\n') };
+      return {
+        kind: 'blockquote',
+        text: node.children
+          .map((c) => blockText(c as RootContent))
+          .filter(Boolean)
+          .join('\n'),
+      };
     case 'html': {
       const x = normalizeSpace(node.value);
       if (!x) return undefined;

@@ -92,7 +92,20 @@ export async function loadTheme(bookRoot: string): Promise<Theme> {
 }
 
 /** The placeholders every page of the HTML book (and the release site) fills in page.html. */
-export const pagePlaceholders = ['lang', 'pageTitle', 'description', 'bookTitle', 'evergreenVersion', 'bookVersion', 'versionLabel', 'bodyClass', 'extraHead', 'toc', 'content', 'prevNext'] as const;
+export const pagePlaceholders = [
+  'lang',
+  'pageTitle',
+  'description',
+  'bookTitle',
+  'evergreenVersion',
+  'bookVersion',
+  'versionLabel',
+  'bodyClass',
+  'extraHead',
+  'toc',
+  'content',
+  'prevNext',
+] as const;
 
 const placeholderPattern = /\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g;
 
@@ -113,9 +126,7 @@ export function unknownPlaceholders(template: string, known: readonly string[]):
 
 /** `{{name}}` is replaced with escaped text, `{{{name}}}` with raw HTML. Check templates with `unknownPlaceholders` first. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(placeholderPattern, (_m, rawName: string | undefined, name: string | undefined) =>
-    rawName ? (values[rawName] ?? '') : escapeHtml(values[name!] ?? ''),
-  );
+  return template.replace(placeholderPattern, (_m, rawName: string | undefined, name: string | undefined) => (rawName ? (values[rawName] ?? '') : escapeHtml(values[name!] ?? '')));
 }
 
 export function escapeHtml(text: string): string {

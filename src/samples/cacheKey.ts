@@ -90,7 +90,15 @@ export function sampleKey(languageHash: string, sample: Sample): string {
   return sha256(
     languageHash,
     sample.lang,
-    JSON.stringify({ check: sample.check, run: sample.run, throws: sample.throws, timeout: sample.timeoutMs, illustrative: sample.output?.illustrative ?? false, network: sample.network, memory: sample.memoryMb }),
+    JSON.stringify({
+      check: sample.check,
+      run: sample.run,
+      throws: sample.throws,
+      timeout: sample.timeoutMs,
+      illustrative: sample.output?.illustrative ?? false,
+      network: sample.network,
+      memory: sample.memoryMb,
+    }),
     ...sample.files.flatMap((f) => [f.name, f.text, f.realPath ? 'real' : '']),
     ...(sample.include?.dependencies ?? []).flatMap((d) => [d.path, d.content]),
   );

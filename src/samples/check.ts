@@ -55,13 +55,21 @@ export class CheckSession {
     }
     // What the sandbox could not enforce here is said, never passed over in silence.
     if (this.pool && samples.some((s) => s.run)) {
-      for (const note of this.pool.notes()) diagnostics.push({ severity: 'warning', file: book.configPath, message: note, ruleId: 'samples/sandbox', hint: 'See “What a sample may do” in the samples chapter of the guide.' });
+      for (const note of this.pool.notes())
+        diagnostics.push({
+          severity: 'warning',
+          file: book.configPath,
+          message: note,
+          ruleId: 'samples/sandbox',
+          hint: 'See “What a sample may do” in the samples chapter of the guide.',
+        });
     }
     const results = perVersion.length > 1 ? mergeVersions(perVersion) : (perVersion[0]?.results ?? []);
     // Problems in a sample's fence or notation (unknown attribute, a malformed directive, a missing include
     // or continue target) belong to that sample: an error there fails it, so the summary agrees with the exit code.
     const unclaimed = new Set(extracted.diagnostics);
-    const within = (d: Diagnostic, s: Sample) => d.file === s.chapter.path && d.line !== undefined && d.line >= s.firstLine - 2 && d.line <= (s.node.position?.end.line ?? s.firstLine);
+    const within = (d: Diagnostic, s: Sample) =>
+      d.file === s.chapter.path && d.line !== undefined && d.line >= s.firstLine - 2 && d.line <= (s.node.position?.end.line ?? s.firstLine);
     samples.forEach((sample, i) => {
       const result = results[i]!;
       const own = extracted.diagnostics.filter((d) => within(d, sample));
@@ -148,23 +156,27 @@ export class CheckSession {
     // Runner processes start while the compiler loads.
     if (toCheck.some((s) => s.run)) this.startPool(book);
     const runs: Promise<void>[] = [];
-    await checker.checkAll(toCheck, (s) => s.run, (sample, checked) => {
-      const outcome: CachedOutcome = { types: checked.types };
-      outcomes.set(sample, { outcome, cached: false });
-      // A sample that does not compile is reported for that; running it would only add noise.
-      const runnable = sample.run && checked.emitted && !checked.cannotRun && !checked.types.problems.some((p) => p.severity !== 'warning');
-      if (!runnable) {
-        fresh.set(sample, outcome);
-        return;
-      }
-      runs.push(
-        this.runWithRetry(book, sample, checked).then((run) => {
-          outcome.run = run;
-          // A crashed runner may come from a loaded machine: run it again next time.
-          if (!run.timedOut && !run.crashed && run.violation?.rule !== 'runner') fresh.set(sample, outcome);
-        }),
-      );
-    });
+    await checker.checkAll(
+      toCheck,
+      (s) => s.run,
+      (sample, checked) => {
+        const outcome: CachedOutcome = { types: checked.types };
+        outcomes.set(sample, { outcome, cached: false });
+        // A sample that does not compile is reported for that; running it would only add noise.
+        const runnable = sample.run && checked.emitted && !checked.cannotRun && !checked.types.problems.some((p) => p.severity !== 'warning');
+        if (!runnable) {
+          fresh.set(sample, outcome);
+          return;
+        }
+        runs.push(
+          this.runWithRetry(book, sample, checked).then((run) => {
+            outcome.run = run;
+            // A crashed runner may come from a loaded machine: run it again next time.
+            if (!run.timedOut && !run.crashed && run.violation?.rule !== 'runner') fresh.set(sample, outcome);
+          }),
+        );
+      },
+    );
     await Promise.all(runs);
     return fresh;
   }
@@ -245,7 +257,9 @@ function compilerDiagnostic(book: Book, error: unknown, primary: boolean): Diagn
   const e = error as { message?: string; installCommand?: string };
   let line = -1;
   try {
-    line = readFileSync(book.configPath, 'utf8').split(/\r?\n/).findIndex((l) => /^typescript\s*:/.test(l));
+    line = readFileSync(book.configPath, 'utf8')
+      .split(/\r?\n/)
+      .findIndex((l) => /^typescript\s*:/.test(l));
   } catch {
     // A book configured from code has no book.yaml line to point at.
   }

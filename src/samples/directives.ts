@@ -44,7 +44,18 @@ export interface BlockDirectives {
 }
 
 export function parseDirectives(lines: readonly string[]): BlockDirectives {
-  const result: BlockDirectives = { flags: [], scopedErrors: [], noErrors: false, filenames: [], queries: [], completions: [], spans: [], typeAssertions: [], notationLines: new Set(), problems: [] };
+  const result: BlockDirectives = {
+    flags: [],
+    scopedErrors: [],
+    noErrors: false,
+    filenames: [],
+    queries: [],
+    completions: [],
+    spans: [],
+    typeAssertions: [],
+    notationLines: new Set(),
+    problems: [],
+  };
   let continuation: { column: number; assertion: { expected: string } } | undefined;
   lines.forEach((text, line) => {
     const typeIs = /^\s*\/\/\s*[tT]ype is /.test(text) || (!fullLineComment.test(text) && /\/\/\s*[tT]ype is /.test(text)) ? typeIsPattern.exec(text) : null;
@@ -96,7 +107,12 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
     const lower = name.toLowerCase();
     const valueColumn = raw === undefined ? text.length : text.lastIndexOf(raw);
     if (range !== undefined && lower !== 'errors') {
-      result.problems.push({ line, column: text.indexOf('['), message: `Only // @errors can be scoped to versions, not @${name}`, hint: 'Write // @errors[>=6.0]: 2882; other flags apply to every version.' });
+      result.problems.push({
+        line,
+        column: text.indexOf('['),
+        message: `Only // @errors can be scoped to versions, not @${name}`,
+        hint: 'Write // @errors[>=6.0]: 2882; other flags apply to every version.',
+      });
       return;
     }
     if (lower === 'errors') {
@@ -104,12 +120,30 @@ export function parseDirectives(lines: readonly string[]): BlockDirectives {
       for (const match of (raw ?? '').matchAll(/[^\s,]+/g)) {
         const code = /^(?:TS)?(\d+)$/i.exec(match[0]);
         if (code) codes.push(Number(code[1]));
-        else result.problems.push({ line, column: valueColumn + match.index, message: `"${match[0]}" is not an error code`, hint: 'List TypeScript error codes as numbers: // @errors: 2322 2345' });
+        else
+          result.problems.push({
+            line,
+            column: valueColumn + match.index,
+            message: `"${match[0]}" is not an error code`,
+            hint: 'List TypeScript error codes as numbers: // @errors: 2322 2345',
+          });
       }
-      if (codes.length === 0 && !result.problems.some((p) => p.line === line)) result.problems.push({ line, column: text.indexOf('@'), message: '// @errors lists no error codes', hint: 'Write the codes the sample shows (// @errors: 2322), or // @noErrors to accept any error.' });
+      if (codes.length === 0 && !result.problems.some((p) => p.line === line))
+        result.problems.push({
+          line,
+          column: text.indexOf('@'),
+          message: '// @errors lists no error codes',
+          hint: 'Write the codes the sample shows (// @errors: 2322), or // @noErrors to accept any error.',
+        });
       if (range !== undefined) {
         if (validRange(range)) result.scopedErrors.push({ range, codes, line });
-        else result.problems.push({ line, column: text.indexOf('[') + 1, message: `"${range}" is not a version range`, hint: 'Scope expected errors to TypeScript versions with a semver range: // @errors[>=6.0]: 2882' });
+        else
+          result.problems.push({
+            line,
+            column: text.indexOf('[') + 1,
+            message: `"${range}" is not a version range`,
+            hint: 'Scope expected errors to TypeScript versions with a semver range: // @errors[>=6.0]: 2882',
+          });
       } else result.expectedErrors = [...(result.expectedErrors ?? []), ...codes];
     } else if (lower === 'noerrors') {
       result.noErrors = true;
@@ -140,7 +174,11 @@ export function parseFlagValue(raw: string | undefined): unknown {
 /** The line a `^?`, `~~~` or `// type is` points into: the nearest line above that is not itself such a notation. */
 export function targetLineAbove(lines: readonly string[], line: number): number {
   let target = line - 1;
-  while (target >= 0 && (queryPattern.test(lines[target]!) || completionPattern.test(lines[target]!) || spanPattern.test(lines[target]!) || /^\s*\/\/\s*[tT]ype is /.test(lines[target]!))) target--;
+  while (
+    target >= 0 &&
+    (queryPattern.test(lines[target]!) || completionPattern.test(lines[target]!) || spanPattern.test(lines[target]!) || /^\s*\/\/\s*[tT]ype is /.test(lines[target]!))
+  )
+    target--;
   return Math.max(target, 0);
 }
 

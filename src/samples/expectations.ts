@@ -28,7 +28,10 @@ export function messageMatches(actual: string, expected: string): boolean {
   if (have.includes(want)) return true;
   if (!want.includes('...')) return false;
   let from = 0;
-  for (const piece of want.split('...').map((p) => p.trim()).filter(Boolean)) {
+  for (const piece of want
+    .split('...')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = have.indexOf(piece, from);
     if (at < 0) return false;
     from = at + piece.length;
@@ -84,10 +87,18 @@ export function judgeErrors(sample: Sample, found: FoundError[], compilerVersion
     const occurring = listed.filter((code) => found.some((d) => d.code === code));
     for (const d of found) if (listed.includes(d.code)) consumed.add(d);
     if (found.length === 0) {
-      problems.push({ ...at, message: `Expected ${listed.length === 1 ? 'error' : 'errors'} ${listed.map((c) => `TS${c}`).join(', ')} (// @errors), but the sample compiles without errors`, ruleId: 'samples/expected-error-missing' });
+      problems.push({
+        ...at,
+        message: `Expected ${listed.length === 1 ? 'error' : 'errors'} ${listed.map((c) => `TS${c}`).join(', ')} (// @errors), but the sample compiles without errors`,
+        ruleId: 'samples/expected-error-missing',
+      });
     } else if (occurring.length === 0) {
       const actual = [...new Set(found.map((d) => `TS${d.code}`))].join(', ');
-      problems.push({ ...at, message: `Expected ${listed.map((c) => `TS${c}`).join(' or ')} (// @errors), but the sample reports ${actual}`, ruleId: 'samples/expected-error-missing' });
+      problems.push({
+        ...at,
+        message: `Expected ${listed.map((c) => `TS${c}`).join(' or ')} (// @errors), but the sample reports ${actual}`,
+        ruleId: 'samples/expected-error-missing',
+      });
     } else {
       for (const code of listed) {
         if (occurring.includes(code)) continue;

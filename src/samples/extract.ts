@@ -72,7 +72,16 @@ function codeBlocks(chapter: Chapter, cache: DiskCache<CodeBlock[]> | undefined)
   return blocks;
 }
 
-function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', runPolicy: RunPolicy, strict: boolean, out: Sample[], diagnostics: Diagnostic[], cache: DiskCache<CodeBlock[]> | undefined): void {
+function extractChapter(
+  book: Book,
+  chapter: Chapter,
+  mode: 'all' | 'marked',
+  runPolicy: RunPolicy,
+  strict: boolean,
+  out: Sample[],
+  diagnostics: Diagnostic[],
+  cache: DiskCache<CodeBlock[]> | undefined,
+): void {
   const sourceLines = chapter.source.split(/\r?\n/);
   const inChapter: Sample[] = [];
   const severity = strict ? 'error' : 'warning';
@@ -93,7 +102,7 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
         line: node.position.start.line - 1,
         column: 1,
         message: `literate-ts directive "${literate}" is not supported`,
-        hint: 'Evergreen reads literate-ts\'s // ~~~ errors, // type is and ^? assertions; for the rest use fence attributes: no-check instead of verifier:skip, id=NAME (on the fence) instead of <!-- #NAME -->, continue=NAME instead of prepend-to-following, an ```output block right after the sample instead of #NAME-output, // @flag: value instead of verifier:tsconfig, ```tsx instead of next-is-tsx.',
+        hint: "Evergreen reads literate-ts's // ~~~ errors, // type is and ^? assertions; for the rest use fence attributes: no-check instead of verifier:skip, id=NAME (on the fence) instead of <!-- #NAME -->, continue=NAME instead of prepend-to-following, an ```output block right after the sample instead of #NAME-output, // @flag: value instead of verifier:tsconfig, ```tsx instead of next-is-tsx.",
         ruleId: 'samples/literate-ts-directive',
       });
     }
@@ -122,10 +131,18 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
     const hiddenLines = new Set(directives.notationLines);
     if (directives.cutLine !== undefined) for (let i = 0; i <= directives.cutLine; i++) hiddenLines.add(i);
     const at = (line: number, column: number) => ({ file: chapter.path, line: firstLine + line, column: column + 1 + (origins[line]?.indent ?? 0) });
-    for (const problem of directives.problems) diagnostics.push({ severity: 'error', ...at(problem.line, problem.column), message: problem.message, hint: problem.hint, ruleId: 'samples/notation' });
+    for (const problem of directives.problems)
+      diagnostics.push({ severity: 'error', ...at(problem.line, problem.column), message: problem.message, hint: problem.hint, ruleId: 'samples/notation' });
     for (const query of directives.queries) {
       const target = blockLines[targetLineAbove(blockLines, query.line)] ?? '';
-      if (query.caretColumn >= target.length) diagnostics.push({ severity: 'error', ...at(query.line, query.caretColumn), message: `^? points past the end of the line above (column ${query.caretColumn + 1}, the line has ${target.length} characters)`, hint: 'Put the caret under the name whose type you want to show.', ruleId: 'samples/notation' });
+      if (query.caretColumn >= target.length)
+        diagnostics.push({
+          severity: 'error',
+          ...at(query.line, query.caretColumn),
+          message: `^? points past the end of the line above (column ${query.caretColumn + 1}, the line has ${target.length} characters)`,
+          hint: 'Put the caret under the name whose type you want to show.',
+          ruleId: 'samples/notation',
+        });
     }
 
     const files = splitFiles(blockLines, origins, directives.filenames, language.defaultFileName(lang));
@@ -202,7 +219,9 @@ function extractChapter(book: Book, chapter: Chapter, mode: 'all' | 'marked', ru
           file: chapter.path,
           line: fenceLine,
           column: node.position.start.column,
-          message: continued.value ? `continue=${continued.value}: no earlier sample with id=${continued.value} in this chapter` : '`continue` needs an earlier sample in this chapter',
+          message: continued.value
+            ? `continue=${continued.value}: no earlier sample with id=${continued.value} in this chapter`
+            : '`continue` needs an earlier sample in this chapter',
           hint: 'Give the earlier sample `id=NAME` and write `continue=NAME`, or move this sample after it.',
           ruleId: 'samples/continue-target',
         });
@@ -226,7 +245,14 @@ function parseMemory(value: string | undefined, bookDefault = defaultMemoryMb, d
   if (value === undefined) return bookDefault;
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (n >= 64) return n;
-  diagnostics.push({ severity: 'error', file, line, message: `memory=${value} is not a memory limit`, hint: 'Write the limit in MB, at least 64: memory=1024.', ruleId: 'samples/invalid-attribute' });
+  diagnostics.push({
+    severity: 'error',
+    file,
+    line,
+    message: `memory=${value} is not a memory limit`,
+    hint: 'Write the limit in MB, at least 64: memory=1024.',
+    ruleId: 'samples/invalid-attribute',
+  });
   return bookDefault;
 }
 
@@ -260,7 +286,8 @@ function prependPrelude(sample: Sample, target: Sample): void {
   const shift = preludeLines.length;
   for (const q of sample.queries) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   for (const s of sample.errorSpans) if (s.file === sample.files.length - 1) Object.assign(s, { line: s.line + shift, targetLine: s.targetLine + shift });
-  for (const q of [...sample.completions, ...sample.typeAssertions]) if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
+  for (const q of [...sample.completions, ...sample.typeAssertions])
+    if (q.file === sample.files.length - 1) Object.assign(q, { line: q.line + shift, targetLine: q.targetLine + shift });
   // Files of a multi-file sample it continues stay importable.
   for (const file of target.files.slice(0, -1)) if (!sample.files.some((f) => f.name === file.name)) sample.files.unshift({ ...file, origins: file.origins.map(() => undefined) });
 }
@@ -290,7 +317,16 @@ function applyInclude(book: Book, sample: Sample, value: string, diagnostics: Di
     shownText = dedent(found.lines).join('\n');
   }
   const lines = content.split(/\r?\n/);
-  sample.files = [{ name: path.basename(realPath), text: lines.join('\n'), preludeLineCount: 0, origins: lines.map((_, i) => ({ file: realPath, line: i + 1, indent: 0 })), firstBlockLine: 0, realPath }];
+  sample.files = [
+    {
+      name: path.basename(realPath),
+      text: lines.join('\n'),
+      preludeLineCount: 0,
+      origins: lines.map((_, i) => ({ file: realPath, line: i + 1, indent: 0 })),
+      firstBlockLine: 0,
+      realPath,
+    },
+  ];
   sample.queries = [];
   sample.completions = [];
   sample.typeAssertions = [];

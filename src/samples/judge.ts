@@ -70,7 +70,12 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
   if (sample.run && run) {
     result.actualOutput = normalizeOutput(run.output);
     if (run.violation) {
-      result.diagnostics.push(at(`The sample ${run.violation.message}`, { ruleId: `samples/${run.violation.rule === 'runner' ? 'runner-ended' : `${run.violation.rule}-limit`}`, hint: violationHints[run.violation.rule] }));
+      result.diagnostics.push(
+        at(`The sample ${run.violation.message}`, {
+          ruleId: `samples/${run.violation.rule === 'runner' ? 'runner-ended' : `${run.violation.rule}-limit`}`,
+          hint: violationHints[run.violation.rule],
+        }),
+      );
     } else if (run.timedOut) {
       result.diagnostics.push(
         at(`The sample did not finish within ${sample.timeoutMs} ms${run.retried ? ', twice' : ''}; it was stopped`, {
@@ -82,7 +87,9 @@ export function judgeSample(sample: Sample, outcome: CachedOutcome | undefined, 
       result.diagnostics.push(at(`The sample crashed ${run.crashed}`, { ruleId: 'samples/crashed' }));
     } else {
       if (run.unhandledRejection) {
-        result.diagnostics.push(at(`Unhandled promise rejection: ${run.unhandledRejection}`, { ruleId: 'samples/unhandled-rejection', hint: 'Await the promise or add a .catch() handler.' }));
+        result.diagnostics.push(
+          at(`Unhandled promise rejection: ${run.unhandledRejection}`, { ruleId: 'samples/unhandled-rejection', hint: 'Await the promise or add a .catch() handler.' }),
+        );
       }
       const failedRun = run.error !== undefined || run.exitCode !== 0;
       if (sample.throws && !failedRun) {

@@ -105,7 +105,13 @@ function nodeKey(chapter: Chapter, node: Code): string {
 export function presentSample(sample: Sample, types: TypeOutcome | undefined): CodePresentation {
   const base = defaultCodePresentation(sample.node);
   if (sample.include) {
-    return { ...base, lang: languageById(sample.language).displayLang(sample.lang), code: sample.include.shownText, kind: 'sample', title: sample.meta.title ?? sample.files[0]?.name };
+    return {
+      ...base,
+      lang: languageById(sample.language).displayLang(sample.lang),
+      code: sample.include.shownText,
+      kind: 'sample',
+      title: sample.meta.title ?? sample.files[0]?.name,
+    };
   }
   const blockLines = sample.node.value.split('\n');
   // Displayed line number (1-based) of each block line, or undefined when hidden.

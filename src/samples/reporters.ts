@@ -46,7 +46,8 @@ export function formatPretty(result: CheckResult, options: ReportOptions = {}): 
   const coloured = result.diagnostics.map((d) => (d.ruleId === 'samples/output-mismatch' && d.details ? { ...d, details: colourDiff(d.details, colors) } : d));
   const parts: string[] = [];
   if (coloured.length > 0) parts.push(formatDiagnostics(coloured, { cwd: options.cwd, color: options.color }));
-  for (const sample of result.samples) if (sample.updated) parts.push(`${colors.cyan('updated')} output of ${formatLocation({ file: sample.file, line: sample.line, column: 1 }, options.cwd)}`);
+  for (const sample of result.samples)
+    if (sample.updated) parts.push(`${colors.cyan('updated')} output of ${formatLocation({ file: sample.file, line: sample.line, column: 1 }, options.cwd)}`);
   if (result.cached > 0) parts.push(colors.dim(`${result.cached} of ${result.samples.length} results from the cache (--no-cache to re-run)`));
   // The last line is exactly the summary, for people and scripts alike.
   const summary = summaryLine(result);

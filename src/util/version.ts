@@ -7,9 +7,7 @@ import path from 'node:path';
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Evergreen's own version: part of every cache key, so an upgrade never serves stale output. */
-export const evergreenVersion: string = (
-  JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
-).version;
+export const evergreenVersion: string = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 let fingerprint: string | undefined;
 

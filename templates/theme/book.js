@@ -14,7 +14,11 @@
     themeButton.addEventListener('click', function () {
       var next = isDark() ? 'light' : 'dark';
       root.dataset.theme = next;
-      try { localStorage.setItem('evergreen-theme', next); } catch (_e) { /* private mode */ }
+      try {
+        localStorage.setItem('evergreen-theme', next);
+      } catch (_e) {
+        /* private mode */
+      }
     });
   }
 
@@ -57,9 +61,16 @@
         if (!line.classList.contains('annotation')) lines.push(line.textContent);
       });
       var text = lines.length ? lines.join('\n') : pre.textContent;
-      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
+      var done = function () {
+        button.textContent = 'Copied';
+        setTimeout(function () {
+          button.textContent = 'Copy';
+        }, 1500);
+      };
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(done, function () { button.textContent = 'Press Ctrl+C'; });
+        navigator.clipboard.writeText(text).then(done, function () {
+          button.textContent = 'Press Ctrl+C';
+        });
       } else {
         button.textContent = 'Press Ctrl+C';
       }
@@ -80,7 +91,9 @@
       var script = document.createElement('script');
       script.src = src;
       script.onload = resolve;
-      script.onerror = function () { reject(new Error(`could not load ${src}`)); };
+      script.onerror = function () {
+        reject(new Error(`could not load ${src}`));
+      };
       document.head.appendChild(script);
     });
   }
@@ -89,7 +102,9 @@
     if (engine) return Promise.resolve(engine);
     if (!loading) {
       loading = loadScript('assets/minisearch.js')
-        .then(function () { return loadScript('search-data.js'); })
+        .then(function () {
+          return loadScript('search-data.js');
+        })
         .then(function () {
           var docs = window.EVERGREEN_SEARCH || [];
           engine = new window.MiniSearch({
@@ -105,7 +120,9 @@
   }
 
   function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+    return text.replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
   }
 
   function snippet(text, terms) {
@@ -140,27 +157,57 @@
   var pending = 0;
   function runSearch() {
     var query = input.value.trim();
-    if (query.length < 2) { results.innerHTML = ''; return; }
+    if (query.length < 2) {
+      results.innerHTML = '';
+      return;
+    }
     var ticket = ++pending;
-    ensureEngine().then(function (index) {
-      if (ticket !== pending) return;
-      var hits = index.search(query).slice(0, 20);
-      if (!hits.length) { message(`No results for “${query}”`); return; }
-      results.innerHTML = hits.map(function (hit) {
-        return '<a href="' + hit.url + '"><span class="result-title">' + escapeHtml(hit.title) + '</span>' +
-          (hit.chapter && hit.chapter !== hit.title ? `<span class="result-chapter">${escapeHtml(hit.chapter)}</span>` : '') +
-          '<span class="result-snippet">' + snippet(hit.text, hit.terms) + '</span></a>';
-      }).join('');
-    }, function () {
-      message('Search could not load its index. If you opened the book from disk, serve it with a web server (for example `npx serve dist/html`).');
-    });
+    ensureEngine().then(
+      function (index) {
+        if (ticket !== pending) return;
+        var hits = index.search(query).slice(0, 20);
+        if (!hits.length) {
+          message(`No results for “${query}”`);
+          return;
+        }
+        results.innerHTML = hits
+          .map(function (hit) {
+            return (
+              '<a href="' +
+              hit.url +
+              '"><span class="result-title">' +
+              escapeHtml(hit.title) +
+              '</span>' +
+              (hit.chapter && hit.chapter !== hit.title ? `<span class="result-chapter">${escapeHtml(hit.chapter)}</span>` : '') +
+              '<span class="result-snippet">' +
+              snippet(hit.text, hit.terms) +
+              '</span></a>'
+            );
+          })
+          .join('');
+      },
+      function () {
+        message('Search could not load its index. If you opened the book from disk, serve it with a web server (for example `npx serve dist/html`).');
+      },
+    );
   }
   var timer = 0;
-  input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(runSearch, 80); });
-  input.addEventListener('focus', function () { ensureEngine().catch(function () {}); });
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(runSearch, 80);
+  });
+  input.addEventListener('focus', function () {
+    ensureEngine().catch(function () {});
+  });
   input.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter') { var first = results.querySelector('a'); if (first) first.click(); }
-    if (event.key === 'Escape') { input.value = ''; results.innerHTML = ''; }
+    if (event.key === 'Enter') {
+      var first = results.querySelector('a');
+      if (first) first.click();
+    }
+    if (event.key === 'Escape') {
+      input.value = '';
+      results.innerHTML = '';
+    }
   });
   document.addEventListener('keydown', function (event) {
     if (event.key === '/' && document.activeElement !== input && !(event.target instanceof HTMLInputElement)) {

@@ -49,7 +49,12 @@ describe('bad input corpus', () => {
   });
 
   it('an unlisted chapter: a warning once per file with the key to add, exit 0', async () => {
-    const root = writeBook({ 'manuscript/book.yaml': yaml(['a.md']), 'manuscript/a.md': '# A\n', 'manuscript/forgotten.md': '# Forgotten\n', 'manuscript/extra/also.md': '# Also\n' });
+    const root = writeBook({
+      'manuscript/book.yaml': yaml(['a.md']),
+      'manuscript/a.md': '# A\n',
+      'manuscript/forgotten.md': '# Forgotten\n',
+      'manuscript/extra/also.md': '# Also\n',
+    });
     const result = await build(root);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/manuscript\/extra\/also\.md:1:1 {2}warning {2}extra\/also\.md is not listed in book\.yaml's chapters/);

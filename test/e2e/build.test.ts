@@ -23,7 +23,9 @@ describe('evergreen build on a fixture book', () => {
   });
 
   it('writes one page per chapter named by id or file name, plus the title page', () => {
-    const files = readdirSync(path.join(root, 'dist', 'html')).filter((f) => f.endsWith('.html')).sort();
+    const files = readdirSync(path.join(root, 'dist', 'html'))
+      .filter((f) => f.endsWith('.html'))
+      .sort();
     expect(files).toEqual(['index.html', 'no-title.html', 'part-one-first-steps.html', 'part-one-second.html', 'welcome.html']);
   });
 
@@ -39,7 +41,9 @@ describe('evergreen build on a fixture book', () => {
 
   it('rewrites links between chapters, including in raw HTML, and leaves unknown ones alone', () => {
     const $ = page(root, 'welcome.html');
-    const hrefs = $('.chapter-body a').map((_, a) => $(a).attr('href')).get();
+    const hrefs = $('.chapter-body a')
+      .map((_, a) => $(a).attr('href'))
+      .get();
     expect(hrefs).toContain('part-one-first-steps.html#getting-going');
     expect(hrefs).toContain('part-one-second.html');
     expect(hrefs).toContain('part-one-second.html#deep-dive');
@@ -62,7 +66,11 @@ describe('evergreen build on a fixture book', () => {
 
   it('gives headings unique ids and anchors', () => {
     const $ = page(root, 'part-one-first-steps.html');
-    expect($('h2').map((_, h) => $(h).attr('id')).get()).toEqual(['getting-going', 'getting-going-1']);
+    expect(
+      $('h2')
+        .map((_, h) => $(h).attr('id'))
+        .get(),
+    ).toEqual(['getting-going', 'getting-going-1']);
     expect($('h2#getting-going a.heading-anchor').attr('href')).toBe('#getting-going');
   });
 
@@ -91,7 +99,11 @@ describe('evergreen build on a fixture book', () => {
     const $ = page(root, 'part-one-first-steps.html');
     expect($('.toc .part-title').text()).toBe('Part One');
     expect($('.toc .current > a').attr('aria-current')).toBe('page');
-    expect($('.toc .current .sections a').map((_, a) => $(a).attr('href')).get()).toEqual(['#getting-going', '#getting-going-1']);
+    expect(
+      $('.toc .current .sections a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['#getting-going', '#getting-going-1']);
     expect($('a[rel=prev]').attr('href')).toBe('welcome.html');
     expect($('a[rel=next]').attr('href')).toBe('part-one-second.html');
     const index = page(root, 'index.html');

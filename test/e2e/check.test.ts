@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkJson, copyFixture, evergreen, type JsonReport } from './checkHelpers.js';
 
-const bundledTypeScript = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'node_modules', 'typescript', 'package.json'), 'utf8')) as { version: string }).version;
+const bundledTypeScript = (JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'node_modules', 'typescript', 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 // E2E: the real CLI (`node bin/evergreen.js check`, compiled by `pretest`) on fixture books copied to temp folders.
 
@@ -161,7 +162,7 @@ describe('evergreen check --update', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('updated output of');
     const after = readFileSync(chapter, 'utf8');
-    const expected = before.replace('  ```output\n  stale\n  ```', '  ```output\n  one\n  two\n  ```').replace("```output\n```\n", "```output\nfrom an empty block\n```\n");
+    const expected = before.replace('  ```output\n  stale\n  ```', '  ```output\n  one\n  two\n  ```').replace('```output\n```\n', '```output\nfrom an empty block\n```\n');
     expect(after).toBe(expected);
     const again = evergreen(['check', '--root', root]);
     expect(again.status).toBe(0);

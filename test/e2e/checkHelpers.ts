@@ -13,8 +13,11 @@ export function copyFixture(name: string): string {
   cpSync(path.join(repoRoot, 'test', 'fixtures', 'samples', name), dir, { recursive: true });
   const pkg = path.join(dir, 'node_modules', 'tiny-greet');
   mkdirSync(pkg, { recursive: true });
-  writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'tiny-greet', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.ts', import: './index.js' } } }));
-  writeFileSync(path.join(pkg, 'index.js'), "export function greet(name) { return `Hello, ${name}!`; }\n");
+  writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({ name: 'tiny-greet', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.ts', import: './index.js' } } }),
+  );
+  writeFileSync(path.join(pkg, 'index.js'), 'export function greet(name) { return `Hello, ${name}!`; }\n');
   writeFileSync(path.join(pkg, 'index.d.ts'), 'export declare function greet(name: string): string;\n');
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fixture-book', private: true, dependencies: { 'tiny-greet': '1.0.0' } }));
   return dir;
@@ -38,7 +41,17 @@ export interface JsonReport {
   skipped: number;
   cached: number;
   compilers?: { name: string; version: string; source: string }[];
-  samples: { name: string; file: string; status: string; line: number; cached: boolean; actualOutput?: string; typeCheckedOnly?: string; versions?: { version: string; status: string }[]; diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[] }[];
+  samples: {
+    name: string;
+    file: string;
+    status: string;
+    line: number;
+    cached: boolean;
+    actualOutput?: string;
+    typeCheckedOnly?: string;
+    versions?: { version: string; status: string }[];
+    diagnostics: { line?: number; column?: number; message: string; ruleId?: string; severity: string }[];
+  }[];
   diagnostics: { file: string; line?: number; column?: number; message: string; ruleId?: string; severity: string; details?: string }[];
 }
 

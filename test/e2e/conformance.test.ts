@@ -36,7 +36,15 @@ function expectations(book: string): Expectation[] {
       for (let j = i - 1; j >= 0 && (lines[j]!.trim() === '' || lines[j]!.startsWith('<!--')); j--) {
         const match = /^<!-- expect: (passed|failed|none)( typeCheckedOnly)?(?: (samples\/[\w-]+))?(?: "((?:[^"\\]|\\.)*)")? -->$/.exec(lines[j]!);
         if (!match) continue;
-        found.push({ book, chapter, fenceLine: i + 1, status: match[1] as Expectation['status'], typeCheckedOnly: Boolean(match[2]), ruleId: match[3], message: match[4]?.replace(/\\"/g, '"') });
+        found.push({
+          book,
+          chapter,
+          fenceLine: i + 1,
+          status: match[1] as Expectation['status'],
+          typeCheckedOnly: Boolean(match[2]),
+          ruleId: match[3],
+          message: match[4]?.replace(/\\"/g, '"'),
+        });
         return;
       }
       throw new Error(`${book}/${chapter}:${i + 1}: a fence without an <!-- expect: … --> comment`);

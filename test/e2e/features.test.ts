@@ -85,7 +85,10 @@ describe('math and cross-references: a book that uses them', () => {
     const indexPage = pages.findIndex((p) => /^\s*Index\s*$/m.test(p) && p.includes('formula'));
     expect(indexPage).toBeGreaterThan(figurePage);
     const formula = /formula,?\s+(\d+), (\d+)/.exec(pages[indexPage])!;
-    expect([formula[1], formula[2]]).toEqual([pageNumber(pages.findIndex((p) => p.includes('A formula inline'))), pageNumber(pages.findIndex((p) => p.includes('another formula')))]);
+    expect([formula[1], formula[2]]).toEqual([
+      pageNumber(pages.findIndex((p) => p.includes('A formula inline'))),
+      pageNumber(pages.findIndex((p) => p.includes('another formula'))),
+    ]);
     // Two marks of "lattice › of types" on one page list that page once.
     expect(pages[indexPage]).toMatch(new RegExp(`of types,? ${pageNumber(figurePage)}\\s`));
     expect(pages[indexPage]).toMatch(/type lattice see lattice, of types/);
@@ -154,7 +157,12 @@ describe('the index', () => {
     const $ = page(root, 'book-index.html');
     expect($('h1').first().text()).toBe('Index');
     const formula = $('#index-formula');
-    expect(formula.find('> .index-places a').map((_i, a) => $(a).attr('href')).get()).toEqual(['basics.html#idx-1', 'tables.html#idx-2']);
+    expect(
+      formula
+        .find('> .index-places a')
+        .map((_i, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['basics.html#idx-1', 'tables.html#idx-2']);
     expect($('#index-lattice--of-types > .index-name').text()).toBe('of types');
     expect($('#index-sizes .index-see').text()).toBe('see also formula');
     expect($('#index-type-lattice .index-see a').attr('href')).toBe('#index-lattice--of-types');

@@ -79,8 +79,16 @@ describe('real-book fidelity in the HTML book', () => {
 
   it('gives a front-matter-titled chapter one h1, its title, with `#` headings as its top sections', () => {
     const $ = page(root, 'narrowing.html');
-    expect($('.chapter-body h1').map((_, h) => $(h).text()).get()).toEqual(['Narrowing']);
-    expect($('.chapter-body h2').map((_, h) => $(h).text().replace(/#$/, '')).get()).toEqual(['Truthiness narrowing', 'Exhaustiveness checking']);
+    expect(
+      $('.chapter-body h1')
+        .map((_, h) => $(h).text())
+        .get(),
+    ).toEqual(['Narrowing']);
+    expect(
+      $('.chapter-body h2')
+        .map((_, h) => $(h).text().replace(/#$/, ''))
+        .get(),
+    ).toEqual(['Truthiness narrowing', 'Exhaustiveness checking']);
     expect($('.chapter-body h3').text()).toContain('Details');
     expect($('title').text()).toBe('Narrowing · Real Book');
     // The sidebar lists the sections of the current chapter.
@@ -91,20 +99,30 @@ describe('real-book fidelity in the HTML book', () => {
 
   it('never takes a section heading as a chapter title', () => {
     const $ = page(root, 'sections-only.html');
-    expect($('.chapter-body h1').map((_, h) => $(h).text()).get()).toEqual(['Sections only']);
+    expect(
+      $('.chapter-body h1')
+        .map((_, h) => $(h).text())
+        .get(),
+    ).toEqual(['Sections only']);
     expect($('.chapter-body h2').first().text()).toContain('Setting up');
   });
 
   it('keeps GFM table alignment', () => {
     const $ = page(root, 'narrowing.html');
-    const styles = $('.chapter-body th').map((_, th) => $(th).attr('style') ?? '').get();
+    const styles = $('.chapter-body th')
+      .map((_, th) => $(th).attr('style') ?? '')
+      .get();
     expect(styles).toEqual(['text-align: left', 'text-align: center', 'text-align: right']);
     expect($('.chapter-body td[align], .chapter-body th[align]')).toHaveLength(0);
   });
 
   it('fills in every `^?` of a CRLF chapter and prints none raw', () => {
     const $ = page(root, 'everyday.html');
-    expect($('.annotation-type .annotation-text').map((_, a) => $(a).text()).get()).toEqual(['let a: string', 'let b: number', 'let c: number[]']);
+    expect(
+      $('.annotation-type .annotation-text')
+        .map((_, a) => $(a).text())
+        .get(),
+    ).toEqual(['let a: string', 'let b: number', 'let c: number[]']);
     expect($('.chapter-body').text()).not.toContain('^?');
   });
 

@@ -43,17 +43,25 @@ describe('a format registered by evergreen.config.mjs', () => {
     expect(readFileSync(stored, 'utf8')).toContain('Plain Words (1.0.0)');
 
     const site = path.join(root, 'dist', 'site');
-    const manifest = JSON.parse(readFileSync(path.join(site, 'manifest.json'), 'utf8')) as { versions: { artifacts: { kind: string; label: string; mediaType: string; path: string; download: string }[] }[] };
+    const manifest = JSON.parse(readFileSync(path.join(site, 'manifest.json'), 'utf8')) as {
+      versions: { artifacts: { kind: string; label: string; mediaType: string; path: string; download: string }[] }[];
+    };
     expect(manifest.versions[0].artifacts.map((a) => [a.kind, a.label, a.mediaType, a.path, a.download])).toEqual([
       ['html-zip', 'HTML book (zip)', 'application/zip', 'downloads/plain-words-1.0.0-html.zip', 'optional'],
       ['text', 'Plain text', 'text/plain', 'downloads/plain-words-1.0.0.txt', 'default'],
     ]);
     const $ = cheerio.load(readFileSync(path.join(site, 'index.html'), 'utf8'));
-    expect($('ul.downloads a').map((_i, a) => [[$(a).text(), $(a).attr('href')]]).get()).toEqual([
+    expect(
+      $('ul.downloads a')
+        .map((_i, a) => [[$(a).text(), $(a).attr('href')]])
+        .get(),
+    ).toEqual([
       ['HTML book (zip)', 'downloads/plain-words-1.0.0-html.zip'],
       ['Plain text', 'downloads/plain-words-1.0.0.txt'],
     ]);
-    const feed = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(path.join(site, 'feed.xml'), 'utf8')) as { feed: { entry: { link: { '@_rel': string; '@_type': string }[] } } };
+    const feed = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(path.join(site, 'feed.xml'), 'utf8')) as {
+      feed: { entry: { link: { '@_rel': string; '@_type': string }[] } };
+    };
     expect(feed.feed.entry.link.filter((l) => l['@_rel'] === 'enclosure').map((l) => l['@_type'])).toEqual(['application/zip', 'text/plain']);
 
     const server = await serveFolder(site);
@@ -68,4 +76,3 @@ describe('a format registered by evergreen.config.mjs', () => {
     }
   });
 });
-

@@ -63,9 +63,16 @@ describe('evergreen check against a hostile book', () => {
       { name: 'ssh', code: `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(${JSON.stringify(path.join(home, '.ssh', 'id_ed25519'))}, 'utf8'));` },
       { name: 'signing-key', code: `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(${JSON.stringify(signingKey)}, 'utf8'));` },
       { name: 'symlink', code: `import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(${JSON.stringify(path.join(manuscript, 'notes.txt'))}, 'utf8'));` },
-      { name: 'tcp', code: `import { connect } from 'node:net';\nawait new Promise((resolve, reject) => connect(${offline.port}, '127.0.0.1').on('connect', resolve).on('error', reject));\nconsole.log('connected');` },
+      {
+        name: 'tcp',
+        code: `import { connect } from 'node:net';\nawait new Promise((resolve, reject) => connect(${offline.port}, '127.0.0.1').on('connect', resolve).on('error', reject));\nconsole.log('connected');`,
+      },
       { name: 'fetch', code: `const response = await fetch('http://127.0.0.1:${offline.port}/');\nconsole.log(await response.text());` },
-      { name: 'buffers', code: 'const chunks: Buffer[] = [];\nfor (let i = 0; i < 10; i++) chunks.push(Buffer.alloc(1024 ** 3, 1));\nconsole.log(chunks.length);', fence: 'timeout=60000' },
+      {
+        name: 'buffers',
+        code: 'const chunks: Buffer[] = [];\nfor (let i = 0; i < 10; i++) chunks.push(Buffer.alloc(1024 ** 3, 1));\nconsole.log(chunks.length);',
+        fence: 'timeout=60000',
+      },
       { name: 'heap', code: 'const items: number[][] = [];\nfor (;;) items.push(new Array(1_000_000).fill(1.5));', fence: 'timeout=60000' },
       { name: 'kill-parent', code: "process.kill(process.ppid, 'SIGKILL');\nconsole.log('check survived');" },
       { name: 'write-absolute', code: `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(chapter)}, 'defaced');` },
@@ -90,11 +97,15 @@ describe('evergreen check against a hostile book', () => {
     writeFileSync(chapter, chapterBefore);
 
     run = await runCli(['check', '--root', root, '--reporter', 'junit'], { env: { FOO_SECRET: 'x-secret-value', HOME: home }, timeout: 300_000 });
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name) }).parse(run.stdout) as {
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name) }).parse(
+      run.stdout,
+    ) as {
       testsuites: Record<string, string> & { testsuite: { testcase: { name: string; line: string; failure?: { message: string; type: string }[] }[] }[] };
     };
     suiteAttributes = parsed.testsuites;
-    cases = parsed.testsuites.testsuite.flatMap((suite) => suite.testcase.map((c) => ({ name: c.name, line: Number(c.line), failures: (c.failure ?? []).map((f) => ({ message: f.message, type: f.type })) })));
+    cases = parsed.testsuites.testsuite.flatMap((suite) =>
+      suite.testcase.map((c) => ({ name: c.name, line: Number(c.line), failures: (c.failure ?? []).map((f) => ({ message: f.message, type: f.type })) })),
+    );
   }, 300_000);
 
   afterAll(() => {
@@ -118,8 +129,16 @@ describe('evergreen check against a hostile book', () => {
 
   it('keeps the environment of check, /proc, /etc, ~/.ssh, the signing key and links out of the book unreadable', () => {
     expect(run.stdout).not.toContain('x-secret-value');
-    for (const [name, file] of [['environ', '/proc/0/environ'], ['passwd', '/etc/passwd'], ['ssh', '.ssh/id_ed25519'], ['signing-key', 'release-signing.pem'], ['symlink', 'notes.txt']] as const) {
-      expect(failuresOf(name), name).toMatchObject([{ type: 'samples/threw', message: expect.stringMatching(new RegExp(`ERR_ACCESS_DENIED.*FileSystemRead of \\S*${file.replace(/\./g, '\\.')}`)) }]);
+    for (const [name, file] of [
+      ['environ', '/proc/0/environ'],
+      ['passwd', '/etc/passwd'],
+      ['ssh', '.ssh/id_ed25519'],
+      ['signing-key', 'release-signing.pem'],
+      ['symlink', 'notes.txt'],
+    ] as const) {
+      expect(failuresOf(name), name).toMatchObject([
+        { type: 'samples/threw', message: expect.stringMatching(new RegExp(`ERR_ACCESS_DENIED.*FileSystemRead of \\S*${file.replace(/\./g, '\\.')}`)) },
+      ]);
     }
     for (const secret of ['SSH-PRIVATE-KEY', 'RELEASE-SIGNING-KEY', 'LINKED-SECRET', 'root:x:0:0']) expect(run.stdout).not.toContain(secret);
   });
@@ -140,7 +159,8 @@ describe('evergreen check against a hostile book', () => {
   });
 
   it('refuses writes into the book, child processes and workers', () => {
-    for (const name of ['write-absolute', 'write-relative', 'child-process', 'worker']) expect(failuresOf(name), name).toMatchObject([{ message: expect.stringContaining('ERR_ACCESS_DENIED') }]);
+    for (const name of ['write-absolute', 'write-relative', 'child-process', 'worker'])
+      expect(failuresOf(name), name).toMatchObject([{ message: expect.stringContaining('ERR_ACCESS_DENIED') }]);
     expect(readFileSync(chapter, 'utf8')).toBe(chapterBefore);
   });
 

@@ -42,7 +42,11 @@ const cases: Case[] = [
     tool: 'leanpub',
     args: ['--title', 'Leanpub Notes', '--author', 'Ada Example'],
     outline: 'manuscript/Book.txt',
-    alerts: [['chapter1.html', 'note'], ['chapter1.html', 'warning'], ['chapter2.html', 'tip']],
+    alerts: [
+      ['chapter1.html', 'note'],
+      ['chapter1.html', 'warning'],
+      ['chapter2.html', 'tip'],
+    ],
     contents: ['1. Preface', '2. First Steps', '3. Types in Practice'],
     mapped: ['Markua aside A>: 1 place, shown as an alert', 'Markua aside W>: 1 place', 'Markua aside T>: 1 place'],
     unmapped: ['Markua attribute list {id: …}', 'Markua directive {pagebreak}', 'Markua directive {frontmatter}'],
@@ -87,7 +91,7 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
     if (root) rmSync(path.dirname(root), { recursive: true, force: true });
   });
 
-  it('writes manuscript/book.yaml and leaves the book\'s own files as they were', () => {
+  it("writes manuscript/book.yaml and leaves the book's own files as they were", () => {
     expect(existsSync(path.join(root, 'manuscript', 'book.yaml'))).toBe(true);
     for (const [file, text] of before) expect(readFileSync(path.join(root, file), 'utf8'), file).toBe(text);
   });
@@ -116,10 +120,14 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
     const expected = c.contents.map((entry) => entry.replace(/^\d+\. /, ''));
     const top = bookmarks.filter((b) => b.depth === 0).map((b) => b.title);
     expect(top.filter((t) => expected.includes(t))).toEqual(expected);
-    for (const title of expected) expect(bookmarks.filter((b) => b.title === title), title).toHaveLength(1);
+    for (const title of expected)
+      expect(
+        bookmarks.filter((b) => b.title === title),
+        title,
+      ).toHaveLength(1);
   });
 
-  it.skipIf(!c.alerts)('shows the tool\'s callouts as alerts of their kind', () => {
+  it.skipIf(!c.alerts)("shows the tool's callouts as alerts of their kind", () => {
     for (const [page, kind] of c.alerts ?? []) {
       const $ = load(readFileSync(path.join(root, 'dist', 'html', page), 'utf8'));
       expect($(`main .markdown-alert-${kind}`).length, `${page} ${kind}`).toBeGreaterThan(0);

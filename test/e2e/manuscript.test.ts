@@ -24,7 +24,14 @@ describe('the bundled user guide', () => {
     const ids = new Map<string, Set<string>>();
     const docs = pages.map((name) => {
       const $ = cheerio.load(readFileSync(path.join(out, 'html', name), 'utf8'));
-      ids.set(name, new Set($('[id]').map((_, e) => $(e).attr('id')!).get()));
+      ids.set(
+        name,
+        new Set(
+          $('[id]')
+            .map((_, e) => $(e).attr('id')!)
+            .get(),
+        ),
+      );
       return { name, $ };
     });
     for (const { name, $ } of docs) {
@@ -44,7 +51,11 @@ describe('the bundled user guide', () => {
   it('shows samples as readers should see them: no twoslash notation lines', () => {
     const html = readdirSync(path.join(out, 'html'))
       .filter((f) => f.endsWith('.html'))
-      .map((f) => cheerio.load(readFileSync(path.join(out, 'html', f), 'utf8'))('figure.code-sample pre').text())
+      .map((f) =>
+        cheerio
+          .load(readFileSync(path.join(out, 'html', f), 'utf8'))('figure.code-sample pre')
+          .text(),
+      )
       .join('\n');
     expect(html.length).toBeGreaterThan(0);
     expect(html).not.toMatch(/^\s*\/\/ @(errors|filename|noErrors)/m);

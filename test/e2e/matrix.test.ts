@@ -36,7 +36,9 @@ describe.skipIf(!olderVersion)('evergreen check: a book that pins TypeScript 5.9
     expect(status).toBe(1);
     const differing = report.diagnostics.find((d) => d.ruleId === 'samples/version-difference');
     expect(differing?.line).toBe(5);
-    expect(differing?.message).toMatch(new RegExp(`passes on ${olderVersion.replace(/\./g, '\\.')}, fails on ${bundledVersion.replace(/\./g, '\\.')}: TS2882 at .*versions\\.md:6:8`));
+    expect(differing?.message).toMatch(
+      new RegExp(`passes on ${olderVersion.replace(/\./g, '\\.')}, fails on ${bundledVersion.replace(/\./g, '\\.')}: TS2882 at .*versions\\.md:6:8`),
+    );
     expect(report.samples[0]!.versions).toEqual([
       { version: olderVersion, status: 'passed' },
       { version: bundledVersion, status: 'failed' },

@@ -33,7 +33,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 const pageText = (pdf: string, page: number) => execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], { encoding: 'utf8' });
 
-type PdfjsDocument = Awaited<ReturnType<(typeof import('pdfjs-dist/legacy/build/pdf.mjs'))['getDocument']>['promise']>;
+type PdfjsDocument = Awaited<ReturnType<typeof import('pdfjs-dist/legacy/build/pdf.mjs')['getDocument']>['promise']>;
 
 describe('evergreen build --format pdf', () => {
   let root: string;
@@ -122,12 +122,18 @@ describe('evergreen build --format pdf', () => {
   it('prints running heads: the chapter title on right-hand pages, the book title on left-hand ones', () => {
     const start = chapterStart(3);
     const end = chapterStart(4);
-    const inside = pages.slice(start + 1, end).map((text, i) => ({ text, index: start + 1 + i })).filter((p) => p.text.trim());
+    const inside = pages
+      .slice(start + 1, end)
+      .map((text, i) => ({ text, index: start + 1 + i }))
+      .filter((p) => p.text.trim());
     expect(inside.length).toBeGreaterThanOrEqual(2);
     // Not on the opening page, whose title is right there.
     for (let n = 1; n <= 4; n++) expect(pages[chapterStart(n)].trimStart()).toMatch(new RegExp(`^CHAPTER\\s+${n}\\n`));
     for (const { text, index } of inside) {
-      const head = text.split('\n').find((l) => l.trim())!.trim();
+      const head = text
+        .split('\n')
+        .find((l) => l.trim())!
+        .trim();
       expect(head).toBe(index % 2 === 0 ? 'NARROWING UNION TYPES' : 'TYPED FOUNDATIONS');
     }
   });

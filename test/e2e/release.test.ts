@@ -108,7 +108,10 @@ describe('evergreen diff', () => {
   });
 
   it('compares a release with the current manuscript, in the terminal', async () => {
-    writeFileSync(path.join(root, 'manuscript', 'advanced.md'), `${readFileSync(path.join(root, 'manuscript', 'advanced.md'), 'utf8')}\n## Decorators {#decorators}\n\nDecorators annotate classes.\n`);
+    writeFileSync(
+      path.join(root, 'manuscript', 'advanced.md'),
+      `${readFileSync(path.join(root, 'manuscript', 'advanced.md'), 'utf8')}\n## Decorators {#decorators}\n\nDecorators annotate classes.\n`,
+    );
     try {
       const r = await runCli(['diff', '2.0.0', '--root', root]);
       expect(r.code, r.stderr).toBe(0);
@@ -233,14 +236,15 @@ describe('the reader site', () => {
     const a = readFileSync(path.join(clone, 'dist', 'site', 'manifest.json'), 'utf8');
     const b = readFileSync(path.join(root, 'dist', 'site', 'manifest.json'), 'utf8');
     expect(a).toBe(b);
-    expect(readFileSync(path.join(clone, 'dist', 'site', 'changes-since-1.0.0.html'), 'utf8')).toBe(readFileSync(path.join(root, 'dist', 'site', 'changes-since-1.0.0.html'), 'utf8'));
+    expect(readFileSync(path.join(clone, 'dist', 'site', 'changes-since-1.0.0.html'), 'utf8')).toBe(
+      readFileSync(path.join(root, 'dist', 'site', 'changes-since-1.0.0.html'), 'utf8'),
+    );
   });
 });
 
 const history = (dir: string) => readFileSync(path.join(dir, 'releases', 'history.json'), 'utf8');
 
 describe('refusals', () => {
-
   it('refuses a version published before', async () => {
     const before = history(root);
     const r = await release(root, '2.0.0');

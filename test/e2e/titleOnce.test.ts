@@ -63,25 +63,50 @@ describe('a chapter title is shown once', () => {
   it('renders a chapter that opens with ## under its outline title with one h1 and no repeated heading', () => {
     const $ = page('javascript-equality.html');
     const main = $('main');
-    expect(main.find('h1').map((_, e) => $(e).text()).get()).toEqual(['Equality']);
-    expect(main.find('h2').map((_, e) => $(e).text().replace(/#$/, '')).get()).toEqual(['Strict equality', 'Loose equality']);
+    expect(
+      main
+        .find('h1')
+        .map((_, e) => $(e).text())
+        .get(),
+    ).toEqual(['Equality']);
+    expect(
+      main
+        .find('h2')
+        .map((_, e) => $(e).text().replace(/#$/, ''))
+        .get(),
+    ).toEqual(['Strict equality', 'Loose equality']);
     expect($('title').text()).toContain('Equality');
   });
 
   it('gives the outline title its own h1 when the chapter opens with another heading, which stays a section', () => {
     const $ = page('javascript-closures.html');
-    expect($('main h1').map((_, e) => $(e).text()).get()).toEqual(['Closures explained']);
+    expect(
+      $('main h1')
+        .map((_, e) => $(e).text())
+        .get(),
+    ).toEqual(['Closures explained']);
     expect($('main h2').first().text().replace(/#$/, '')).toBe('What a closure is');
   });
 
   it('lists the title heading nowhere as a section: sidebar and contents page', () => {
     const $ = page('javascript-equality.html');
-    expect($('.toc li.current .sections a').map((_, e) => $(e).text()).get()).toEqual(['Strict equality', 'Loose equality']);
+    expect(
+      $('.toc li.current .sections a')
+        .map((_, e) => $(e).text())
+        .get(),
+    ).toEqual(['Strict equality', 'Loose equality']);
     expect($('.toc .part-title').text()).toBe('The language');
     const home = page('index.html');
     const equality = home('.contents-list a[href="javascript-equality.html"]').parent();
-    expect(equality.find('.chapter-sections a').map((_, e) => home(e).text()).get()).toEqual(['Strict equality', 'Loose equality']);
-    const contents = home('.contents-list > li').map((_, e) => (home(e).hasClass('part-heading') ? home(e).text() : home(e).children('a').text())).get();
+    expect(
+      equality
+        .find('.chapter-sections a')
+        .map((_, e) => home(e).text())
+        .get(),
+    ).toEqual(['Strict equality', 'Loose equality']);
+    const contents = home('.contents-list > li')
+      .map((_, e) => (home(e).hasClass('part-heading') ? home(e).text() : home(e).children('a').text()))
+      .get();
     expect(contents).toEqual(['1. Introduction', 'The language', '2. Equality', '3. Closures explained']);
   });
 

@@ -100,7 +100,13 @@ describe.skipIf(!findBrowser())('typography in Chromium', () => {
       const text = note.querySelector('.annotation-text')!.getBoundingClientRect();
       const style = getComputedStyle(pre);
       const contentRight = pre.getBoundingClientRect().right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
-      return { scrolls: pre.scrollWidth > pre.clientWidth + 1, contentRight, textRight: text.right, textHeight: text.height, lineHeight: parseFloat(getComputedStyle(note).lineHeight) };
+      return {
+        scrolls: pre.scrollWidth > pre.clientWidth + 1,
+        contentRight,
+        textRight: text.right,
+        textHeight: text.height,
+        lineHeight: parseFloat(getComputedStyle(note).lineHeight),
+      };
     });
     expect(box.scrolls).toBe(false);
     expect(box.textRight).toBeLessThanOrEqual(box.contentRight + 1);

@@ -8,7 +8,21 @@ import { replaceFileDurably, syncDir, writeNewFileDurably } from '../../util/dur
 import { sha256Bytes, sha256File } from '../../util/hash.js';
 import { acquirePidLock, LockHeld } from '../../util/pidLock.js';
 import type { BlockStore, Snapshot } from '../snapshot.js';
-import { blockToStorage, type StoredBlock, type ArtifactKind, type ArtifactRecord, type FileRecord, type History, historyFormat, type HistoryIndex, type PublishedRelease, publishingMarker, readIndex, type ReleaseRecord, type YankRecord } from './format.js';
+import {
+  blockToStorage,
+  type StoredBlock,
+  type ArtifactKind,
+  type ArtifactRecord,
+  type FileRecord,
+  type History,
+  historyFormat,
+  type HistoryIndex,
+  type PublishedRelease,
+  publishingMarker,
+  readIndex,
+  type ReleaseRecord,
+  type YankRecord,
+} from './format.js';
 import { openHistory } from './read.js';
 
 export interface NewRelease {
@@ -124,10 +138,7 @@ async function publishLocked(history: History, release: NewRelease): Promise<Pub
 
     const index: HistoryIndex = {
       format: historyFormat,
-      releases: [
-        ...history.releases.map((r) => ({ version: r.version, date: r.date, sha256: '' })),
-        { version, date: release.date, sha256: sha256Bytes(recordText) },
-      ],
+      releases: [...history.releases.map((r) => ({ version: r.version, date: r.date, sha256: '' })), { version, date: release.date, sha256: sha256Bytes(recordText) }],
     };
     const oldIndex = await readIndex(history.root);
     for (let i = 0; i < history.releases.length; i++) index.releases[i].sha256 = oldIndex!.releases[i].sha256;
@@ -168,4 +179,3 @@ export async function yankRelease(history: History, version: string, reason: str
   }
   return record;
 }
-

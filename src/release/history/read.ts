@@ -7,7 +7,19 @@ import { EvergreenError } from '../../diagnostics/diagnostic.js';
 import { sha256Bytes, sha256File } from '../../util/hash.js';
 import { lockHeldByOther } from '../../util/pidLock.js';
 import { blockHash, type Snapshot } from '../snapshot.js';
-import { blockFromStorage, damaged, type StoredBlock, type History, historyFormat, type HistoryIndex, type PublishedRelease, publishingMarker, releasesDir, type ReleaseRecord, type YankRecord } from './format.js';
+import {
+  blockFromStorage,
+  damaged,
+  type StoredBlock,
+  type History,
+  historyFormat,
+  type HistoryIndex,
+  type PublishedRelease,
+  publishingMarker,
+  releasesDir,
+  type ReleaseRecord,
+  type YankRecord,
+} from './format.js';
 
 async function readJson<T>(file: string, problems: Diagnostic[]): Promise<T | undefined> {
   try {
@@ -96,7 +108,9 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
     const record = JSON.parse(bytes.toString('utf8')) as ReleaseRecord;
     if (record.version !== entry.version) problems.push(damaged(releasePath, `release.json says version ${record.version}, the index says ${entry.version}`));
     if ((previous?.version ?? null) !== (record.previous?.version ?? null)) {
-      problems.push(damaged(releasePath, `Release ${entry.version} follows ${record.previous?.version ?? 'nothing'}, but the index lists it after ${previous?.version ?? 'nothing'}`));
+      problems.push(
+        damaged(releasePath, `Release ${entry.version} follows ${record.previous?.version ?? 'nothing'}, but the index lists it after ${previous?.version ?? 'nothing'}`),
+      );
     }
     let ok = true;
     for (const file of record.files) {
@@ -166,4 +180,3 @@ function dedupe(items: Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
-

@@ -20,10 +20,17 @@ export function changesContent(diff: BookDiff, from: PublishedRelease, latest: P
   const chapters = diff.chapters.map((c) => chapterChanges(c, from, latest));
   return [
     h('h1', `What changed since ${from.version}`),
-    h('p', { className: ['changes-lede'] }, `From version ${from.version} (${from.date}) to version ${latest.version} (${latest.date}), compared directly. ${changeSentence(diff.summary)}`),
+    h(
+      'p',
+      { className: ['changes-lede'] },
+      `From version ${from.version} (${from.date}) to version ${latest.version} (${latest.date}), compared directly. ${changeSentence(diff.summary)}`,
+    ),
     h('p', { className: ['changes-legend'] }, [h('ins', 'inserted text'), ' · ', h('del', 'deleted text'), ' · changed sections link to the new version.']),
     h('section', { className: ['release-notes'], ariaLabelledBy: 'notes-heading' }, [h('h2', { id: 'notes-heading' }, `Release notes since ${from.version}`), ...notes]),
-    h('section', { ariaLabelledBy: 'changed-heading' }, [h('h2', { id: 'changed-heading' }, 'Changed chapters'), ...(chapters.length ? chapters : [h('p', 'No changes to the text.')])]),
+    h('section', { ariaLabelledBy: 'changed-heading' }, [
+      h('h2', { id: 'changed-heading' }, 'Changed chapters'),
+      ...(chapters.length ? chapters : [h('p', 'No changes to the text.')]),
+    ]),
   ];
 }
 
@@ -43,7 +50,10 @@ function chapterChanges(c: ChapterDiff, from: PublishedRelease, latest: Publishe
     c.moved ? badge('moved') : null,
   ].flatMap((b) => (b ? [' ', b] : []));
   const sections = c.status === 'removed' ? [] : c.sections.map((s) => sectionChanges(c, s, base));
-  return h('section', { className: ['change-chapter', `change-${c.status}`], id: anchorFor(c.key) }, [h('h3', [h('a', { href: `${base}${c.slug}.html` }, c.title), ...badges]), ...sections]);
+  return h('section', { className: ['change-chapter', `change-${c.status}`], id: anchorFor(c.key) }, [
+    h('h3', [h('a', { href: `${base}${c.slug}.html` }, c.title), ...badges]),
+    ...sections,
+  ]);
 }
 
 function sectionChanges(c: ChapterDiff, s: SectionDiff, base: string): ElementContent {
@@ -82,7 +92,8 @@ function blocksHtml(blocks: BlockChange[]): ElementContent {
 function blockHtml(b: BlockChange): ElementContent[] {
   const isCode = b.block.kind === 'code';
   const text = (x: string): ElementContent => (isCode ? { type: 'text', value: x } : raw(inlineMarksHtml(x)));
-  const wrap = (inner: ElementContent[], cls: string) => (isCode ? h('pre', { className: ['change-block', ...cls.split(' ')] }, [h('code', inner)]) : h('div', { className: ['change-block', ...cls.split(' ')] }, inner));
+  const wrap = (inner: ElementContent[], cls: string) =>
+    isCode ? h('pre', { className: ['change-block', ...cls.split(' ')] }, [h('code', inner)]) : h('div', { className: ['change-block', ...cls.split(' ')] }, inner);
   switch (b.op) {
     case 'same':
       return [wrap([text(b.block.text)], 'same')];

@@ -114,7 +114,10 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     const name = changesPage(fromVersion);
     const fromIndex = releases.findIndex((x) => x.version === fromVersion);
     const between = releases.slice(fromIndex + 1, latestIndex + 1);
-    await writeFile(path.join(siteDir, name), sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between)));
+    await writeFile(
+      path.join(siteDir, name),
+      sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between)),
+    );
     pages.push(name);
   }
 

@@ -89,7 +89,9 @@ const badge = (text: string, kind?: string) => h('span', { className: kind ? ['b
 export function landingContent(ctx: SitePageContext): Child {
   const { book, latest, versions } = ctx;
   const latestSite = versions.find((v) => v.release === latest)!;
-  const since = [...latestSite.changesSince].reverse().map(([from, e]) => h('li', [h('a', { href: changesPage(from) }, `What changed since ${from}`), ' ', muted(changeSentence(e.diff.summary))]));
+  const since = [...latestSite.changesSince]
+    .reverse()
+    .map(([from, e]) => h('li', [h('a', { href: changesPage(from) }, `What changed since ${from}`), ' ', muted(changeSentence(e.diff.summary))]));
   const list = [...versions]
     .reverse()
     .map((v) =>
@@ -120,7 +122,9 @@ export function landingContent(ctx: SitePageContext): Child {
         '.',
       ]),
     ]),
-    since.length ? h('section', { ariaLabelledBy: 'since-heading' }, [h('h2', { id: 'since-heading' }, 'You have an earlier version?'), h('ul', { className: ['since-list'] }, since)]) : null,
+    since.length
+      ? h('section', { ariaLabelledBy: 'since-heading' }, [h('h2', { id: 'since-heading' }, 'You have an earlier version?'), h('ul', { className: ['since-list'] }, since)])
+      : null,
     h('section', { ariaLabelledBy: 'notes-heading' }, [h('h2', { id: 'notes-heading' }, `What's new in ${latest.version}`), raw(notesHtml(latest.notes))]),
     h('section', { ariaLabelledBy: 'versions-heading' }, [
       h('h2', { id: 'versions-heading' }, 'Versions'),

@@ -18,7 +18,14 @@ interface Marker {
  * site adds (its stylesheet, the update check, a "newer version" banner, "updated in X" markers) is
  * inserted at fixed points of the page our own template wrote: after `<main …>` and after a heading.
  */
-export async function unpackVersionBook(siteDir: string, v: SiteVersion, latest: PublishedRelease, versions: SiteVersion[], history: History, facts: (a: PublishedRelease['artifacts'][number]) => ArtifactFacts): Promise<void> {
+export async function unpackVersionBook(
+  siteDir: string,
+  v: SiteVersion,
+  latest: PublishedRelease,
+  versions: SiteVersion[],
+  history: History,
+  facts: (a: PublishedRelease['artifacts'][number]) => ArtifactFacts,
+): Promise<void> {
   const book = v.release.artifacts.find((a) => facts(a).browsable);
   if (!book) return;
   const files = unzipBook(await readFile(artifactPath(v.release, book)));

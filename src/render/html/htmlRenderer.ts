@@ -5,7 +5,7 @@ import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
-import { evergreenVersion, } from '../../util/version.js';
+import { evergreenVersion } from '../../util/version.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
@@ -79,7 +79,8 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       return rendered;
     };
     const chapters = stale.map((s) => s.chapter);
-    const rendered = ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
+    const rendered =
+      ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
     for (const { chapter, key } of stale) {
       bodies.set(chapter, rendered.get(chapter)!);
       cache?.set(key, rendered.get(chapter)!);
@@ -143,7 +144,14 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     writes.push(
       writer.write(
         indexPageName,
-        fillTemplate(page, { ...common, pageTitle: `Index · ${book.config.title}`, bodyClass: 'chapter-page index-page-body', toc: toc('index'), content: renderIndexPage(book), prevNext: '' }),
+        fillTemplate(page, {
+          ...common,
+          pageTitle: `Index · ${book.config.title}`,
+          bodyClass: 'chapter-page index-page-body',
+          toc: toc('index'),
+          content: renderIndexPage(book),
+          prevNext: '',
+        }),
       ),
     );
   }
@@ -158,7 +166,10 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   // A static host serves this when a reader follows an old link; opened from disk it is never needed.
   writes.push(writer.write('.nojekyll', ''));
   await Promise.all(writes);
-  return { outputs: ['html'], stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused } };
+  return {
+    outputs: ['html'],
+    stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused },
+  };
 }
 
 /** MiniSearch's UMD build (a plain script, so search works from file://); its exports map hides the path. */

@@ -21,7 +21,10 @@ export function renderIndexPage(book: Book): string {
   const sections = letters.map(
     (letter) =>
       `<section class="index-group" aria-labelledby="index-letter-${escapeHtml(letter)}"><h2 id="index-letter-${escapeHtml(letter)}">${escapeHtml(letter)}</h2>` +
-      `<ul class="index-list">${groups.get(letter)!.map((e) => entryItem(e, [e.term])).join('')}</ul></section>`,
+      `<ul class="index-list">${groups
+        .get(letter)!
+        .map((e) => entryItem(e, [e.term]))
+        .join('')}</ul></section>`,
   );
   return `<article class="chapter-body index-page"><h1 id="index">Index</h1>${jump}${sections.join('')}</article>`;
 }
@@ -32,7 +35,9 @@ function entryItem(entry: IndexEntry, path: string[]): string {
     return `<a href="${o.chapter.slug}.html#${escapeHtml(o.anchor)}">${escapeHtml(text)}</a>`;
   });
   const see = (label: string, targets: string[]) =>
-    targets.length ? `<span class="index-see"><em>${label}</em> ${targets.map((t) => `<a href="#${indexEntryId(seePath(t))}">${escapeHtml(seePath(t).join(', '))}</a>`).join('; ')}</span>` : '';
+    targets.length
+      ? `<span class="index-see"><em>${label}</em> ${targets.map((t) => `<a href="#${indexEntryId(seePath(t))}">${escapeHtml(seePath(t).join(', '))}</a>`).join('; ')}</span>`
+      : '';
   const parts = [places.join(', '), see('see', entry.see), see('see also', entry.seeAlso)].filter(Boolean);
   const subs = entry.subentries.length ? `<ul>${entry.subentries.map((s) => entryItem(s, [...path, s.term])).join('')}</ul>` : '';
   return `<li id="${indexEntryId(path)}"><span class="index-name">${escapeHtml(entry.term)}</span>${parts.length ? ` <span class="index-places">${parts.join('. ')}</span>` : ''}${subs}</li>`;

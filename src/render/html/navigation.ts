@@ -59,7 +59,9 @@ export function renderTitlePage(book: Book, versionLabel: string, date: string):
   const { config } = book;
   const first = book.chapters[0];
   const chapterItem = (c: Chapter) => {
-    const sections = c.analysis.headings.filter((h) => h.depth === 2 && h.id !== c.titleHeadingId).map((h) => `<a href="${c.slug}.html#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a>`);
+    const sections = c.analysis.headings
+      .filter((h) => h.depth === 2 && h.id !== c.titleHeadingId)
+      .map((h) => `<a href="${c.slug}.html#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a>`);
     return `<li><a href="${c.slug}.html">${c.index + 1}. ${escapeHtml(c.title)}</a>${sections.length ? `<div class="chapter-sections">${sections.join(' · ')}</div>` : ''}</li>`;
   };
   const list = book.toc

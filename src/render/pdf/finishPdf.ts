@@ -110,7 +110,8 @@ function fixOutlineTitles(doc: PDFDocument, headings: string[]): number {
 
 /** Roman numerals for the front matter, then arabic from 1: what the printed page numbers say. */
 function setPageLabels(doc: PDFDocument, frontPages: number): void {
-  const nums = frontPages > 0 ? [PDFNumber.of(0), doc.context.obj({ S: 'r' }), PDFNumber.of(frontPages), doc.context.obj({ S: 'D' })] : [PDFNumber.of(0), doc.context.obj({ S: 'D' })];
+  const nums =
+    frontPages > 0 ? [PDFNumber.of(0), doc.context.obj({ S: 'r' }), PDFNumber.of(frontPages), doc.context.obj({ S: 'D' })] : [PDFNumber.of(0), doc.context.obj({ S: 'D' })];
   doc.catalog.set(PDFName.of('PageLabels'), doc.context.obj({ Nums: nums }));
 }
 

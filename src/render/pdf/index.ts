@@ -112,9 +112,7 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     loadedMs = performance.now() - loadStarted;
     layout = await layOut(page, { recto: book.config.pdf.recto });
-    headings = await page.evaluate(() =>
-      [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''),
-    );
+    headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''));
     if (options.pageMap || options.measureOnly) {
       const measureStarted = performance.now();
       pageMap = await measurePageStarts(page, layout.frontPages);
@@ -225,11 +223,10 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     extraHead: hasMath ? `<link rel="stylesheet" href="${katexStylesheet}">` : undefined,
     version: ctx.version,
     chapters,
-    pageCss: pageCss(
-      geometry,
-      book.config.title,
-      [...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })), { pageName: printIndexPageName, title: 'Index' }],
-    ),
+    pageCss: pageCss(geometry, book.config.title, [
+      ...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
+      { pageName: printIndexPageName, title: 'Index' },
+    ]),
     printCss: theme.files['print.css'] ?? '',
     generator: `Evergreen ${evergreenVersion}`,
   });
@@ -255,4 +252,3 @@ function codeLanguages(chapter: Chapter): string[] {
   });
   return langs;
 }
-

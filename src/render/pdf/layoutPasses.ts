@@ -143,26 +143,30 @@ export function planPass(layout: PdfLayout, starts: string[], targets: string[],
 }
 
 async function applyPlan(page: Page, plan: Plan, firstStart: string): Promise<void> {
-  await page.evaluate(({ blanksBefore, numbers }, first) => {
-    for (const id of blanksBefore) {
-      const blank = document.createElement('div');
-      // A blank page before the first chapter ends the front matter: it counts in roman numerals.
-      blank.className = id === first ? 'blank-page front-blank' : 'blank-page';
-      blank.setAttribute('aria-hidden', 'true');
-      document.getElementById(id)?.before(blank);
-    }
-    document.querySelectorAll<HTMLElement>('.toc-page[data-target], .page-ref[data-target]').forEach((el) => {
-      const n = numbers[el.dataset.target!];
-      if (n !== undefined) el.textContent = n;
-    });
-    // An index entry marked twice on one page lists that page once.
-    document.querySelectorAll('.index-pages').forEach((group) => {
-      const seen = new Set<string>();
-      group.querySelectorAll('a').forEach((a) => {
-        const n = a.textContent ?? '';
-        if (seen.has(n)) a.remove();
-        else seen.add(n);
+  await page.evaluate(
+    ({ blanksBefore, numbers }, first) => {
+      for (const id of blanksBefore) {
+        const blank = document.createElement('div');
+        // A blank page before the first chapter ends the front matter: it counts in roman numerals.
+        blank.className = id === first ? 'blank-page front-blank' : 'blank-page';
+        blank.setAttribute('aria-hidden', 'true');
+        document.getElementById(id)?.before(blank);
+      }
+      document.querySelectorAll<HTMLElement>('.toc-page[data-target], .page-ref[data-target]').forEach((el) => {
+        const n = numbers[el.dataset.target!];
+        if (n !== undefined) el.textContent = n;
       });
-    });
-  }, plan, firstStart);
+      // An index entry marked twice on one page lists that page once.
+      document.querySelectorAll('.index-pages').forEach((group) => {
+        const seen = new Set<string>();
+        group.querySelectorAll('a').forEach((a) => {
+          const n = a.textContent ?? '';
+          if (seen.has(n)) a.remove();
+          else seen.add(n);
+        });
+      });
+    },
+    plan,
+    firstStart,
+  );
 }

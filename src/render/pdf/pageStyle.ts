@@ -37,18 +37,18 @@ export function pageGeometry(pdf: BookConfig['pdf']): PageGeometry {
   const [widthMm, heightMm] = named ?? (size.split(/\s+/).map(lengthToMm) as [number, number]);
   // Defaults scale with the page: a trade paperback (6in × 9in) needs narrower margins than A4.
   const small = widthMm < 170;
-  const defaults = small
-    ? { top: '16mm', bottom: '18mm', inner: '19mm', outer: '15mm' }
-    : { top: '20mm', bottom: '22mm', inner: '25mm', outer: '20mm' };
+  const defaults = small ? { top: '16mm', bottom: '18mm', inner: '19mm', outer: '15mm' } : { top: '20mm', bottom: '22mm', inner: '25mm', outer: '20mm' };
   const m = pdf.margins;
-  const margins =
-    typeof m === 'string' ? { top: m, bottom: m, inner: m, outer: m } : { ...defaults, ...Object.fromEntries(Object.entries(m ?? {}).filter(([, v]) => v)) };
+  const margins = typeof m === 'string' ? { top: m, bottom: m, inner: m, outer: m } : { ...defaults, ...Object.fromEntries(Object.entries(m ?? {}).filter(([, v]) => v)) };
   return { size: named ? size.toUpperCase().replace('LETTER', 'letter').replace('LEGAL', 'legal') : size, widthMm, heightMm, margins };
 }
 
 /** A CSS string literal (for `content:`), safe for any title. */
 export function cssString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\n\r\f]+/g, ' ')}"`;
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[\n\r\f]+/g, ' ')}"`;
 }
 
 export interface RunningHeadChapter {

@@ -5,11 +5,22 @@ import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, t
  * types Em and Strong in a PDF 1.7 file, which validators (poppler's `pdfinfo -struct`, veraPDF) reject.
  */
 const standardTypes = new Set(
-  'Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form'.split(' '),
+  'Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form'.split(
+    ' ',
+  ),
 );
 
 /** What a PDF 2.0 (or any other non-standard) type means in PDF 1.7; inline types become Span, the rest Div. */
-const nearestStandard: Record<string, string> = { Em: 'Span', Strong: 'Span', Sub: 'Span', Title: 'H', FENote: 'Note', Aside: 'Div', DocumentFragment: 'Div', Artifact: 'NonStruct' };
+const nearestStandard: Record<string, string> = {
+  Em: 'Span',
+  Strong: 'Span',
+  Sub: 'Span',
+  Title: 'H',
+  FENote: 'Note',
+  Aside: 'Div',
+  DocumentFragment: 'Div',
+  Artifact: 'NonStruct',
+};
 
 /**
  * Role-maps every non-standard structure type used in the document to its nearest PDF 1.7 type, the way

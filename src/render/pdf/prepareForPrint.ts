@@ -65,7 +65,12 @@ export function prepareForPrint(): void {
   document.querySelectorAll<HTMLAnchorElement>('.chapter a[href]').forEach((a) => {
     const href = a.getAttribute('href') ?? '';
     if (!/^(https?:|mailto:)/i.test(href)) return;
-    const bare = (s: string) => s.trim().replace(/^(https?:\/\/|mailto:)/i, '').replace(/\/$/, '').toLowerCase();
+    const bare = (s: string) =>
+      s
+        .trim()
+        .replace(/^(https?:\/\/|mailto:)/i, '')
+        .replace(/\/$/, '')
+        .toLowerCase();
     if (bare(a.textContent ?? '') === bare(href)) {
       a.classList.add('url-link');
       return;

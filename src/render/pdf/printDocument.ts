@@ -126,9 +126,7 @@ function tableOfContents(book: Book): string {
     return entry(chapter.slug, String(chapter.index + 1), chapter.title, 'toc-chapter') + (sections.length ? `<li class="toc-sections"><ol>${sections.join('')}</ol></li>` : '');
   };
   let parts = 0;
-  const items = book.toc.map((e) =>
-    e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join(''),
-  );
+  const items = book.toc.map((e) => (e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join('')));
   if (printIndex(book, pageNumberPlaceholder)) items.push(entry(printIndexId, '', 'Index', 'toc-chapter toc-index'));
   // Not a heading: the bookmarks list the chapters only, one top-level entry each.
   return `<nav class="toc" aria-labelledby="contents"><p class="toc-heading" id="contents">Contents</p><ol>${items.join('')}</ol></nav>`;

@@ -25,7 +25,8 @@ export function printIndex(book: Book, placeholder: string): string {
       const target = `${o.chapter.slug}--${o.anchor}`;
       return `<a href="#${escapeHtml(target)}"><span class="page-ref" data-target="${escapeHtml(target)}">${placeholder}</span></a>`;
     });
-    const see = (label: string, targets: string[]) => (targets.length ? ` <span class="index-see"><em>${label}</em> ${targets.map((t) => escapeHtml(seePath(t).join(', '))).join('; ')}</span>` : '');
+    const see = (label: string, targets: string[]) =>
+      targets.length ? ` <span class="index-see"><em>${label}</em> ${targets.map((t) => escapeHtml(seePath(t).join(', '))).join('; ')}</span>` : '';
     rows.push(
       `<p class="index-entry index-level-${path.length}" id="${indexEntryId(path)}"><span class="index-name">${escapeHtml(entry.term)}</span>` +
         (pages.length ? `<span class="index-pages">${pages.join('')}</span>` : '') +

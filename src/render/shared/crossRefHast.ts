@@ -37,7 +37,9 @@ export function crossRefHandlers(ctx: CrossRefContext) {
     inlineMath: (state: State, node: InlineMath): Element => {
       const label = labelOf(node);
       const display = isDisplayMath(node) || label !== undefined;
-      const element = display ? displayMathToHast(node.value, ctx.book.config, label && { id: label.id, number: numberOf(label.key) }) : inlineMathToHast(node.value, ctx.book.config);
+      const element = display
+        ? displayMathToHast(node.value, ctx.book.config, label && { id: label.id, number: numberOf(label.key) })
+        : inlineMathToHast(node.value, ctx.book.config);
       state.patch(node, element);
       return element;
     },

@@ -100,10 +100,7 @@ function plainPre(code: string, highlightLines: number[]): Element {
 
 /** Inserts type and expected-error annotations after the code line they belong to. */
 function addAnnotations(pre: Element, p: CodePresentation): void {
-  const notes = [
-    ...p.typeAnnotations.map((a) => ({ ...a, className: 'annotation-type' })),
-    ...p.errorAnnotations.map((a) => ({ ...a, className: 'annotation-error' })),
-  ];
+  const notes = [...p.typeAnnotations.map((a) => ({ ...a, className: 'annotation-type' })), ...p.errorAnnotations.map((a) => ({ ...a, className: 'annotation-error' }))];
   if (notes.length === 0) return;
   const code = pre.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
   if (!code) return;

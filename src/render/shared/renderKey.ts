@@ -23,5 +23,17 @@ export function chapterRenderKey(book: Book, chapter: Chapter, presenterKey = ''
       })
     : [];
   const macros = features?.math.length ? JSON.stringify(book.config.math?.macros ?? {}) : '';
-  return sha256('html', toolchainFingerprint(), chapter.hash, chapter.slug, chapter.title, JSON.stringify(linkTargets), JSON.stringify(chapter.includes ?? []), JSON.stringify(numbers), macros, presenterKey, presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''));
+  return sha256(
+    'html',
+    toolchainFingerprint(),
+    chapter.hash,
+    chapter.slug,
+    chapter.title,
+    JSON.stringify(linkTargets),
+    JSON.stringify(chapter.includes ?? []),
+    JSON.stringify(numbers),
+    macros,
+    presenterKey,
+    presenter?.cacheKey?.(chapter) ?? (presenter ? 'uncacheable' : ''),
+  );
 }

@@ -47,7 +47,9 @@ const noteAttempt = (target: string) => {
 diagnosticsChannel.subscribe('net.client.socket', (message) => {
   const socket = (message as { socket: import('node:net').Socket }).socket;
   socket.once('connectionAttempt', (ip: string, port: number) => noteAttempt(`${ip}:${port}`));
-  socket.once('error', (error: { address?: string; port?: number; hostname?: string }) => noteAttempt(error.address ? `${error.address}:${error.port}` : (error.hostname ?? 'the network')));
+  socket.once('error', (error: { address?: string; port?: number; hostname?: string }) =>
+    noteAttempt(error.address ? `${error.address}:${error.port}` : (error.hostname ?? 'the network')),
+  );
 });
 diagnosticsChannel.subscribe('undici:client:beforeConnect', (message) => {
   const params = (message as { connectParams?: { hostname?: string; port?: string | number } }).connectParams;
@@ -115,10 +117,37 @@ process.on('unhandledRejection', (reason) => {
 
 /** Globals a Node program expects that a bare vm context lacks (the language built-ins are per context). */
 const hostGlobals = [
-  'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal', 'Event', 'EventTarget',
-  'fetch', 'Headers', 'Request', 'Response', 'FormData', 'Blob', 'structuredClone', 'atob', 'btoa', 'performance', 'crypto',
-  'queueMicrotask', 'MessageChannel', 'MessagePort', 'BroadcastChannel', 'DOMException', 'WebAssembly',
-  'ReadableStream', 'WritableStream', 'TransformStream', 'CompressionStream', 'DecompressionStream',
+  'Buffer',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'AbortController',
+  'AbortSignal',
+  'Event',
+  'EventTarget',
+  'fetch',
+  'Headers',
+  'Request',
+  'Response',
+  'FormData',
+  'Blob',
+  'structuredClone',
+  'atob',
+  'btoa',
+  'performance',
+  'crypto',
+  'queueMicrotask',
+  'MessageChannel',
+  'MessagePort',
+  'BroadcastChannel',
+  'DOMException',
+  'WebAssembly',
+  'ReadableStream',
+  'WritableStream',
+  'TransformStream',
+  'CompressionStream',
+  'DecompressionStream',
 ];
 
 function createSampleContext(run: Current, cwd: string, entryPath: string) {
@@ -129,7 +158,7 @@ function createSampleContext(run: Current, cwd: string, entryPath: string) {
     env: { ...baseEnv },
     argv: [process.execPath, entryPath],
     exit: (code?: number) => {
-      throw new ExitSignal(code ?? (run.exitCode ?? 0));
+      throw new ExitSignal(code ?? run.exitCode ?? 0);
     },
     stdout: stream,
     stderr: { ...stream, fd: 2 },
@@ -240,9 +269,13 @@ async function runJob(job: RunJob): Promise<RunReply> {
   const modules = new Map<string, vm.Module>();
   const synthetic = (namespace: Record<string, unknown>, key: string) => {
     const names = Object.keys(namespace);
-    const mod = new vm.SyntheticModule(names, function (this: vm.SyntheticModule) {
-      for (const n of names) this.setExport(n, namespace[n]);
-    }, { context, identifier: key });
+    const mod = new vm.SyntheticModule(
+      names,
+      function (this: vm.SyntheticModule) {
+        for (const n of names) this.setExport(n, namespace[n]);
+      },
+      { context, identifier: key },
+    );
     return mod;
   };
   const load = async (specifier: string, referrer: string): Promise<vm.Module> => {
@@ -253,7 +286,8 @@ async function runJob(job: RunJob): Promise<RunReply> {
     if (cached) return cached;
     let mod: vm.Module;
     if (builtin) {
-      if (bare === 'process') mod = synthetic({ ...(await import('node:process')), default: fakeProcess, env: (fakeProcess as unknown as { env: unknown }).env, kill: overrides.kill }, key);
+      if (bare === 'process')
+        mod = synthetic({ ...(await import('node:process')), default: fakeProcess, env: (fakeProcess as unknown as { env: unknown }).env, kill: overrides.kill }, key);
       else if (bare === 'console') mod = synthetic({ ...(await import('node:console')), default: sampleConsole }, key);
       else mod = synthetic({ ...(await import(`node:${bare}`)) }, key);
     } else if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) {
@@ -318,7 +352,16 @@ async function runJob(job: RunJob): Promise<RunReply> {
   let output = chunks.join('');
   for (const dir of [cwd, runDir]) output = output.split(pathToFileURL(dir).href).join('<tmp>').split(dir).join('<tmp>');
   const exitCode = run.exitCode ?? (run.error || run.unhandled ? 1 : 0);
-  return { id: job.id, output, exitCode, error: run.error, unhandledRejection: run.unhandled, outputTruncated: run.truncated || undefined, timedOut: run.timedOut, networkAttempt: run.networkAttempt };
+  return {
+    id: job.id,
+    output,
+    exitCode,
+    error: run.error,
+    unhandledRejection: run.unhandled,
+    outputTruncated: run.truncated || undefined,
+    timedOut: run.timedOut,
+    networkAttempt: run.networkAttempt,
+  };
 }
 
 /**
@@ -343,22 +386,26 @@ function commonJsRequire(context: vm.Context, byUrl: Map<string, string>, root: 
     wrapper.call(module.exports, module.exports, requireFrom(file), module, file, path.dirname(file));
     return module.exports;
   };
-  const requireFrom = (referrer: string) => (specifier: string): unknown => {
-    const bare = specifier.replace(/^node:/, '');
-    if (specifier.startsWith('node:') || builtinModules.includes(specifier)) {
-      if (bare === 'process') return own.fakeProcess;
-      if (bare === 'console') return own.sampleConsole;
-      return fromBook(`node:${bare}`);
-    }
-    if (specifier.startsWith('.') || specifier.startsWith('/')) {
-      const target = path.resolve(path.dirname(referrer), specifier);
-      const base = target.replace(/\.(c?[jt]sx?)$/, '');
-      const found = [target, `${base}.ts`, `${base}.tsx`, `${base}.cts`, `${base}.js`, `${base}.json`, path.join(target, 'index.ts')].find((f) => byUrl.has(pathToFileURL(f).href));
-      if (found) return evaluate(found);
-      return fromBook(target);
-    }
-    return fromBook(specifier);
-  };
+  const requireFrom =
+    (referrer: string) =>
+    (specifier: string): unknown => {
+      const bare = specifier.replace(/^node:/, '');
+      if (specifier.startsWith('node:') || builtinModules.includes(specifier)) {
+        if (bare === 'process') return own.fakeProcess;
+        if (bare === 'console') return own.sampleConsole;
+        return fromBook(`node:${bare}`);
+      }
+      if (specifier.startsWith('.') || specifier.startsWith('/')) {
+        const target = path.resolve(path.dirname(referrer), specifier);
+        const base = target.replace(/\.(c?[jt]sx?)$/, '');
+        const found = [target, `${base}.ts`, `${base}.tsx`, `${base}.cts`, `${base}.js`, `${base}.json`, path.join(target, 'index.ts')].find((f) =>
+          byUrl.has(pathToFileURL(f).href),
+        );
+        if (found) return evaluate(found);
+        return fromBook(target);
+      }
+      return fromBook(specifier);
+    };
   return (entry: string) => evaluate(entry);
 }
 

@@ -196,7 +196,11 @@ export class RunnerPool {
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       slot.child = undefined;
       const why = slot.stderr.trim() ? `: ${slot.stderr.trim()}` : '';
-      return { output: '', exitCode: 1, crashed: `the runner process could not start (Node ${process.version}; it needs --experimental-vm-modules and the permission model)${why}` };
+      return {
+        output: '',
+        exitCode: 1,
+        crashed: `the runner process could not start (Node ${process.version}; it needs --experimental-vm-modules and the permission model)${why}`,
+      };
     }
     const id = this.nextId++;
     const profile = slot.profile;

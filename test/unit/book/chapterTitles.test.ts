@@ -114,9 +114,7 @@ describe('loadBook: titles from book.yaml and the manuscript folder', () => {
       'src/here.md': '# Here\n',
     });
     const book = await loadBook(root, { noCache: true });
-    expect(book.diagnostics).toEqual([
-      expect.objectContaining({ file: path.join(root, 'manuscript', 'book.yaml'), line: 5, column: 11, ruleId: 'config/missing-chapter' }),
-    ]);
+    expect(book.diagnostics).toEqual([expect.objectContaining({ file: path.join(root, 'manuscript', 'book.yaml'), line: 5, column: 11, ruleId: 'config/missing-chapter' })]);
     expect(book.diagnostics[0].hint).toContain(path.join('src', 'gone.md'));
   });
 

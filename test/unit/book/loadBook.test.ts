@@ -38,9 +38,7 @@ describe('loadBook', () => {
     });
     const book = await loadBook(root, { noCache: true });
     expect(book.chapters).toHaveLength(1);
-    expect(book.diagnostics).toEqual([
-      expect.objectContaining({ file: path.join(root, 'manuscript', 'book.yaml'), line: 4, column: 5, ruleId: 'config/missing-chapter' }),
-    ]);
+    expect(book.diagnostics).toEqual([expect.objectContaining({ file: path.join(root, 'manuscript', 'book.yaml'), line: 4, column: 5, ruleId: 'config/missing-chapter' })]);
   });
 
   it('reports broken links, anchors and images at file:line:col, and warns about unverifiable ones', async () => {

@@ -17,7 +17,16 @@ function site(files: Record<string, string>) {
 
 describe('output changes', () => {
   it('tells changed pages, stylesheets and used assets apart, and ignores search data and fonts', async () => {
-    site({ 'index.html': 'home', 'a.html': 'A', 'b.html': 'B', 'assets/book.css': 'x{}', 'assets/book.js': '1', 'search-data.js': 's1', 'assets/fonts/f.woff2': 'f', 'media/old.png': 'p' });
+    site({
+      'index.html': 'home',
+      'a.html': 'A',
+      'b.html': 'B',
+      'assets/book.css': 'x{}',
+      'assets/book.js': '1',
+      'search-data.js': 's1',
+      'assets/fonts/f.woff2': 'f',
+      'media/old.png': 'p',
+    });
     const before = await snapshotOutput(dir);
     writeFileSync(path.join(dir, 'a.html'), 'A2');
     writeFileSync(path.join(dir, 'search-data.js'), 's2');

@@ -5,7 +5,7 @@ import { isBookSource } from '../../../src/dev/watchTargets.js';
 describe('isBookSource', () => {
   const root = path.resolve('/books/imported');
 
-  it('watches a manuscript: folder other than manuscript/ (an imported book\'s src/)', () => {
+  it("watches a manuscript: folder other than manuscript/ (an imported book's src/)", () => {
     const src = path.join(root, 'src');
     expect(isBookSource(root, path.join(src, 'intro.md'))).toBe(false);
     expect(isBookSource(root, path.join(src, 'intro.md'), src)).toBe(true);

@@ -38,7 +38,9 @@ function site(withSummary: boolean) {
     book: { title: 'B', slug: 'b' },
     latest: '2.0.0',
     versions: [
-      version('2.0.0', { changesSince: { '1.0.0': { summary: 'changes/1.0.0..2.0.0.json', sha256: createHash('sha256').update(summaryText).digest('hex'), page: 'changes-since-1.0.0.html' } } }),
+      version('2.0.0', {
+        changesSince: { '1.0.0': { summary: 'changes/1.0.0..2.0.0.json', sha256: createHash('sha256').update(summaryText).digest('hex'), page: 'changes-since-1.0.0.html' } },
+      }),
       version('1.1.0', { yanked: { reason: 'broken download', date: '2026-01-02' } }),
       version('1.0.0'),
     ],

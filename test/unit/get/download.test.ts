@@ -38,8 +38,7 @@ function fakeSource(serve: (start: number, call: number) => { start: number; byt
           else setTimeout(dropWhenWritten, 5);
         };
         dropWhenWritten();
-      }
-      else body.push(null);
+      } else body.push(null);
       return { start: answer.start, body };
     },
   };

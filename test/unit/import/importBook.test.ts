@@ -28,7 +28,13 @@ describe('importing: bad input is a positioned error and writes nothing', () => 
       'src/here.md': '# Here\n',
     });
     expect(diagnostics).toEqual([
-      expect.objectContaining({ file: path.join(root, 'src', 'SUMMARY.md'), line: 4, column: 3, ruleId: 'import/missing-chapter', message: 'The outline names "sub/gone.md", which does not exist' }),
+      expect.objectContaining({
+        file: path.join(root, 'src', 'SUMMARY.md'),
+        line: 4,
+        column: 3,
+        ruleId: 'import/missing-chapter',
+        message: 'The outline names "sub/gone.md", which does not exist',
+      }),
     ]);
     expect(diagnostics[0].hint).toContain(path.join('src', 'sub', 'gone.md'));
   });
@@ -58,7 +64,10 @@ describe('importing: bad input is a positioned error and writes nothing', () => 
   });
 
   it('a Quarto chapter that does not exist, at its entry in _quarto.yml', async () => {
-    const { diagnostics } = await importErrors('quarto', { '_quarto.yml': 'book:\n  title: T\n  chapters:\n    - index.qmd\n    - part: P\n      chapters:\n        - gone.qmd\n', 'index.qmd': '# I\n' });
+    const { diagnostics } = await importErrors('quarto', {
+      '_quarto.yml': 'book:\n  title: T\n  chapters:\n    - index.qmd\n    - part: P\n      chapters:\n        - gone.qmd\n',
+      'index.qmd': '# I\n',
+    });
     expect(diagnostics).toEqual([expect.objectContaining({ line: 7, column: 11, ruleId: 'import/missing-chapter' })]);
   });
 

@@ -8,7 +8,13 @@ function alerts(source: string): { kind: string; text: string }[] {
   const { tree } = parseMarkdown(source, '/book/chapter.md');
   return (tree as Root).children
     .filter((n): n is Blockquote => n.type === 'blockquote')
-    .map((n) => ({ kind: String((n.data as { alert?: string } | undefined)?.alert), text: n.children.slice(1).map((c) => toString(c)).join('|') }));
+    .map((n) => ({
+      kind: String((n.data as { alert?: string } | undefined)?.alert),
+      text: n.children
+        .slice(1)
+        .map((c) => toString(c))
+        .join('|'),
+    }));
 }
 
 describe('callouts of other tools as alerts', () => {

@@ -7,7 +7,10 @@ function chapter(index: number, slug: string, title: string, sections: string[])
     index,
     slug,
     title,
-    analysis: { headings: [{ depth: 1, id: 'title', text: title }, ...sections.map((s) => ({ depth: 2, id: s.toLowerCase().replace(/\W+/g, '-'), text: s }))], titleHeadingId: 'title' },
+    analysis: {
+      headings: [{ depth: 1, id: 'title', text: title }, ...sections.map((s) => ({ depth: 2, id: s.toLowerCase().replace(/\W+/g, '-'), text: s }))],
+      titleHeadingId: 'title',
+    },
   } as unknown as Chapter;
 }
 
@@ -17,7 +20,10 @@ describe('printDocument', () => {
   const book = {
     config: { title: 'My Book', subtitle: 'Sub', authors: ['Ann', 'Bo'], language: 'de', copyright: '© 2026 Ann', description: 'About it' },
     chapters: [intro, types],
-    toc: [{ kind: 'chapter', chapter: intro }, { kind: 'part', title: 'Part A', chapters: [types] }],
+    toc: [
+      { kind: 'chapter', chapter: intro },
+      { kind: 'part', title: 'Part A', chapters: [types] },
+    ],
     contentHash: 'abcdef0123456789abcdef',
   } as unknown as Book;
   const html = printDocument({
@@ -51,7 +57,9 @@ describe('printDocument', () => {
 
   it('puts each chapter on its own named page, parts on their own page', () => {
     expect(html).toContain('<section class="chapter" id="intro" data-page="chapter-1">');
-    expect(html).toMatch(/<section class="part-page" id="part-1"><p class="part-label">Part 1<\/p><h1 class="part-title">Part A<\/h1><\/section>\s*<section class="chapter" id="types" data-page="chapter-2">/);
+    expect(html).toMatch(
+      /<section class="part-page" id="part-1"><p class="part-label">Part 1<\/p><h1 class="part-title">Part A<\/h1><\/section>\s*<section class="chapter" id="types" data-page="chapter-2">/,
+    );
     expect(html.indexOf('@page { size: A4; }')).toBeLessThan(html.indexOf('body { color: black; }'));
   });
 });

@@ -92,11 +92,13 @@ describe('bump suggestion', () => {
     expect((await diff(base, { 'a.md': `${base['a.md']}\n## New {#new}\n\nMore.\n` })).bump).toBe('minor');
     expect((await diff(base, { 'a.md': base['a.md'].replace('const x = 1;', 'const x = 2;') })).bump).toBe('major');
     // A changed shell command or file-format example is not a changed program.
-    const withExample = { 'a.md': `${base['a.md']}
+    const withExample = {
+      'a.md': `${base['a.md']}
 \`\`\`json
 { "a": 1 }
 \`\`\`
-` };
+`,
+    };
     const example = await diff(withExample, { 'a.md': withExample['a.md'].replace('"a": 1', '"a": 2') });
     expect(example.bump).toBe('minor');
     expect(example.bumpReasons.join()).toContain('1 code example changed');
@@ -135,14 +137,32 @@ describe('helpers', () => {
 
   it('marks only the items off the longest in-order run as moved', () => {
     // Old order 0 1 2 3, new order 1 2 3 0: item 0 moved.
-    expect([...movedByOrder([[1, 0], [2, 1], [3, 2], [0, 3]])]).toEqual([3]);
-    expect(movedByOrder([[0, 0], [1, 1]]).size).toBe(0);
+    expect([
+      ...movedByOrder([
+        [1, 0],
+        [2, 1],
+        [3, 2],
+        [0, 3],
+      ]),
+    ]).toEqual([3]);
+    expect(
+      movedByOrder([
+        [0, 0],
+        [1, 1],
+      ]).size,
+    ).toBe(0);
   });
 
   it('matchItems pairs by key first, then by similarity', () => {
     const m = matchItems(
-      [{ k: 'a', t: 'alpha beta gamma delta' }, { k: undefined, t: 'one two three four five' }],
-      [{ k: undefined, t: 'one two three four five six' }, { k: 'a', t: 'unrelated' }],
+      [
+        { k: 'a', t: 'alpha beta gamma delta' },
+        { k: undefined, t: 'one two three four five' },
+      ],
+      [
+        { k: undefined, t: 'one two three four five six' },
+        { k: 'a', t: 'unrelated' },
+      ],
       (x) => x.k,
       (x) => shingles(x.t),
     );

@@ -27,7 +27,13 @@ describe('createSamplePresenter', () => {
 
   it('keeps plain samples as written, with title and highlighted lines', () => {
     const [hello, output] = shown('features.md');
-    expect(hello).toMatchObject({ kind: 'sample', lang: 'ts', title: 'hello.ts', highlightLines: [2], code: "const greeting: string = 'hello';\nconsole.log(greeting.toUpperCase());" });
+    expect(hello).toMatchObject({
+      kind: 'sample',
+      lang: 'ts',
+      title: 'hello.ts',
+      highlightLines: [2],
+      code: "const greeting: string = 'hello';\nconsole.log(greeting.toUpperCase());",
+    });
     expect(output).toMatchObject({ kind: 'output', code: 'HELLO' });
   });
 
@@ -50,7 +56,7 @@ describe('createSamplePresenter', () => {
     expect(span.errorAnnotations).toHaveLength(1);
   });
 
-  it('says what a chapter\'s presentation depends on, for render caches', () => {
+  it("says what a chapter's presentation depends on, for render caches", () => {
     const chapter = book.chapters[0]!;
     expect(present.cacheKey?.(chapter)).toMatch(/^[0-9a-f]{64}$/);
     expect(present.cacheKey?.(chapter)).not.toBe(present.cacheKey?.(book.chapters[1]!));

@@ -65,7 +65,22 @@ function enforce(tsApi: TS, options: ts.CompilerOptions): ts.CompilerOptions {
   const result: ts.CompilerOptions = { ...options };
   // Each sample is its own module even without import/export, so samples never see each other's globals.
   result.moduleDetection = tsApi.ModuleDetectionKind.Force;
-  for (const key of ['noEmit', 'declaration', 'declarationMap', 'sourceMap', 'inlineSourceMap', 'composite', 'incremental', 'outDir', 'outFile', 'rootDir', 'emitDeclarationOnly', 'tsBuildInfoFile', 'allowImportingTsExtensions', 'noEmitOnError'])
+  for (const key of [
+    'noEmit',
+    'declaration',
+    'declarationMap',
+    'sourceMap',
+    'inlineSourceMap',
+    'composite',
+    'incremental',
+    'outDir',
+    'outFile',
+    'rootDir',
+    'emitDeclarationOnly',
+    'tsBuildInfoFile',
+    'allowImportingTsExtensions',
+    'noEmitOnError',
+  ])
     delete result[key];
   // `noLib` samples declare their own globals (`interface Array<T>`): no lib, and no packages' types that need one.
   if (result.noLib) {
@@ -73,7 +88,18 @@ function enforce(tsApi: TS, options: ts.CompilerOptions): ts.CompilerOptions {
     result.types = [];
   }
   // The runner executes ES modules and CommonJS (`// @module: commonjs`); anything else becomes ESNext.
-  const runnable = [tsApi.ModuleKind.CommonJS, tsApi.ModuleKind.ES2015, tsApi.ModuleKind.ES2020, tsApi.ModuleKind.ES2022, tsApi.ModuleKind.ESNext, tsApi.ModuleKind.Preserve, tsApi.ModuleKind.Node16, tsApi.ModuleKind.NodeNext, moduleKinds(tsApi).Node18, moduleKinds(tsApi).Node20].filter((k): k is number => k !== undefined);
+  const runnable = [
+    tsApi.ModuleKind.CommonJS,
+    tsApi.ModuleKind.ES2015,
+    tsApi.ModuleKind.ES2020,
+    tsApi.ModuleKind.ES2022,
+    tsApi.ModuleKind.ESNext,
+    tsApi.ModuleKind.Preserve,
+    tsApi.ModuleKind.Node16,
+    tsApi.ModuleKind.NodeNext,
+    moduleKinds(tsApi).Node18,
+    moduleKinds(tsApi).Node20,
+  ].filter((k): k is number => k !== undefined);
   if (result.module === undefined || !runnable.includes(result.module)) {
     result.module = tsApi.ModuleKind.ESNext;
     result.moduleResolution = tsApi.ModuleResolutionKind.Bundler;
@@ -94,7 +120,12 @@ interface OptionDeclaration {
 }
 
 /** Applies `// @flag: value` lines to the book options; unknown flags are reported by name. */
-export function applySampleFlags(tsApi: TS, base: ts.CompilerOptions, flags: Record<string, unknown>, root: string): { options: ts.CompilerOptions; unknown: string[]; invalid: string[] } {
+export function applySampleFlags(
+  tsApi: TS,
+  base: ts.CompilerOptions,
+  flags: Record<string, unknown>,
+  root: string,
+): { options: ts.CompilerOptions; unknown: string[]; invalid: string[] } {
   const declarations = (tsApi as unknown as { optionDeclarations?: OptionDeclaration[] }).optionDeclarations ?? [];
   const byLowerName = new Map(declarations.map((d) => [d.name.toLowerCase(), d]));
   const json: Record<string, unknown> = {};
@@ -106,7 +137,8 @@ export function applySampleFlags(tsApi: TS, base: ts.CompilerOptions, flags: Rec
       unknown.push(name);
       continue;
     }
-    json[declaration.name] = declaration.type === 'list' && typeof value === 'string' ? value.split(/\s*,\s*/) : declaration.type === 'string' || declaration.type instanceof Map ? String(value) : value;
+    json[declaration.name] =
+      declaration.type === 'list' && typeof value === 'string' ? value.split(/\s*,\s*/) : declaration.type === 'string' || declaration.type instanceof Map ? String(value) : value;
   }
   if (Object.keys(json).length === 0) return { options: base, unknown, invalid: [] };
   const converted = tsApi.convertCompilerOptionsFromJson(json, root);
@@ -123,7 +155,11 @@ export function applySampleFlags(tsApi: TS, base: ts.CompilerOptions, flags: Rec
 
 /** Stable text of options, for grouping samples and cache keys. */
 export function optionsKey(options: ts.CompilerOptions): string {
-  return JSON.stringify(Object.keys(options).sort().map((k) => [k, options[k]]));
+  return JSON.stringify(
+    Object.keys(options)
+      .sort()
+      .map((k) => [k, options[k]]),
+  );
 }
 
 function toDiagnostic(tsApi: TS, d: ts.Diagnostic, file: string): Diagnostic {

@@ -22,7 +22,7 @@ export function domOnlyGlobals(tsApi: TS, program: ts.Program, source: ts.Source
     if (tsApi.isTypeNode(node) || tsApi.isInterfaceDeclaration(node) || tsApi.isTypeAliasDeclaration(node)) return;
     if (tsApi.isIdentifier(node)) {
       const parent = node.parent;
-      const isMemberName = parent && (tsApi.isPropertyAccessExpression(parent) && parent.name === node);
+      const isMemberName = parent && tsApi.isPropertyAccessExpression(parent) && parent.name === node;
       if (!isMemberName) {
         const symbol = checker.getSymbolAtLocation(node);
         const declarations = symbol?.declarations ?? [];
@@ -53,7 +53,13 @@ export function typeAssertionProblems(tsApi: TS, program: ts.Program, sample: Sa
     if (!source) continue;
     const node = firstNodeEndingOn(tsApi, source, assertion.targetLine);
     if (!node) {
-      problems.push({ file: assertion.file, line: assertion.line, column: 0, message: `"// type is ${assertion.expected}" is not under or after an expression`, ruleId: 'samples/type-assertion' });
+      problems.push({
+        file: assertion.file,
+        line: assertion.line,
+        column: 0,
+        message: `"// type is ${assertion.expected}" is not under or after an expression`,
+        ruleId: 'samples/type-assertion',
+      });
       continue;
     }
     const target = nodeForType(tsApi, node);

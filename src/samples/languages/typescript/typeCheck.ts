@@ -155,7 +155,13 @@ export class SampleTypeChecker {
       const prefix = /[\w$]*$/.exec(source.text.slice(lineStart, lineStart + query.targetColumn))?.[0] ?? '';
       const entries = group.service.getCompletionsAtPosition(source.fileName, lineStart + query.targetColumn, {})?.entries ?? [];
       if (!entries.some((e) => e.name.startsWith(prefix))) {
-        problems.push({ file: query.file, line: query.line, column: query.targetColumn, message: `^| the compiler offers no completions${prefix ? ` for "${prefix}"` : ''} here`, ruleId: 'samples/completion-query' });
+        problems.push({
+          file: query.file,
+          line: query.line,
+          column: query.targetColumn,
+          message: `^| the compiler offers no completions${prefix ? ` for "${prefix}"` : ''} here`,
+          ruleId: 'samples/completion-query',
+        });
       }
     }
     if (sample.typeAssertions.length > 0) problems.push(...typeAssertionProblems(ts, program, sample, sourceOf));
@@ -209,7 +215,8 @@ export class SampleTypeChecker {
       for (const imported of this.tsApi.preProcessFile(source.text, true, true).importedFiles) {
         if (!imported.fileName.startsWith('.')) continue;
         const resolved = this.tsApi.resolveModuleName(imported.fileName, fileName, program.getCompilerOptions(), this.tsApi.sys).resolvedModule;
-        if (resolved && !resolved.isExternalLibraryImport && /\.(m?ts|tsx)$/.test(resolved.resolvedFileName) && !resolved.resolvedFileName.endsWith('.d.ts')) queue.push(resolved.resolvedFileName);
+        if (resolved && !resolved.isExternalLibraryImport && /\.(m?ts|tsx)$/.test(resolved.resolvedFileName) && !resolved.resolvedFileName.endsWith('.d.ts'))
+          queue.push(resolved.resolvedFileName);
       }
     }
     return files;
@@ -238,13 +245,7 @@ class Group {
   /** Every folder that holds a virtual file, and their parents (module resolution asks about them). */
   private readonly dirs = new Set<string>();
 
-  constructor(
-    tsApi: TS,
-    options: ts.CompilerOptions,
-    root: string,
-    registry: ts.DocumentRegistry,
-    read: Set<string>,
-  ) {
+  constructor(tsApi: TS, options: ts.CompilerOptions, root: string, registry: ts.DocumentRegistry, read: Set<string>) {
     const sys = tsApi.sys;
     const libDir = path.dirname(tsApi.getDefaultLibFilePath(options));
     const note = (fileName: string) => {

@@ -37,7 +37,11 @@ export function readAllowList(input: AllowListInput): ReadAllowList {
   const excluded: ReadAllowList['excluded'] = [];
   const insideAllowed = (target: string): boolean => {
     if (hidden.has(target)) return false;
-    if (within(root, target)) return !path.relative(root, target).split(path.sep).some((part) => credentialNames.test(part));
+    if (within(root, target))
+      return !path
+        .relative(root, target)
+        .split(path.sep)
+        .some((part) => credentialNames.test(part));
     return others.some((other) => within(other, target));
   };
   const paths: string[] = [...others];
