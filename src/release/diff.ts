@@ -228,7 +228,8 @@ function countChanges(blocks: BlockChange[]) {
       }
     }
     // "Code changed" is what matters to a reader who typed the code in: existing samples modified or removed.
-    if (b.block.kind === 'code' && (b.op === 'removed' || b.op === 'modified')) samplesChanged++;
+    // A sample's printed output block is part of that sample: a changed sample and its output are one change.
+    if (b.block.kind === 'code' && b.block.lang !== 'output' && (b.op === 'removed' || b.op === 'modified')) samplesChanged++;
   }
   return { wordsAdded, wordsRemoved, samplesChanged, movedBlocks };
 }
