@@ -25,7 +25,7 @@ export function initCommand(): Command {
         for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
         const rel = displayPath(result.root) || '.';
         process.stderr.write(
-          `${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n` + (rel === '.' ? '' : `    cd ${rel}\n`) + `    npm install\n    npx evergreen build\n`,
+          `${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n${rel === '.' ? '' : `    cd ${rel}\n`}    npm install\n    npx evergreen build\n`,
         );
       })
   );

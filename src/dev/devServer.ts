@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { missingBookError } from '../book/loadConfig.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { keepBuildCachesInMemory } from '../driver/project.js';
 import { findConfigFile } from '../driver/projectConfig.js';
 import { watchChanges } from './changeWatcher.js';

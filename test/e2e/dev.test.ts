@@ -9,7 +9,8 @@ import { cliPath, runCli, tempDir } from '../helpers/cli.js';
 import { atomicWrite, makeDevBook, writeBookYaml } from '../unit/dev/devBook.js';
 
 const longText = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} of filler text so that the page scrolls.`).join('\n\n');
-const basics = (sample: string, extra = '') => `# Basics\n\nSome basics.${extra}\n\n${longText}\n\n## Types\n\nNumbers are numbers.\n\n\`\`\`ts\n${sample}\n\`\`\`\n\n\`\`\`output\n1\n\`\`\`\n`;
+const basics = (sample: string, extra = '') =>
+  `# Basics\n\nSome basics.${extra}\n\n${longText}\n\n## Types\n\nNumbers are numbers.\n\n\`\`\`ts\n${sample}\n\`\`\`\n\n\`\`\`output\n1\n\`\`\`\n`;
 const goodSample = 'const n: number = 1;\nconsole.log(n);';
 const badSample = "const n: number = 'not a number';\nconsole.log(n);";
 

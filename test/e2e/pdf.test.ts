@@ -264,7 +264,10 @@ describe('the bundled user guide as a PDF', () => {
     }
     expect(outline).toContain('The PDF');
     // One top-level bookmark per chapter listed in book.yaml, plus the printed index.
-    const listed = readFileSync(path.join(repoRoot, 'manuscript', 'book.yaml'), 'utf8').split('\nchapters:')[1]?.match(/^ {2}- /gm)?.length ?? 0;
+    const listed =
+      readFileSync(path.join(repoRoot, 'manuscript', 'book.yaml'), 'utf8')
+        .split('\nchapters:')[1]
+        ?.match(/^ {2}- /gm)?.length ?? 0;
     expect(outline).toHaveLength(listed + 1);
     expect(outline[outline.length - 1]).toBe('Index');
   });
