@@ -24,9 +24,7 @@ export function initCommand(): Command {
         const result = await initBook({ dir, title: opts.title, author: opts.author ?? 'Your Name' });
         for (const file of result.created) process.stderr.write(`  ${colors.green('+')} ${displayPath(file)}\n`);
         const rel = displayPath(result.root) || '.';
-        process.stderr.write(
-          `${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n${rel === '.' ? '' : `    cd ${rel}\n`}    npm install\n    npx evergreen build\n`,
-        );
+        process.stderr.write(`${colors.green('✓')} Created "${result.title}" in ${rel}. Next:\n${rel === '.' ? '' : `    cd ${rel}\n`}    npm install\n    npx evergreen build\n`);
       })
   );
 }
