@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/util/browser.js';
 import { copyFixture, runCli } from '../helpers/cli.js';
+import { seriousViolations } from '../helpers/axe.js';
 import { serveFolder } from '../helpers/staticServer.js';
 
-const require = createRequire(import.meta.url);
 
 describe('the HTML book in a real browser', () => {
   let root: string;
@@ -89,27 +87,13 @@ describe('the HTML book in a real browser', () => {
   });
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
-    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     for (const name of ['index.html', 'welcome.html', 'part-one-first-steps.html']) {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
         await page.goto(`${server.url}${name}`);
         await page.evaluate(() => localStorage.clear());
         await page.reload();
-        await page.evaluate(axeSource);
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run({ resultTypes: ['violations'] });
-          return result.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map(
-              (v) =>
-                `${v.id}: ${v.nodes
-                  .map((n) => n.target.join(' '))
-                  .slice(0, 3)
-                  .join(', ')}`,
-            );
-        });
+        const violations = await seriousViolations(page);
         expect(violations, `${name} (${scheme})`).toEqual([]);
       }
     }

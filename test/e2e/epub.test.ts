@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load } from 'cheerio';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser, launchBrowser } from '../../src/util/browser.js';
+import { seriousViolations } from '../helpers/axe.js';
 import { copyFixture, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 
 /**
@@ -15,7 +15,6 @@ import { copyFixture, repoRoot, runCli, tempDir } from '../helpers/cli.js';
  * W3C EPUBCheck, cheerio on the XHTML, pdftotext on the PDF it is paged like, axe-core in Chromium.
  */
 
-const require = createRequire(import.meta.url);
 const epubcheckJar = ['/usr/share/java/epubcheck.jar', '/usr/share/epubcheck/epubcheck.jar'].find((p) => existsSync(p));
 const hasJava = spawnSync('java', ['-version']).status === 0;
 const canValidate = epubcheckJar !== undefined && hasJava;
@@ -219,7 +218,6 @@ describe('evergreen build --format epub', () => {
       }
       // Images are binary: copy them from the archive as bytes.
       for (const [name, data] of Object.entries(unzipSync(new Uint8Array(readFileSync(epub))))) writeFileSync(path.join(dir, name), data);
-      const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
       const browser = await launchBrowser();
       try {
         const page = await browser.browser.newPage();
@@ -242,20 +240,7 @@ describe('evergreen build --format epub', () => {
         expect(names.length).toBe(7);
         for (const name of names) {
           await page.goto(pathToFileURL(path.join(dir, name)).href);
-          await page.evaluate(axeSource);
-          const violations = await page.evaluate(async () => {
-            const axe = (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-            const result = await axe.run({ resultTypes: ['violations'] });
-            return result.violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map(
-                (v) =>
-                  `${v.id}: ${v.nodes
-                    .map((n) => n.target.join(' '))
-                    .slice(0, 3)
-                    .join(', ')}`,
-              );
-          });
+          const violations = await seriousViolations(page);
           expect(violations, name).toEqual([]);
         }
       } finally {
