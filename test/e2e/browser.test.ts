@@ -7,7 +7,6 @@ import { copyFixture, runCli } from '../helpers/cli.js';
 import { seriousViolations } from '../helpers/axe.js';
 import { serveFolder } from '../helpers/staticServer.js';
 
-
 describe('the HTML book in a real browser', () => {
   let root: string;
   let browser: LaunchedBrowser;
