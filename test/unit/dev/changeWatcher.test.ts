@@ -32,7 +32,7 @@ describe('watchChanges', () => {
     const started = performance.now();
     for (let i = 0; i < 10; i++) writeFileSync(file, `version ${i}`);
     while (batches.length === 0 && performance.now() - started < 5000) await tick(5);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(2500); // a debounce of tens of ms, with room for a loaded CI machine
     await tick(250);
     expect(batches.length).toBeGreaterThanOrEqual(1);
     expect(batches.length).toBeLessThanOrEqual(2);

@@ -61,3 +61,12 @@ export function rawGet(port: number, target: string): Promise<{ status: number; 
 export function read(file: string): string {
   return readFileSync(file, 'utf8');
 }
+
+/** A page's text, or '' while it is missing: between the two renames that swap a new build into place. */
+export function readIfPresent(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

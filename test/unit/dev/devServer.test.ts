@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DevServer, type RebuildReport, startDevServer } from '../../../src/dev/devServer.js';
 import { PortInUseError } from '../../../src/dev/httpServer.js';
 import { atomicWrite, makeDevBook, writeBookYaml } from './devBook.js';
-import { get, nextRebuild, rawGet, read, record, waitFor } from './devHarness.js';
+import { get, nextRebuild, rawGet, read, readIfPresent, record, waitFor } from './devHarness.js';
 
 const open: DevServer[] = [];
 const roots: string[] = [];
@@ -75,14 +75,7 @@ describe('evergreen dev: rebuilds', () => {
       writeFileSync(chapter('advanced.md'), `# Advanced\n\nVersion ${i}.\n`);
       await new Promise((r) => setTimeout(r, i % 5 === 0 ? 60 : 2));
     }
-    const readNow = (file: string) => {
-      try {
-        return read(file);
-      } catch {
-        return ''; // between the two renames that swap a build into place
-      }
-    };
-    await waitFor(() => readNow(page('advanced')).includes('Version 20.'), 20_000, 'the last save to be built');
+    await waitFor(() => readIfPresent(page('advanced')).includes('Version 20.'), 20_000, 'the last save to be built');
     await server.idle();
     await new Promise((r) => setTimeout(r, 200));
     await server.idle();
@@ -171,8 +164,9 @@ describe('evergreen dev: samples', () => {
     const reporter = { info: () => {}, problems: () => {}, rebuilt: (r: RebuildReport) => rebuilds.push(r) };
     const { page, chapter } = await start(root, { checkSamples: true, reporter });
     // The first build showed the sample without its type; the check fills the cache, then the chapter is rebuilt.
-    await waitFor(() => read(page('intro')).includes('annotation-type'), 90_000, 'the type annotation');
-    expect(read(page('intro'))).toContain('const answer: number');
+    let html = '';
+    await waitFor(() => (html = readIfPresent(page('intro'))).includes('annotation-type'), 90_000, 'the type annotation');
+    expect(html).toContain('const answer: number');
     expect(rebuilds[0]!.changed).toEqual([]);
     // The page is in place a moment before the rebuild is reported (after comparing outputs).
     const isTyped = (r: RebuildReport) => r.changed.length === 1 && r.changed[0] === chapter('intro.md');

@@ -120,12 +120,12 @@ describe('bounded work', () => {
     ]);
   });
 
-  it('stays fast on pathological input (a huge section rewritten entirely)', async () => {
+  // Its speed is a benchmark figure (npm run bench, "diff engine, worst case"); here only the verdict.
+  it('reports a huge section rewritten entirely as one changed chapter', async () => {
     const words = (seed: number) => Array.from({ length: 20_000 }, (_, i) => `w${(i * seed) % 9973}`).join(' ');
-    const started = performance.now();
     const d = await diff({ 'a.md': `# A\n\n${words(7)}\n` }, { 'a.md': `# A\n\n${words(13)}\n` });
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(d.chapters).toHaveLength(1);
+    expect(d.bump).not.toBe('none');
   });
 });
 
