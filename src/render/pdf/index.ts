@@ -21,6 +21,7 @@ import type { PrintPageMap } from '../shared/pageMap.js';
 import { compactHighlighting } from './compactCode.js';
 import { measurePageStarts } from './pageStarts.js';
 import { finishPdf } from './finishPdf.js';
+import type { OutlineHeading } from './outline.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
@@ -100,7 +101,7 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
   }
   const { launched, launchMs } = launch;
   let layout: LayoutResult;
-  let headings: string[];
+  let headings: OutlineHeading[];
   let pageMap: PrintPageMap | undefined;
   let pageMapMs = 0;
   const loadStarted = performance.now();
@@ -112,7 +113,14 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     loadedMs = performance.now() - loadStarted;
     layout = await layOut(page, { recto: book.config.pdf.recto });
-    headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''));
+    headings = await page.evaluate(() =>
+      [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+        .filter((h) => h.getClientRects().length > 0)
+        .map((h) => {
+          const role = h.classList.contains('part-title') ? 'part' : h.tagName === 'H1' && h.closest('section.chapter[data-part]') ? 'part-chapter' : undefined;
+          return { text: h.textContent ?? '', ...(role ? { role } : {}) } as OutlineHeading;
+        }),
+    );
     if (options.pageMap || options.measureOnly) {
       const measureStarted = performance.now();
       pageMap = await measurePageStarts(page, layout.frontPages);
