@@ -146,6 +146,17 @@ describe('evergreen build --format pdf', () => {
       expect(cols.at(-5), row).toBe('yes'); // emb
       expect(cols[0], row).toMatch(/\+(Inter|SourceSerif4|JetBrainsMono)-/);
     }
+    // Each font once, though the book has Greek and Cyrillic letters in prose and code (a font split into
+    // per-script files, as for the web, would be embedded once per file Chromium used).
+    const names = rows.map((row) =>
+      row
+        .trim()
+        .split(/\s+/)[0]
+        .replace(/^[A-Z]{6}\+/, ''),
+    );
+    expect(names).toEqual([...new Set(names)]);
+    expect(names).toContain('JetBrainsMono-Regular');
+    expect(pages.join('\n')).toContain('const π = Math.PI;');
   });
 
   it('has bookmarks whose titles are exactly the headings, even where a heading wrapped', async () => {

@@ -16,12 +16,13 @@ import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAs
 import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
-import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { linkOrCopy, loadTheme } from '../theme.js';
 import type { PrintPageMap } from '../shared/pageMap.js';
 import { compactHighlighting } from './compactCode.js';
 import { measurePageStarts } from './pageStarts.js';
 import { finishPdf } from './finishPdf.js';
 import type { OutlineHeading } from './outline.js';
+import { copyPrintFonts, loadPrintFonts } from './printFonts.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
@@ -241,8 +242,8 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const htmlFile = path.join(workDir, 'print.html');
   await Promise.all([
     writeFile(htmlFile, html),
-    loadFonts().then((fonts) => writeFile(path.join(workDir, 'fonts.css'), fonts.css)),
-    copyFonts(workDir),
+    writeFile(path.join(workDir, 'fonts.css'), loadPrintFonts().css),
+    copyPrintFonts(workDir),
     hasMath ? writeKatexAssets(workDir) : undefined,
     ...[...media].map(async ([relPath, file]) => {
       const target = path.join(workDir, 'media', relPath);
