@@ -35,6 +35,8 @@ export interface HeadingInfo {
   id: string;
   /** True when the author wrote `{#id}`. */
   explicitId: boolean;
+  /** `{.unlisted}`: on the page, not in the contents (sidebar, contents pages, EPUB navigation). */
+  unlisted?: boolean;
   text: string;
   line: number;
   column: number;

@@ -63,7 +63,7 @@ const cases: Case[] = [
     alerts: [['intro.html', 'note']],
     contents: ['1. Preface', 'Basics', '2. Introduction', '3. Summary', 'Advanced topics', '4. Working with models', 'Appendices', '5. Tools'],
     bookmarks: ['Preface', 'Basics', '  Introduction', '  Summary', 'Advanced topics', '  Working with models', 'Appendices', '  Tools'],
-    mapped: ['callout-note divs: 1 place, shown as alerts of the same kind'],
+    mapped: ['callout-note divs: 1 place, shown as alerts of the same kind', 'heading attributes such as {.unnumbered}: 2 places, read as pandoc reads them'],
     unmapped: ['{python} code cells: 1 place', 'shown as code, not run', '@sec- cross-references', 'book: date', 'format: settings', 'part page "advanced.qmd"'],
   },
 ];

@@ -121,7 +121,7 @@ function tableOfContents(book: Book): string {
     `<span class="toc-page" data-target="${escapeHtml(href)}">${pageNumberPlaceholder}</span></a></li>`;
   const chapterItems = (chapter: Chapter) => {
     const sections = chapter.analysis.headings
-      .filter((h) => h.depth === tocSectionDepth && h.id !== chapter.titleHeadingId)
+      .filter((h) => h.depth === tocSectionDepth && h.id !== chapter.titleHeadingId && !h.unlisted)
       .map((h) => entry(`${chapter.slug}--${h.id}`, '', h.text, 'toc-section'));
     return entry(chapter.slug, String(chapter.index + 1), chapter.title, 'toc-chapter') + (sections.length ? `<li class="toc-sections"><ol>${sections.join('')}</ol></li>` : '');
   };
