@@ -14,7 +14,7 @@ import { changesPage, diffAllVersions, type SiteVersion } from './diffs.js';
 import { atomFeed } from './feed.js';
 import { buildManifest, downloadPath } from './manifest.js';
 import { landingContent, sitePage, versionsContent } from './pages.js';
-import { signManifest } from './signing.js';
+import { prepareSigner, writeSignature } from './signing.js';
 import { unpackVersionBook } from './versionBooks.js';
 
 export { changeSummary, changesFormat } from './changeSummary.js';
@@ -121,9 +121,12 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     pages.push(name);
   }
 
-  const manifestText = `${JSON.stringify(buildManifest(book, versions, latest, facts), null, 2)}\n`;
+  // A signed manifest also says when it was signed and when it expires, inside the signed bytes.
+  const signer = await prepareSigner(book, diagnostics);
+  const manifestText = `${JSON.stringify({ ...buildManifest(book, versions, latest, facts), ...signer?.fields }, null, 2)}\n`;
   await writeFile(path.join(siteDir, 'manifest.json'), manifestText);
-  const signed = await signManifest(book, manifestText, siteDir, diagnostics);
+  if (signer) await writeSignature(book, signer, manifestText, siteDir, diagnostics);
+  const signed = signer !== undefined;
   await writeFile(path.join(siteDir, 'feed.xml'), atomFeed(book, versions, latest, facts));
   return { versions: releases.length, pages: pages.length, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
 }
