@@ -6,17 +6,7 @@ import { changeReport, type ChangeReport } from './changeReport.js';
 import { downloadVerified, partialDirName, sha256OfFile } from './download.js';
 import { GetError } from './errors.js';
 import { lockFolder } from './folderLock.js';
-import {
-  checkExpiry,
-  checkRollback,
-  findVersion,
-  highestListed,
-  latestVersion,
-  type Manifest,
-  type ManifestArtifact,
-  type ManifestVersion,
-  parseManifest,
-} from './manifest.js';
+import { checkExpiry, checkRollback, findVersion, highestListed, latestVersion, type Manifest, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
 import { type DownloadRecord, newState, type ReaderState, readState, stateFileName, writeState } from './readerState.js';
 import { checkSignature, keyFingerprint, type SignatureVerdict } from './signature.js';
 import { openSource, type SiteSource } from './siteSource.js';

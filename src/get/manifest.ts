@@ -108,11 +108,7 @@ export function checkRollback(manifest: Manifest, state: ReaderState | undefined
   for (const download of state.downloads) {
     const listed = findVersion(manifest, download.version);
     if (!listed)
-      throw new GetError(
-        'rollback',
-        `Refused: the manifest no longer lists version ${download.version}, which you downloaded (published versions are never removed)`,
-        hint,
-      );
+      throw new GetError('rollback', `Refused: the manifest no longer lists version ${download.version}, which you downloaded (published versions are never removed)`, hint);
     const artifact = listed.artifacts.find((a) => a.kind === download.kind);
     if (artifact && (artifact.sha256 !== download.sha256 || artifact.size !== download.size)) {
       throw new GetError(

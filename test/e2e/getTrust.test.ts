@@ -46,7 +46,8 @@ function rewriteManifest(dir: string, edit: (m: Record<string, unknown>) => void
   }
 }
 
-const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown> & { serial: number; expires: string; signed: string; keyRotations?: unknown[] };
+const manifestOf = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown> & { serial: number; expires: string; signed: string; keyRotations?: unknown[] };
 const stateOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, '.evergreen-get.json'), 'utf8')) as { version: string; serialSeen?: number; publicKeySha256?: string };
 
 function get(cwd: string, ...args: string[]) {
@@ -148,7 +149,10 @@ describe('a frozen mirror', () => {
         author,
       ),
     );
-    for (const args of [['--into', 'book'], ['--into', 'book', '--check']]) {
+    for (const args of [
+      ['--into', 'book'],
+      ['--into', 'book', '--check'],
+    ]) {
       const r = await get(home, ...args);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/warning: The manifest at \S+ expired on 2026-01-24T00:00:00.000Z \(\d+ days ago\): the site, or a mirror or cache in between, may be frozen/);

@@ -61,7 +61,12 @@ async function readRotations(root: string): Promise<KeyRotation[]> {
     return Array.isArray(data.rotations) ? data.rotations : [];
   } catch (error) {
     throw new EvergreenError(`releases/keys.json cannot be read: ${(error as Error).message}`, [
-      { severity: 'error', file, message: `releases/keys.json cannot be read: ${(error as Error).message}`, hint: 'Restore it from version control (git checkout -- releases/keys.json).' },
+      {
+        severity: 'error',
+        file,
+        message: `releases/keys.json cannot be read: ${(error as Error).message}`,
+        hint: 'Restore it from version control (git checkout -- releases/keys.json).',
+      },
     ]);
   }
 }
