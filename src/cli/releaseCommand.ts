@@ -42,6 +42,10 @@ export function releaseCommand(): Command {
           allowDirty: opts.allowDirty,
           tag: opts.tag,
           progress: progress.update,
+          notice: (message) => {
+            progress.done();
+            process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
+          },
           confirm: async (warnings, contradicts) => {
             progress.done();
             for (const w of warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);

@@ -15,6 +15,7 @@ import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { type GitState, readGitState, type SourceRecord, versionsInSite } from './gitState.js';
 import type { VerificationRecord } from './history/index.js';
+import { clearReleasePending, findUnfinishedRelease, markReleasePending, unfinishedMessage } from './pending.js';
 import { zipFolder } from './zip.js';
 import { ReleaseRefused } from './errors.js';
 
@@ -35,6 +36,8 @@ export interface ReleaseOptions {
   /** Create the git tag `v<version>` at the released commit. */
   tag?: boolean;
   progress?: (message: string) => void;
+  /** Told about a release an earlier process left unfinished, and what was done about it. */
+  notice?: (message: string) => void;
   /**
    * Called when the requested version contradicts the suggested bump (e.g. a patch release that removes a
    * chapter), with the warnings; return false to publish nothing. Without it, the warnings are returned.
@@ -178,6 +181,7 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const progress = options.progress ?? (() => {});
   const warnings: string[] = [];
   const history = await openHistory(root, { cleanup: true });
+  await finishUnfinished(project, options);
   const version = resolveVersion(history, options.version);
   const git = await readGitState(root);
   const source = sourceRecord(git, options, version);
@@ -213,6 +217,9 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
   await cleanupWorkDirs(root);
   await mkdir(workDir, { recursive: true });
+  await markReleasePending(root, version);
+  crashPoint('checked');
+  let recorded = false;
   try {
     progress(`building ${version}`);
     const built = await buildProject(project, { outDir: workDir, formats: formats.map((f) => f.name), version: releasedVersion, progress });
@@ -250,6 +257,7 @@ export async function release(project: Project, options: ReleaseOptions): Promis
       store,
       artifacts,
     });
+    recorded = true;
     crashPoint('published');
     let tag: string | undefined;
     if (source.git && source.tag && source.commit) {
@@ -261,8 +269,10 @@ export async function release(project: Project, options: ReleaseOptions): Promis
     // The reader site, then the freshly built formats, into dist/ (each output swapped atomically).
     const outDir = path.join(root, 'dist');
     const site = await refreshSite({ book, formats: project.formats, outDir, cacheDir: project.cacheDir, progress });
+    crashPoint('site-written');
     const names = built.outputs.map((o) => path.basename(o));
     await commitStaging(workDir, outDir, names);
+    await clearReleasePending(root);
     return {
       ok: site.ok,
       version,
@@ -275,8 +285,27 @@ export async function release(project: Project, options: ReleaseOptions): Promis
       outputs: [...(site.siteDir ? [site.siteDir] : []), ...names.map((n) => path.join(outDir, n))],
     };
   } finally {
+    // Refused or failed before it was recorded: nothing to finish later. (A kill never gets here.)
+    if (!recorded) await clearReleasePending(root);
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A release a killed process left behind is finished (or declared unpublished) before anything else happens. */
+async function finishUnfinished(project: Project, options: ReleaseOptions): Promise<void> {
+  const unfinished = await findUnfinishedRelease(project.root);
+  if (!unfinished) return;
+  if (unfinished.published) {
+    options.progress?.(`finishing the interrupted release of ${unfinished.version}`);
+    const site = await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir });
+    if (!site.ok)
+      throw new ReleaseRefused(
+        `The interrupted release of ${unfinished.version} could not be finished`,
+        site.diagnostics.filter((d) => d.severity === 'error'),
+      );
+  }
+  await clearReleasePending(project.root);
+  options.notice?.(unfinishedMessage(unfinished));
 }
 
 /** The release time: now, or noon of the date asked for when that is not today (SOURCE_DATE_EPOCH is honoured). */

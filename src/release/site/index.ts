@@ -7,7 +7,7 @@ import type { FormatRegistry } from '../../driver/formatRegistry.js';
 import { commitStaging, createStaging, discardStaging } from '../../driver/outputDir.js';
 import { copyFonts, loadFonts, loadTheme } from '../../render/theme.js';
 import { packageRoot } from '../../util/version.js';
-import { artifactPath, type History, openHistory } from '../history/index.js';
+import { artifactPath, crashPoint, type History, openHistory } from '../history/index.js';
 import { artifactFacts } from './artifacts.js';
 import { changesContent } from './changesPage.js';
 import { changesPage, diffAllVersions, type SiteVersion } from './diffs.js';
@@ -104,6 +104,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     await unpackVersionBook(siteDir, v, latest, versions, history, facts);
   }
 
+  crashPoint('site-writing');
   const pageContext = { book, template: theme.files['page.html']!, versions, latest, facts };
   const pages = ['index.html', 'versions.html'];
   await writeFile(path.join(siteDir, 'index.html'), sitePage(pageContext, 'index.html', book.config.title, 'site-landing', landingContent(pageContext)));
