@@ -281,6 +281,7 @@ describe('refusals', () => {
     const r = await release(dir, 'patch');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('The changes suggest a major release (1 chapter removed), but 1.0.1 is a patch release.');
+    expect(r.stderr.split('The changes suggest').length - 1, 'each warning once').toBe(1);
   });
 
   it('detects a history file edited after publishing', async () => {
