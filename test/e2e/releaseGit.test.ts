@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,13 @@ describe('releases tied to git', () => {
     expect($('#v1\\.0\\.0 .provenance.unverified').text()).toBe(
       'Samples were not checked for this version: book.yaml sets samples: none. Released from a folder outside git (no commit recorded).',
     );
+    // Every page of the downloaded HTML book (unpacked on the site from the published zip) links to the latest version.
+    const pages = readdirSync(path.join(root, 'dist', 'site', 'v', '1.0.0')).filter((f) => f.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(2);
+    for (const page of pages) {
+      const doc = cheerio.load(readFileSync(path.join(root, 'dist', 'site', 'v', '1.0.0', page), 'utf8'));
+      expect(doc('.footer-latest a').attr('href'), page).toBe('https://example.com/fixture/');
+    }
     const feed = cheerio.load(readFileSync(path.join(root, 'dist', 'site', 'feed.xml'), 'utf8'), { xml: true });
     expect(feed('entry > updated').text()).toBe(rec.released);
     expect(feed('feed > link[rel="self"]').attr('href')).toBe('https://example.com/fixture/feed.xml');
