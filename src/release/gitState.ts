@@ -5,7 +5,7 @@ import path from 'node:path';
 
 /**
  * What git says about the book at release time: the commit released and whether the working tree had
- * uncommitted changes (the book folder only; dist/ and Evergreen's caches are output, not source). A book
+ * uncommitted changes (the book folder only; dist/, releases/ and Evergreen's caches are output, not source). A book
  * outside git (or without git installed) still releases; its record says so.
  */
 export type SourceRecord =
@@ -53,7 +53,8 @@ export async function readGitState(root: string): Promise<GitState | undefined> 
   if (!top.ok) return undefined;
   const head = await g.run(['rev-parse', '--verify', '-q', 'HEAD']);
   const commit = head.ok ? head.stdout.trim() : undefined;
-  const status = await g.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.', ':(exclude)dist', ':(exclude).evergreen']);
+  // releases/ is Evergreen's own record, written by the release before the author commits it: not source.
+  const status = await g.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.', ':(exclude)dist', ':(exclude).evergreen', ':(exclude)releases']);
   if (!status.ok) return undefined;
   // -z entries are "XY path"; a rename carries its source as the next NUL-separated field.
   const fields = status.stdout.split('\0').filter(Boolean);
