@@ -37,7 +37,7 @@ export type { BuildResult } from './driver/build.js';
 export { check, type CheckOptions } from './api/check.js';
 export type { CheckResult, SampleResult, SampleStatus } from './samples/types.js';
 export { formatCheckResult, reporterNames, type ReporterName } from './samples/reporters.js';
-export { release, diffVersions, yank, refreshSite } from './api/release.js';
+export { release, diffVersions, yank, refreshSite, refreshManifest, rotateKey } from './api/release.js';
 export { ReleaseRefused } from './release/errors.js';
 export { formatDiff } from './release/format.js';
 export { changeSentence } from './release/changeSentence.js';

@@ -192,7 +192,8 @@ describe('the reader site', () => {
     const entries = feed.entry as { id: string; title: string; updated: string; link: { '@rel': string; '@href': string }[] }[];
     expect(entries.map((e) => e.title)).toEqual(['Release Fixture 2.0.0', 'Release Fixture 1.1.0', 'Release Fixture 1.0.0']);
     expect(new Set(entries.map((e) => e.id)).size).toBe(3);
-    expect(entries[0].updated).toBe('2026-06-01T00:00:00Z');
+    // The recorded release time; a release backdated with --date is put at noon UTC of that day.
+    expect(entries[0].updated).toBe('2026-06-01T12:00:00Z');
     const alt = entries[0].link.find((l) => l['@rel'] === 'alternate')!;
     expect(alt['@href']).toBe('https://example.com/fixture/changes-since-1.1.0.html');
     for (const e of entries) for (const l of e.link) expect(l['@href']).toMatch(/^https:\/\/example\.com\/fixture\//);
@@ -281,6 +282,7 @@ describe('refusals', () => {
     const r = await release(dir, 'patch');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('The changes suggest a major release (1 chapter removed), but 1.0.1 is a patch release.');
+    expect(r.stderr.split('The changes suggest').length - 1, 'each warning once').toBe(1);
   });
 
   it('detects a history file edited after publishing', async () => {

@@ -7,14 +7,14 @@ import type { FormatRegistry } from '../../driver/formatRegistry.js';
 import { commitStaging, createStaging, discardStaging } from '../../driver/outputDir.js';
 import { copyFonts, loadFonts, loadTheme } from '../../render/theme.js';
 import { packageRoot } from '../../util/version.js';
-import { artifactPath, type History, openHistory } from '../history/index.js';
+import { artifactPath, crashPoint, type History, openHistory } from '../history/index.js';
 import { artifactFacts } from './artifacts.js';
 import { changesContent } from './changesPage.js';
 import { changesPage, diffAllVersions, type SiteVersion } from './diffs.js';
 import { atomFeed } from './feed.js';
 import { buildManifest, downloadPath } from './manifest.js';
 import { landingContent, sitePage, versionsContent } from './pages.js';
-import { signManifest } from './signing.js';
+import { prepareSigner, writeSignature } from './signing.js';
 import { unpackVersionBook } from './versionBooks.js';
 
 export { changeSummary, changesFormat } from './changeSummary.js';
@@ -104,6 +104,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     await unpackVersionBook(siteDir, v, latest, versions, history, facts);
   }
 
+  crashPoint('site-writing');
   const pageContext = { book, template: theme.files['page.html']!, versions, latest, facts };
   const pages = ['index.html', 'versions.html'];
   await writeFile(path.join(siteDir, 'index.html'), sitePage(pageContext, 'index.html', book.config.title, 'site-landing', landingContent(pageContext)));
@@ -121,9 +122,12 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     pages.push(name);
   }
 
-  const manifestText = `${JSON.stringify(buildManifest(book, versions, latest, facts), null, 2)}\n`;
+  // A signed manifest also says when it was signed and when it expires, inside the signed bytes.
+  const signer = await prepareSigner(book, diagnostics);
+  const manifestText = `${JSON.stringify({ ...buildManifest(book, versions, latest, facts), ...signer?.fields }, null, 2)}\n`;
   await writeFile(path.join(siteDir, 'manifest.json'), manifestText);
-  const signed = await signManifest(book, manifestText, siteDir, diagnostics);
+  if (signer) await writeSignature(book, signer, manifestText, siteDir, diagnostics);
+  const signed = signer !== undefined;
   await writeFile(path.join(siteDir, 'feed.xml'), atomFeed(book, versions, latest, facts));
   return { versions: releases.length, pages: pages.length, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
 }
