@@ -11,7 +11,8 @@ import { blockWords } from './snapshot.js';
 
 export const wordsPerMinute = 230;
 
-const words = (text: string) => blockWords({ kind: 'paragraph', text });
+/** Changed words; a code span of symbols alone (`+`, `?.`) counts as one word, so deleting it is not "+0/-0 words". */
+const words = (text: string) => blockWords({ kind: 'paragraph', text: text.replace(/(`+)[^\p{L}\p{N}`]+\1/gu, ' symbol ') });
 
 /** What kind of code a block is, for counting: a runnable sample, its printed output, or an example to read. */
 export function codeRole(b: BlockChange): 'sample' | 'output' | 'example' | undefined {

@@ -43,8 +43,7 @@ export function formatDiff(diff: BookDiff, options: FormatOptions = {}): string 
 function rereadLines(diff: BookDiff, c: Required<FormatOptions>['color']): string[] {
   const plan = rereadPlan(diff);
   if (plan.items.length === 0 && plan.corrections.length === 0) return [];
-  const minutes = plan.items.reduce((n, i) => n + i.minutes, 0);
-  const lines = [c.bold(`What to re-read${plan.items.length ? ` (about ${minutes} min)` : ''}`)];
+  const lines = [c.bold(`What to re-read${plan.items.length ? ` (about ${diff.summary.rereadMinutes} min)` : ''}`)];
   plan.items.forEach((item, i) => {
     const title = `${item.chapterTitle} › ${item.sectionTitle || 'Opening text'}`;
     lines.push(`  ${String(i + 1).padStart(2)}. ${title}  (${rereadDetails(item)})  ${c.dim(`${item.slug}.html${item.sectionId ? `#${item.sectionId}` : ''}`)}`);

@@ -19,7 +19,7 @@ export interface RereadItem {
   wordsRemoved: number;
   samplesChanged: number;
   outputsChanged: number;
-  /** Words to read again (whole new or changed blocks). */
+  /** Words to read again (whole new or changed blocks), and the minutes they take at 230 words per minute. */
   rereadWords: number;
   minutes: number;
   impact: number;
@@ -68,7 +68,7 @@ function itemOf(
   where: Omit<RereadItem, 'isNew' | 'wordsAdded' | 'wordsRemoved' | 'samplesChanged' | 'outputsChanged' | 'rereadWords' | 'minutes' | 'impact'>,
   s: SectionDiff,
 ): RereadItem {
-  const words = rereadWords(s.blocks) + (s.status === 'added' ? wordsOf(s.title) : 0);
+  const words = rereadWords(s.blocks);
   return {
     ...where,
     isNew: s.status === 'added',
@@ -77,13 +77,9 @@ function itemOf(
     samplesChanged: s.samplesChanged,
     outputsChanged: s.outputsChanged,
     rereadWords: words,
-    minutes: Math.max(1, Math.ceil(words / wordsPerMinute)),
+    minutes: words / wordsPerMinute,
     impact: words + sampleWeight * s.samplesChanged + outputWeight * s.outputsChanged + Math.min(s.wordsRemoved, words) / 2,
   };
-}
-
-function wordsOf(text: string): number {
-  return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
 }
 
 /** "New section, +71/-1 words, 1 code sample changed, about 1 min". */
@@ -92,9 +88,14 @@ export function rereadDetails(item: RereadItem): string {
     item.isNew ? `new section, ${item.wordsAdded} words` : `+${item.wordsAdded}/-${item.wordsRemoved} words`,
     item.samplesChanged ? `${item.samplesChanged} code sample${item.samplesChanged === 1 ? '' : 's'} changed` : '',
     item.outputsChanged ? `${item.outputsChanged} output${item.outputsChanged === 1 ? '' : 's'} changed (same code)` : '',
-    `about ${item.minutes} min`,
+    readingTime(item.minutes),
   ];
   return parts.filter(Boolean).join(', ');
+}
+
+/** "under 1 min", "about 3 min". */
+export function readingTime(minutes: number): string {
+  return minutes < 0.5 ? 'under 1 min' : `about ${Math.max(1, Math.round(minutes))} min`;
 }
 
 export function correctionsLine(n: number): string {

@@ -63,7 +63,6 @@ function rereadSection(diff: BookDiff, latest: PublishedRelease): ElementContent
   const plan = rereadPlan(diff);
   if (plan.items.length === 0 && plan.corrections.length === 0) return null;
   const base = `v/${latest.version}/`;
-  const total = plan.items.reduce((n, i) => n + i.minutes, 0);
   const items = plan.items.map((item) =>
     h('li', [
       h('a', { href: `${base}${item.slug}.html${item.sectionId ? `#${item.sectionId}` : ''}` }, [item.chapterTitle, ' › ', item.sectionTitle || 'Opening text']),
@@ -83,7 +82,7 @@ function rereadSection(diff: BookDiff, latest: PublishedRelease): ElementContent
       ])
     : null;
   return h('section', { className: ['reread'], ariaLabelledBy: 'reread-heading' }, [
-    h('h2', { id: 'reread-heading' }, plan.items.length ? `What to re-read (about ${total} min)` : 'What to re-read'),
+    h('h2', { id: 'reread-heading' }, plan.items.length ? `What to re-read (about ${diff.summary.rereadMinutes} min)` : 'What to re-read'),
     items.length ? h('ol', { className: ['reread-list'] }, items) : h('p', 'Nothing to re-read.'),
     corrections,
   ]);

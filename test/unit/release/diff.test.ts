@@ -226,3 +226,49 @@ describe('one count everywhere', () => {
     expect(changeSummary(d).summary).toMatchObject({ samplesChanged: 1, outputsChanged: 1, examplesChanged: 1 });
   });
 });
+
+describe('what to re-read', () => {
+  it('ranks changed sections by reading impact and collapses typo-level corrections into one line', async () => {
+    const { rereadPlan } = await import('../../../src/release/reread.js');
+    const { formatDiff } = await import('../../../src/release/format.js');
+    const long = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    const before = [
+      '# A',
+      '',
+      '## Rewritten {#rewritten}',
+      '',
+      `${para(1)} ${para(2)}`,
+      '',
+      '## Sample {#sample}',
+      '',
+      '```ts',
+      'const total = 1 + 2;',
+      '```',
+      '',
+      '## Typo one {#typo-one}',
+      '',
+      para(3),
+      '',
+      '## Typo two {#typo-two}',
+      '',
+      para(4),
+      '',
+    ].join('\n');
+    const after = before
+      .replace(`${para(1)} ${para(2)}`, `${para(1)} ${para(2)} And a new closing sentence that explains the idea differently.`)
+      .replace('1 + 2', '1 + 3')
+      .replace('talks about topic number 3', 'talks about topic nummber 3')
+      .replace('topic number 4 with', 'topic number 4, with')
+      .concat(`\n## Brand new {#brand-new}\n\n${long(150)}\n`);
+    const d = await diff({ 'a.md': before }, { 'a.md': after });
+    const plan = rereadPlan(d);
+    expect(plan.items.map((i) => i.sectionId)).toEqual(['brand-new', 'sample', 'rewritten']);
+    expect(plan.items[0]).toMatchObject({ isNew: true, rereadWords: 150 });
+    expect(plan.corrections.map((x) => x.sectionId)).toEqual(['typo-one', 'typo-two']);
+    expect(d.summary.sectionsCorrected).toBe(2);
+    const text = formatDiff(d);
+    expect(text.indexOf('What to re-read')).toBeLessThan(text.indexOf('Changed chapters'));
+    expect(text).toMatch(/1\. A › Brand new .*a\.html#brand-new/);
+    expect(text).toContain('2 small corrections');
+  });
+});
