@@ -136,7 +136,7 @@ function blocksHtml(blocks: BlockChange[]): ElementContent {
   blocks.forEach((b, i) => {
     const near = changed[i] || changed[i - 1] || changed[i + 1];
     if (!near) {
-      if (!elided) out.push(h('p', { className: ['elided'], ariaLabel: 'unchanged text' }, '…'));
+      if (!elided) out.push(h('p', { className: ['elided'] }, [h('span', { ariaHidden: 'true' }, '…'), h('span', { className: ['visually-hidden'] }, 'unchanged text left out')]));
       elided = true;
       return;
     }

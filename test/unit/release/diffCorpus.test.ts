@@ -67,6 +67,14 @@ describe('what the corpus pins down, said plainly', () => {
     expect(list.children('li').eq(2).find('ins').text()).toContain('Plugins add to or change another library.');
   });
 
+  it('long unchanged runs are elided with a text alternative, and a one-word edit is a small correction', async () => {
+    const diff = await diffCase('long-section-elided');
+    expect(diff.summary).toMatchObject({ sectionsCorrected: 1, sectionsChanged: 0 });
+    const $ = cheerio.load(changesPageHtml(diff));
+    expect($('.elided').text()).toContain('unchanged text left out');
+    expect($('.reread .corrections summary').text()).toContain('1 small correction');
+  });
+
   it('code moved into a quote is shown unchanged inside the quote, with only the quote’s words inserted', async () => {
     const $ = cheerio.load(changesPageHtml(await diffCase('code-into-blockquote')));
     const quote = $('.change-block.modified blockquote');
