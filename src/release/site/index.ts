@@ -90,6 +90,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await writeFile(path.join(siteDir, 'assets', 'book.js'), theme.files['book.js'] ?? '');
   await copyFile(path.join(themeDir, 'site.css'), path.join(siteDir, 'assets', 'site.css'));
   await copyFile(path.join(themeDir, 'update-check.js'), path.join(siteDir, 'assets', 'update-check.js'));
+  await copyFile(path.join(themeDir, 'change-markers.js'), path.join(siteDir, 'assets', 'change-markers.js'));
   await writeFile(path.join(siteDir, 'assets', 'fonts.css'), (await loadFonts()).css);
   await copyFonts(path.join(siteDir, 'assets'));
   await writeFile(path.join(siteDir, 'search-data.js'), 'window.EVERGREEN_SEARCH = [];\n');
