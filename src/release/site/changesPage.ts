@@ -129,7 +129,7 @@ function sectionChanges(c: ChapterDiff, s: SectionDiff, base: string): ElementCo
 }
 
 /** Changed blocks with one unchanged block of context on each side; longer unchanged runs are elided. */
-function blocksHtml(blocks: BlockChange[]): ElementContent {
+export function blocksHtml(blocks: BlockChange[]): ElementContent {
   const changed = blocks.map((b) => b.op !== 'same');
   const out: ElementContent[] = [];
   let elided = false;
