@@ -9,7 +9,7 @@ import { type Child, raw, serialize } from './hast.js';
 import { notesHtml } from './notes.js';
 
 /** "What changed since X": the release notes in between, then every changed chapter and section with its changes marked. */
-export function changesContent(diff: BookDiff, from: PublishedRelease, latest: PublishedRelease, between: PublishedRelease[]): Child {
+export function changesContent(diff: BookDiff, from: PublishedRelease, latest: PublishedRelease, between: PublishedRelease[], redline?: string): Child {
   const notes = [...between]
     .reverse()
     .map((r) =>
@@ -28,6 +28,7 @@ export function changesContent(diff: BookDiff, from: PublishedRelease, latest: P
       { className: ['changes-lede'] },
       `From version ${from.version} (${from.date}) to version ${latest.version} (${latest.date}), compared directly. ${changeSentence(diff.summary)}`,
     ),
+    redline ? h('p', { className: ['changes-print'] }, [h('a', { href: redline }, `Print these changes: redline PDF (${from.version} → ${latest.version})`)]) : null,
     rereadSection(diff, latest),
     toc,
     h('p', { className: ['changes-legend'] }, [h('ins', 'inserted text'), ' · ', h('del', 'deleted text'), ' · changed sections link to the new version.']),
