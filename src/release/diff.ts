@@ -147,7 +147,8 @@ export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: {
       renamed,
       moved: matched.moved,
       matchedBy: matched.byKey ? 'key' : 'content',
-      similarity: Math.round(dice(chapterText(matched.old), chapterText(chapter)) * 100) / 100,
+      // Only where it was the evidence: comparing every changed chapter's whole text would double the diff's cost.
+      ...(matched.byKey ? {} : { similarity: Math.round(dice(chapterText(matched.old), chapterText(chapter)) * 100) / 100 }),
       sections,
     });
   }

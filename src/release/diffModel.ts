@@ -72,7 +72,7 @@ export interface ChapterDiff {
   moved: boolean;
   /** How the old chapter was found: by its id or path, or by content (its file was renamed). */
   matchedBy?: 'key' | 'content';
-  /** Dice similarity (0–1) of the old and new text, word 3-shingles; for changed chapters. */
+  /** Dice similarity (0–1) of the old and new text, word 3-shingles; for chapters matched by content. */
   similarity?: number;
   /** Only the sections that changed (all of them for added/removed chapters). */
   sections: SectionDiff[];
