@@ -10,6 +10,7 @@ import { packageRoot } from '../../util/version.js';
 import { artifactPath, crashPoint, type History, openHistory } from '../history/index.js';
 import { artifactFacts } from './artifacts.js';
 import { changesContent } from './changesPage.js';
+import { writeRedlines } from './redlines.js';
 import { changesPage, diffAllVersions, type SiteVersion } from './diffs.js';
 import { atomFeed } from './feed.js';
 import { buildManifest, downloadPath } from './manifest.js';
@@ -90,6 +91,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await writeFile(path.join(siteDir, 'assets', 'book.js'), theme.files['book.js'] ?? '');
   await copyFile(path.join(themeDir, 'site.css'), path.join(siteDir, 'assets', 'site.css'));
   await copyFile(path.join(themeDir, 'update-check.js'), path.join(siteDir, 'assets', 'update-check.js'));
+  await copyFile(path.join(themeDir, 'change-markers.js'), path.join(siteDir, 'assets', 'change-markers.js'));
   await writeFile(path.join(siteDir, 'assets', 'fonts.css'), (await loadFonts()).css);
   await copyFonts(path.join(siteDir, 'assets'));
   await writeFile(path.join(siteDir, 'search-data.js'), 'window.EVERGREEN_SEARCH = [];\n');
@@ -111,13 +113,14 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await writeFile(path.join(siteDir, 'versions.html'), sitePage(pageContext, 'versions.html', 'All versions', 'site-versions', versionsContent(pageContext)));
   const latestSite = versions.find((v) => v.release === latest)!;
   const latestIndex = releases.indexOf(latest);
+  await writeRedlines(siteDir, latestSite, latest, book.config.title, options.cacheDir, diagnostics);
   for (const [fromVersion, entry] of latestSite.changesSince) {
     const name = changesPage(fromVersion);
     const fromIndex = releases.findIndex((x) => x.version === fromVersion);
     const between = releases.slice(fromIndex + 1, latestIndex + 1);
     await writeFile(
       path.join(siteDir, name),
-      sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between)),
+      sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between, entry.redline?.path)),
     );
     pages.push(name);
   }

@@ -38,7 +38,8 @@ export function sitePage(ctx: SitePageContext, name: string, title: string, body
     toc: serialize(siteNav(ctx, name)),
     content: serialize(content),
     prevNext: '',
-  });
+    // The template's line for the (empty) prev/next links would be left as trailing whitespace.
+  }).replace(/^[ \t]+$/gm, '');
 }
 
 function isEarlierThanLatest(ctx: SitePageContext, v: SiteVersion): boolean {
