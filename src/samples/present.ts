@@ -33,9 +33,10 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
     for (const [sample, result] of await checker.checkAll(list, () => false)) {
       typeChecked++;
       types.set(sample, result.types);
-      // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
+      // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. For a sample
+      // that runs, an entry without a run is incomplete to `check`, which type-checks, runs and replaces it.
       const key = keyOf(sample);
-      if (!sample.run && key) cache.set(key, { types: result.types } satisfies CachedOutcome);
+      if (key) cache.set(key, { types: result.types } satisfies CachedOutcome);
     }
   }
   return Object.assign(presenterFor(samples, types), { typeChecked });

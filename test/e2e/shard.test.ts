@@ -136,6 +136,21 @@ describe('evergreen check --shard / --merge-reports', () => {
     } finally {
       await freshProject.close();
     }
+    // The next build (after a one-line edit) type-checks nothing, printing samples included.
+    const edited = path.join(fresh, 'manuscript', 'one.md');
+    writeFileSync(edited, `${readFileSync(edited, 'utf8')}\nOne more line.\n`);
+    const again = await openProject({ root: fresh, workers: false });
+    try {
+      const result = await build(again, { formats: ['html'] });
+      expect(result.stats['samples.typeChecked']).toBe(0);
+    } finally {
+      await again.close();
+    }
+    // Types stored by a build are not a verdict: check still runs the printing samples and compares them.
+    const checked = parse(evergreen(['check', '--root', fresh, '--reporter', 'json']).stdout);
+    const printing = checked.samples.filter((s) => s.actualOutput !== undefined);
+    expect(printing.length).toBe(6);
+    expect(printing.every((s) => !s.cached && s.status === 'passed')).toBe(true);
   }, 300_000);
 
   it('the init scaffold’s workflow checks in a shard matrix and merges the shards, and its commands work as written', () => {
