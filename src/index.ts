@@ -39,14 +39,14 @@ export type { CheckResult, CheckTimings, SampleResult, SampleStatus } from './sa
 export { formatCheckResult, formatTimings, reporterNames, type ReporterName } from './samples/reporters.js';
 export { mergeCheckReports } from './samples/mergeReports.js';
 export { parseShard, writeTimings, timingsFileName, type Shard } from './samples/shard.js';
-export { release, diffVersions, yank, refreshSite } from './api/release.js';
+export { release, diffVersions, yank, refreshSite, refreshManifest, rotateKey } from './api/release.js';
 export { ReleaseRefused } from './release/errors.js';
 export { formatDiff } from './release/format.js';
 export { changeSentence } from './release/changeSentence.js';
 export type { ReleaseOptions, ReleaseResult } from './release/release.js';
 export type { BookDiff } from './release/diff.js';
 export type { SiteOptions, SiteResult } from './release/site/index.js';
-export { startDevServer, getBook, pdfRenderer } from './api/lazy.js';
+export { startDevServer, getBook, pdfRenderer, redlinePdf } from './api/lazy.js';
 export type { DevServer, DevServerOptions, DevReporter, RebuildReport } from './dev/devServer.js';
 export type { GetOptions, GetResult } from './get/getBook.js';
 export { GetError } from './get/errors.js';

@@ -6,8 +6,8 @@ import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
-import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
-import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
+import type { BookVersion, Renderer, RenderContext, RenderResult } from '../renderer.js';
+import { copyFonts, escapeHtml, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { prepareHighlighter } from '../shared/highlight.js';
@@ -96,6 +96,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     evergreenVersion,
     bookVersion: version.label,
     versionLabel: version.label,
+    latestLink: latestLink(book, version),
     extraHead: [
       hasMath ? `<link rel="stylesheet" href="assets/${katexStylesheet}">` : '',
       theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '',
@@ -218,4 +219,15 @@ function searchData(book: Book): string {
     return json;
   });
   return `window.EVERGREEN_SEARCH = [${fragments.filter(Boolean).join(',')}];\n`.replace(/<\/script/gi, '<\\/script');
+}
+
+/**
+ * A released copy (the HTML zip readers download) says where the newest version is, so an old copy never
+ * pretends to be current: a plain link, as it must work from file:// without scripts.
+ */
+function latestLink(book: Book, version: BookVersion): string {
+  const url = book.config.url;
+  if (!url || !version.version || version.unreleasedChanges) return '';
+  const href = escapeHtml(url);
+  return `<p class="footer-latest">This copy is version ${escapeHtml(version.version)}. The latest version is always at <a href="${href}">${href}</a>.</p>`;
 }
