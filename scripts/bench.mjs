@@ -92,7 +92,16 @@ if (wanted('html')) {
   report('HTML rebuild after editing one chapter (API)', fmt(median(edits)), `${rendered} chapter re-rendered · target < 300 ms`);
 }
 
-for (const extra of ['bench-samples.mjs', 'bench-sandbox.mjs', 'bench-pdf.mjs', 'bench-epub.mjs', 'bench-dev.mjs', 'bench-release.mjs', 'bench-features.mjs']) {
+for (const extra of [
+  'bench-samples.mjs',
+  'bench-twoslash.mjs',
+  'bench-sandbox.mjs',
+  'bench-pdf.mjs',
+  'bench-epub.mjs',
+  'bench-dev.mjs',
+  'bench-release.mjs',
+  'bench-features.mjs',
+]) {
   const name = extra.replace(/^bench-|\.mjs$/g, '');
   if (!wanted(name)) continue;
   try {

@@ -33,6 +33,8 @@ export type CodePresenter = ((chapter: Chapter, node: Code) => CodePresentation 
    * files, types from the checker…), so renderers can cache a chapter's output safely.
    */
   cacheKey?: (chapter: Chapter) => string;
+  /** How many samples making this presenter had to type-check (0 when `check` had stored every result). */
+  typeChecked?: number;
 };
 
 export function defaultCodePresentation(node: Code): CodePresentation {

@@ -59,6 +59,7 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     if (checked.failed > 0 || diagnostics.hasErrors()) return failed();
   }
   const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book));
+  if (presenter?.typeChecked !== undefined) stats['samples.typeChecked'] = presenter.typeChecked;
   const formats = options.formats ?? book.config.formats;
   const renderers = options.renderers ?? (await project.formats.renderers(formats, { extraHead: options.extraHead }));
   const { version } = options;

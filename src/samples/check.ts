@@ -14,7 +14,8 @@ import { languageById } from './languages/registry.js';
 import { mergeVersions } from './matrix.js';
 import { defaultOutputLimit, RunnerPool } from './runner/pool.js';
 import type { SandboxPolicy } from './runner/sandbox/sandbox.js';
-import type { CachedOutcome, CheckOptions, CheckResult, RunOutcome, Sample, SampleResult, TypeCheckResult } from './types.js';
+import { readTimings, sampleContentHash, selectShard } from './shard.js';
+import type { CachedOutcome, CheckOptions, CheckResult, CheckTimings, RunOutcome, Sample, SampleResult, TypeCheckResult } from './types.js';
 import { rewriteOutputBlocksInFile, type OutputEdit } from './updateOutput.js';
 import { normalizeLineEndings } from '../parse/decodeChapter.js';
 
@@ -43,14 +44,18 @@ export class CheckSession {
     const diagnostics: Diagnostic[] = book.diagnostics.filter((d) => d.severity === 'error' && d.ruleId?.startsWith('config/'));
     const chapters = selectChapters(book, options.files, diagnostics);
     const extracted = extractSamples(book, chapters, options.strict, options.noCache);
-    const samples = options.grep ? extracted.samples.filter((s) => matchesGrep(s, options.grep!)) : extracted.samples;
+    const selected = options.grep ? extracted.samples.filter((s) => matchesGrep(s, options.grep!)) : extracted.samples;
+    const samples = options.shard ? selectShard(selected, options.shard, readTimings(book.root)) : selected;
+    const timings: CheckTimings = { loadMs: performance.now() - started, typeCheckMs: 0, runMs: 0, sampleRunMs: 0, compareMs: 0 };
 
     const versions: (string | undefined)[] = options.typescriptVersions ?? book.config.typescript ?? [undefined];
     const perVersion: { version?: string; compilers: CompilerIdentity[]; results: SampleResult[] }[] = [];
     for (const [i, version] of versions.entries()) {
-      const { outcomes, compilers } = await this.checkWith(book, samples, version, options, diagnostics, i === 0);
+      const { outcomes, compilers } = await this.checkWith(book, samples, version, options, diagnostics, i === 0, timings);
       if (i > 0 && compilers.length === 0) continue;
+      const judging = performance.now();
       const results = samples.map((s) => judgeSample(s, outcomes.get(s)?.outcome, outcomes.get(s)?.cached ?? false, options.strict ?? false));
+      timings.compareMs += performance.now() - judging;
       perVersion.push({ version, compilers, results });
     }
     // What the sandbox could not enforce here is said, never passed over in silence.
@@ -65,6 +70,9 @@ export class CheckSession {
         });
     }
     const results = perVersion.length > 1 ? mergeVersions(perVersion) : (perVersion[0]?.results ?? []);
+    samples.forEach((sample, i) => {
+      if (results[i]) results[i].contentHash = sampleContentHash(sample);
+    });
     // Problems in a sample's fence or notation (unknown attribute, a malformed directive, a missing include
     // or continue target) belong to that sample: an error there fails it, so the summary agrees with the exit code.
     const unclaimed = new Set(extracted.diagnostics);
@@ -78,7 +86,7 @@ export class CheckSession {
       result.diagnostics.unshift(...own);
       if (own.some((d) => d.severity === 'error')) result.status = 'failed';
     });
-    // Samples left out by --grep are not reported on at all.
+    // Samples left out by --grep or --shard are not reported on at all (another shard reports them).
     for (const skipped of extracted.samples) {
       if (samples.includes(skipped)) continue;
       for (const d of unclaimed) if (within(d, skipped)) unclaimed.delete(d);
@@ -97,6 +105,8 @@ export class CheckSession {
       compilers: uniqueCompilers(perVersion.flatMap((v) => v.compilers)),
       updatedFiles,
       durationMs: Math.round(performance.now() - started),
+      timings: roundTimings(timings),
+      shard: options.shard ? { ...options.shard, bookSamples: selected.length } : undefined,
     };
   }
 
@@ -107,7 +117,15 @@ export class CheckSession {
   }
 
   /** Every sample, checked (or read from the cache) with one TypeScript version. */
-  private async checkWith(book: Book, samples: readonly Sample[], version: string | undefined, options: CheckOptions, diagnostics: Diagnostic[], primary: boolean) {
+  private async checkWith(
+    book: Book,
+    samples: readonly Sample[],
+    version: string | undefined,
+    options: CheckOptions,
+    diagnostics: Diagnostic[],
+    primary: boolean,
+    timings: CheckTimings,
+  ) {
     const outcomes: Outcomes = new Map();
     const compilers: CompilerIdentity[] = [];
     const cache = options.noCache ? undefined : sampleCache(book.root);
@@ -134,6 +152,7 @@ export class CheckSession {
         else toCheck.push(sample);
       }
       if (toCheck.length === 0) continue;
+      const typeCheckStarted = performance.now();
       let checker: LanguageChecker;
       try {
         checker = await this.checker(language, book, bookHash, version);
@@ -143,7 +162,7 @@ export class CheckSession {
         continue;
       }
       for (const d of checker.diagnostics) if (!diagnostics.some((x) => x.message === d.message && x.file === d.file)) diagnostics.push(d);
-      const fresh = await this.typeCheckAndRun(book, checker, toCheck, outcomes);
+      const fresh = await this.typeCheckAndRun(book, checker, toCheck, outcomes, timings, typeCheckStarted);
       // Stored under the key that includes what the compiler read this time (the first check learns it).
       key.update(checker.filesRead());
       for (const [sample, outcome] of fresh) cache?.set(sampleKey(key.value, sample), outcome);
@@ -151,7 +170,14 @@ export class CheckSession {
     return { outcomes, compilers };
   }
 
-  private async typeCheckAndRun(book: Book, checker: LanguageChecker, toCheck: Sample[], outcomes: Outcomes): Promise<Map<Sample, CachedOutcome>> {
+  private async typeCheckAndRun(
+    book: Book,
+    checker: LanguageChecker,
+    toCheck: Sample[],
+    outcomes: Outcomes,
+    timings: CheckTimings,
+    typeCheckStarted: number,
+  ): Promise<Map<Sample, CachedOutcome>> {
     const fresh = new Map<Sample, CachedOutcome>();
     // Runner processes start while the compiler loads.
     if (toCheck.some((s) => s.run)) this.startPool(book);
@@ -171,13 +197,17 @@ export class CheckSession {
         runs.push(
           this.runWithRetry(book, sample, checked).then((run) => {
             outcome.run = run;
+            timings.sampleRunMs += run.durationMs;
             // A crashed runner may come from a loaded machine: run it again next time.
             if (!run.timedOut && !run.crashed && run.violation?.rule !== 'runner') fresh.set(sample, outcome);
           }),
         );
       },
     );
+    const typeChecked = performance.now();
+    timings.typeCheckMs += typeChecked - typeCheckStarted;
     await Promise.all(runs);
+    timings.runMs += performance.now() - typeChecked;
     return fresh;
   }
 
@@ -246,6 +276,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   } finally {
     session.close();
   }
+}
+
+function roundTimings(timings: CheckTimings): CheckTimings {
+  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) as unknown as CheckTimings;
 }
 
 function uniqueCompilers(compilers: CompilerIdentity[]): CompilerIdentity[] {

@@ -5,9 +5,11 @@
  */
 export { check, CheckSession, sampleCache } from './check.js';
 export { cachedSamplePresenter, createSamplePresenter, presentSample } from './present.js';
-export { formatCheckResult, formatPretty, summaryLine, reporterNames, type ReporterName, type ReportOptions } from './reporters.js';
+export { mergeCheckReports } from './mergeReports.js';
+export { parseShard, selectShard, readTimings, writeTimings, timingsFileName, type Shard } from './shard.js';
+export { formatCheckResult, formatPretty, formatTimings, summaryLine, reporterNames, type ReporterName, type ReportOptions } from './reporters.js';
 export { extractSamples, knownAttributes, sampleLanguages, defaultTimeoutMs } from './extract.js';
 export { normalizeOutput, outputDiff } from './compare.js';
 export { rewriteOutputBlocks, type OutputEdit } from './updateOutput.js';
 export { parseDirectives, extractRegion } from './directives.js';
-export type { CheckOptions, CheckResult, SampleResult, SampleStatus, Sample, RunOutcome, TypeOutcome } from './types.js';
+export type { CheckOptions, CheckResult, CheckTimings, SampleResult, SampleStatus, Sample, RunOutcome, TypeOutcome } from './types.js';

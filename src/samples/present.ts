@@ -17,10 +17,11 @@ import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
  */
 export async function createSamplePresenter(book: Book): Promise<CodePresenter> {
   const cached = cachedSamplePresenter(book);
-  if (cached.missing.length === 0) return cached.presenter;
+  if (cached.missing.length === 0) return Object.assign(cached.presenter, { typeChecked: 0 });
   const { samples, types, cache, keyOf } = cached;
   const byLanguage = new Map<string, Sample[]>();
   for (const sample of cached.missing) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
+  let typeChecked = 0;
   for (const [id, list] of byLanguage) {
     let checker;
     try {
@@ -30,13 +31,15 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
       continue;
     }
     for (const [sample, result] of await checker.checkAll(list, () => false)) {
+      typeChecked++;
       types.set(sample, result.types);
-      // Samples that are not run are complete with their types; runnable ones get their entry from `check`.
+      // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. For a sample
+      // that runs, an entry without a run is incomplete to `check`, which type-checks, runs and replaces it.
       const key = keyOf(sample);
-      if (!sample.run && key) cache.set(key, { types: result.types } satisfies CachedOutcome);
+      if (key) cache.set(key, { types: result.types } satisfies CachedOutcome);
     }
   }
-  return presenterFor(samples, types);
+  return Object.assign(presenterFor(samples, types), { typeChecked });
 }
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { formatLocation, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/report.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult, CheckTimings } from './types.js';
 
 export type ReporterName = 'pretty' | 'json' | 'junit' | 'github';
 export const reporterNames: ReporterName[] = ['pretty', 'json', 'junit', 'github'];
@@ -16,10 +16,18 @@ export interface ReportOptions {
  * `12 passed, 1 failed` plus `, 2 skipped` when any were skipped, `(3 type-checked only)` when some could
  * not run, and the compilers used: `12 passed, 1 failed · TypeScript 6.0.3`.
  */
-export function summaryLine(result: Pick<CheckResult, 'passed' | 'failed' | 'skipped'> & Partial<Pick<CheckResult, 'typeCheckedOnly' | 'compilers'>>): string {
+export function summaryLine(result: Pick<CheckResult, 'passed' | 'failed' | 'skipped'> & Partial<Pick<CheckResult, 'typeCheckedOnly' | 'compilers' | 'shard'>>): string {
   const counts = `${result.passed} passed${result.typeCheckedOnly ? ` (${result.typeCheckedOnly} type-checked only)` : ''}, ${result.failed} failed${result.skipped > 0 ? `, ${result.skipped} skipped` : ''}`;
   const compilers = result.compilers ?? [];
-  return compilers.length > 0 ? `${counts} · ${compilers.map(compilerLabel).join(', ')}` : counts;
+  const parts = [counts, ...(compilers.length > 0 ? [compilers.map(compilerLabel).join(', ')] : [])];
+  if (result.shard) parts.push(`shard ${result.shard.index}/${result.shard.total} of ${result.shard.bookSamples} samples`);
+  return parts.join(' · ');
+}
+
+/** `check --timings`: where the time went, one line. */
+export function formatTimings(timings: CheckTimings): string {
+  const s = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+  return `timings: load ${s(timings.loadMs)} · type-check ${s(timings.typeCheckMs)} · run ${s(timings.runMs)} more (samples ran ${s(timings.sampleRunMs)} in all) · compare ${s(timings.compareMs)}`;
 }
 
 /** `TypeScript 6.0.3`, or `TypeScript 5.9.3 (bundled)` when the book has none of its own. */
@@ -77,6 +85,8 @@ function formatJson(result: CheckResult, options: ReportOptions): string {
       typeCheckedOnly: result.typeCheckedOnly,
       compilers: result.compilers,
       durationMs: result.durationMs,
+      timings: result.timings,
+      shard: result.shard,
       updatedFiles: result.updatedFiles.map((f) => relative(f, options.cwd)),
       samples: result.samples.map((s) => ({ ...s, file: relative(s.file, options.cwd), diagnostics: s.diagnostics.map((d) => ({ ...d, file: relative(d.file, options.cwd) })) })),
       diagnostics: sortDiagnostics(result.diagnostics).map((d) => ({ ...d, file: relative(d.file, options.cwd) })),

@@ -207,6 +207,8 @@ export interface SampleResult {
   /** True when `--update` rewrote this sample's output block. */
   updated?: boolean;
   durationMs: number;
+  /** Identifies the sample across machines and line moves (its code): the key of the timings file that balances shards. */
+  contentHash?: string;
 }
 
 export interface CheckOptions {
@@ -227,6 +229,22 @@ export interface CheckOptions {
   env?: Record<string, string>;
   /** TypeScript versions to check with (overrides `typescript:` in book.yaml); the first is the primary one. */
   typescriptVersions?: string[];
+  /** Only this deterministic part of the samples (`--shard 2/4`), balanced by the book's timings file when it has one. */
+  shard?: { index: number; total: number };
+}
+
+/** Where a check's time went (`check --timings`), in milliseconds of wall time. */
+export interface CheckTimings {
+  /** Reading the samples out of the chapters (the CLI adds opening the book). */
+  loadMs: number;
+  /** Loading compilers and type-checking (runs start meanwhile, as samples come out of the type-check). */
+  typeCheckMs: number;
+  /** Waiting for runs still going after the type-check ended. */
+  runMs: number;
+  /** Sum of the samples' own run times, across the parallel runners. */
+  sampleRunMs: number;
+  /** Comparing outputs and turning outcomes into verdicts. */
+  compareMs: number;
 }
 
 export interface CheckResult {
@@ -245,4 +263,7 @@ export interface CheckResult {
   /** Samples that passed their type-check but were not run (DOM samples, run policy). */
   typeCheckedOnly: number;
   durationMs: number;
+  timings?: CheckTimings;
+  /** Set by `--shard`: which part this is, and how many samples the whole book has (so merged shards can be verified complete). */
+  shard?: { index: number; total: number; bookSamples: number };
 }

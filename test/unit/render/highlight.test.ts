@@ -1,0 +1,70 @@
+import type { Element } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { createHighlighter, createJavaScriptRegexEngine } from 'shiki';
+import { describe, expect, it } from 'vitest';
+import type { CodePresentation } from '../../../src/book/codePresentation.js';
+import { codeThemes, grammarFor, highlightToHast, prepareHighlighter } from '../../../src/render/shared/highlight.js';
+
+const blocks: [string, string][] = [
+  ['ts', 'interface Box<T> {\n  contents: T;\n}\nconst b: Box<string> = { contents: `hi ${1 + 2}` };\n// a comment\nexport default b;'],
+  ['js', 'const re = /a(?<name>b+)c/giu;\nasync function* gen() { yield await fetch("x"); }'],
+  ['bash', 'npm install --save-dev evergreen-book\nfor f in *.md; do echo "$f"; done'],
+  ['json', '{ "name": "x", "version": "1.0.0", "private": true, "n": [1, 2.5e3, null] }'],
+  ['yaml', 'title: Book\nchapters:\n  - intro.md # first\n'],
+  ['css', ':root { --accent: #8a3ffc; }\n.box > p::before { content: "»"; margin: 0 auto !important; }'],
+  ['tsx', 'export const App = () => <div className="x">{items.map((i) => <Item key={i} />)}</div>;'],
+];
+
+const presentation = (lang: string, code: string, extra: Partial<CodePresentation> = {}): CodePresentation => ({
+  lang,
+  code,
+  highlightLines: [],
+  kind: 'code',
+  typeAnnotations: [],
+  errorAnnotations: [],
+  ...extra,
+});
+
+describe('syntax highlighting', () => {
+  it('colours exactly as Shiki’s JavaScript regex engine did before the switch to Oniguruma', async () => {
+    const h = await prepareHighlighter(blocks.map(([lang]) => lang));
+    const reference = await createHighlighter({
+      themes: [codeThemes.light, codeThemes.dark],
+      langs: blocks.map(([lang]) => grammarFor(lang)!),
+      engine: createJavaScriptRegexEngine({ forgiving: true }),
+    });
+    for (const [lang, code] of blocks) {
+      const ours = highlightToHast(h, presentation(lang, code));
+      const theirs = reference.codeToHast(code, { lang: grammarFor(lang)!, themes: codeThemes, defaultColor: false, tokenizeTimeLimit: 10_000 });
+      const tokens = (tree: Parameters<typeof toHtml>[0]) => toHtml(tree).match(/<span style="[^"]*">[^<]*<\/span>/g) ?? [];
+      expect(tokens(ours).length, lang).toBeGreaterThan(3);
+      expect(tokens(ours), lang).toEqual(tokens(theirs));
+    }
+  });
+
+  it('highlights a repeated block once but gives every caller its own tree', async () => {
+    const h = await prepareHighlighter(['ts']);
+    const code = 'const x = 1;\nconst y = x + 1;';
+    const annotated = highlightToHast(h, presentation('ts', code, { typeAnnotations: [{ line: 1, column: 7, text: 'const x: 1' }] }));
+    const plain = highlightToHast(h, presentation('ts', code));
+    const again = highlightToHast(h, presentation('ts', code));
+    expect(toHtml(annotated)).toContain('const x: 1');
+    // The annotation added to the first tree must not leak into the shared, memoised one.
+    expect(toHtml(plain)).not.toContain('const x: 1');
+    expect(toHtml(again)).toBe(toHtml(plain));
+    const pre = (plain.children as Element[]).find((c) => c.tagName === 'pre')!;
+    pre.children = [];
+    expect(toHtml(highlightToHast(h, presentation('ts', code)))).toBe(toHtml(again));
+  });
+
+  it('keys emphasised lines into the memo (same code, other highlighted lines, other output)', async () => {
+    const h = await prepareHighlighter(['ts']);
+    const code = 'let a = 1;\nlet b = 2;';
+    const first = toHtml(highlightToHast(h, presentation('ts', code, { highlightLines: [1] })));
+    const second = toHtml(highlightToHast(h, presentation('ts', code, { highlightLines: [2] })));
+    expect(first).not.toBe(second);
+    const emphasised = (html: string) => html.split('<span class="line').flatMap((line, i) => (line.startsWith(' highlighted') ? [i] : []));
+    expect(emphasised(first)).toEqual([1]);
+    expect(emphasised(second)).toEqual([2]);
+  });
+});
