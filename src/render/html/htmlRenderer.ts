@@ -75,7 +75,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
       const rendered = new Map<Chapter, RenderedChapter>();
       if (chapters.length === 0) return rendered;
       const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
-      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams }));
+      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams, hovers: true }));
       return rendered;
     };
     const chapters = stale.map((s) => s.chapter);
