@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Element, Root as HastRoot } from 'hast';
-import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../../book/model.js';
 import { evergreenVersion } from '../../util/version.js';

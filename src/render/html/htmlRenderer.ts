@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Book, Chapter } from '../../book/model.js';
+import type { Book } from '../../book/model.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
