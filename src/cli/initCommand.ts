@@ -44,8 +44,9 @@ async function runImport(from: ImportSource, dir: string, opts: { title?: string
     }
   }
   const rel = displayPath(result.root);
+  const source = result.manuscript === '.' ? rel : `${rel}/${result.manuscript}`;
   process.stderr.write(
-    `${colors.green('✓')} Imported "${result.title}": ${result.chapters.length} chapters from ${result.manuscript === '.' ? rel : `${rel}/${result.manuscript}`}. Next:\n` +
+    `${colors.green('✓')} Imported "${result.title}": ${result.chapters.length} chapters from ${source === '.' ? 'this folder' : source}. Next:\n` +
       `    npx evergreen build${rel === '.' ? '' : ` --root ${rel}`}\n`,
   );
 }

@@ -84,7 +84,7 @@ describe('evergreen check: failing samples', () => {
 
   it('exits 1 and counts the failures', () => {
     expect(status).toBe(1);
-    expect(report.failed).toBe(11);
+    expect(report.failed).toBe(12);
     expect(report.passed).toBe(2);
   });
 
@@ -136,6 +136,12 @@ describe('evergreen check: failing samples', () => {
     expect(at(93)).toMatchObject([{ ruleId: 'samples/output-limit' }]);
   });
 
+  it('stops a sample that prints forever at the output limit, keeping what it printed', () => {
+    expect(at(99)).toMatchObject([{ ruleId: 'samples/output-limit' }]);
+    const sample = report.samples.find((s) => s.line === 99);
+    expect(sample?.actualOutput?.startsWith('{ value: 0, done: false }\n{ value: 1, done: false }\n')).toBe(true);
+  });
+
   it('warns about an unknown attribute at its position, an error under --strict', () => {
     expect(at(83)).toMatchObject([{ severity: 'warning', column: 7, message: expect.stringContaining('did you mean "no-run"') }]);
     const strict = checkJson(root, ['--strict', '--grep', "'typo'"]);
@@ -146,10 +152,10 @@ describe('evergreen check: failing samples', () => {
   it('prints GitHub annotations and JUnit XML', () => {
     const github = evergreen(['check', '--root', '.', '--reporter', 'github'], {}, root);
     expect(github.stdout).toContain(`::error file=manuscript/failing.md,line=7,col=7,title=samples/TS2322::TS2322: Type 'number' is not assignable to type 'string'.`);
-    expect(github.stdout.trimEnd().split('\n').pop()).toBe(`2 passed, 11 failed · TypeScript ${bundledTypeScript} (bundled)`);
+    expect(github.stdout.trimEnd().split('\n').pop()).toBe(`2 passed, 12 failed · TypeScript ${bundledTypeScript} (bundled)`);
     const junit = evergreen(['check', '--root', root, '--reporter', 'junit']);
     expect(junit.stdout).toMatch(/^<\?xml/);
-    expect(junit.stdout).toContain('failures="11"');
+    expect(junit.stdout).toContain('failures="12"');
   }, 60_000);
 });
 

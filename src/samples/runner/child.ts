@@ -56,6 +56,12 @@ diagnosticsChannel.subscribe('undici:client:beforeConnect', (message) => {
   if (params?.hostname) noteAttempt(`${params.hostname}${params.port ? `:${params.port}` : ''}`);
 });
 
+/**
+ * Thrown by the sample's console once its output is over the limit: a loop that prints forever (an
+ * infinite generator printed item by item) stops there, reported as too much output rather than a timeout.
+ */
+class OutputLimitReached extends Error {}
+
 function capture(text: string): void {
   const run = current;
   if (!run || run.truncated) return;
@@ -71,6 +77,7 @@ function capture(text: string): void {
 // Anything written through the real streams (a package's own console) belongs to the running sample.
 const writeShim = (chunk: unknown, ...rest: unknown[]) => {
   capture(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+  if (current?.truncated) throw new OutputLimitReached('the sample printed more than the output limit');
   const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
   callback?.();
   return true;
@@ -97,6 +104,7 @@ function fail(error: unknown): void {
     current.exitCode ??= error.code;
     return;
   }
+  if (error instanceof OutputLimitReached) return;
   if ((error as { code?: unknown } | undefined)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
     current.timedOut = true;
     return;
@@ -151,7 +159,8 @@ const hostGlobals = [
 ];
 
 function createSampleContext(run: Current, cwd: string, entryPath: string) {
-  const pending = new Set<unknown>();
+  /** The sample's timers, each with how to cancel it. */
+  const pending = new Map<unknown, () => void>();
   const stream = { write: writeShim, isTTY: false, columns: 80, fd: 1, on: () => stream, once: () => stream, end: () => {} };
   const sampleConsole = new Console({ stdout: stream as never, stderr: stream as never, colorMode: false, ignoreErrors: false });
   const overrides: Record<PropertyKey, unknown> = {
@@ -180,19 +189,29 @@ function createSampleContext(run: Current, cwd: string, entryPath: string) {
       return true;
     },
   });
-  const track = <T>(handle: T) => (pending.add(handle), handle);
+  const track = <T>(handle: T, clear: (h: T) => void) => (pending.set(handle, () => clear(handle)), handle);
   const sandbox: Record<string, unknown> = {
     console: sampleConsole,
     process: fakeProcess,
     setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-      const handle: NodeJS.Timeout = track(setTimeout(() => (pending.delete(handle), fn(...args)), ms));
+      const handle: NodeJS.Timeout = track(
+        setTimeout(() => (pending.delete(handle), fn(...args)), ms),
+        clearTimeout,
+      );
       return handle;
     },
     clearTimeout: (h: NodeJS.Timeout) => (pending.delete(h), clearTimeout(h)),
-    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => track(setInterval(() => fn(...args), ms)),
+    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      track(
+        setInterval(() => fn(...args), ms),
+        clearInterval,
+      ),
     clearInterval: (h: NodeJS.Timeout) => (pending.delete(h), clearInterval(h)),
     setImmediate: (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
-      const handle: NodeJS.Immediate = track(setImmediate(() => (pending.delete(handle), fn(...args))));
+      const handle: NodeJS.Immediate = track(
+        setImmediate(() => (pending.delete(handle), fn(...args))),
+        clearImmediate,
+      );
       return handle;
     },
     clearImmediate: (h: NodeJS.Immediate) => (pending.delete(h), clearImmediate(h)),
@@ -334,7 +353,9 @@ async function runJob(job: RunJob): Promise<RunReply> {
       await entry.evaluate({ timeout: job.timeoutMs });
     }
     // Wait for the sample's timers (setTimeout callbacks still to print), as Node waits before exiting.
-    while (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (pending.size > 0 && !run.truncated) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Over the output limit the sample is done: its timers would only print into nothing.
+    for (const clear of pending.values()) clear();
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
   } catch (error) {
