@@ -30,5 +30,12 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
     for (const [k, v] of Object.entries(site.stats)) result.stats[`site.${k}`] = v;
   }
   result.diagnostics.push(...site.diagnostics);
+  // The site just regenerated is what an interrupted release had left to do.
+  const { findUnfinishedRelease, clearReleasePending, unfinishedDiagnostic } = await import('../release/pending.js');
+  const unfinished = await findUnfinishedRelease(project.root);
+  if (unfinished && site.ok) {
+    await clearReleasePending(project.root);
+    result.diagnostics.push(unfinishedDiagnostic(unfinished));
+  }
   return { ...result, ok: result.ok && site.ok };
 }

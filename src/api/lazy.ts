@@ -24,3 +24,8 @@ export function pdfRenderer(): Renderer {
     render: async (ctx) => (await import('../render/pdf/index.js')).pdfRenderer().render(ctx),
   };
 }
+
+/** The redline PDF of a diff (insertions underlined, deletions struck, margin bars), printed by headless Chromium. */
+export async function redlinePdf(diff: import('../release/diffModel.js').BookDiff, options: { title: string; file: string }): Promise<void> {
+  return (await import('../release/redline.js')).redlinePdf(diff, options);
+}

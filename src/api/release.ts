@@ -3,6 +3,7 @@ import type { BookDiff } from '../release/diff.js';
 import type { ReleaseOptions, ReleaseResult } from '../release/release.js';
 import type { SiteOptions, SiteResult } from '../release/site/index.js';
 import type { YankRecord } from '../release/history/index.js';
+import type { KeyRotation } from '../util/signingKeys.js';
 
 /*
  * The release stage loads on first use: importing the library (and starting any command) does not pay for
@@ -27,4 +28,14 @@ export async function yank(project: Project, version: string, reason: string, op
 /** Regenerates `<outDir>/site`, the reader site, from the release history. */
 export async function refreshSite(options: SiteOptions): Promise<SiteResult> {
   return (await import('../release/site/index.js')).refreshSite(options);
+}
+
+/** `evergreen manifest refresh`: the reader site regenerated with a freshly signed manifest (new expiry), for scheduled CI. */
+export async function refreshManifest(project: Project): Promise<SiteResult> {
+  return (await import('../release/manifestCommands.js')).refreshManifest(project);
+}
+
+/** `evergreen manifest rotate-key`: announces the configured signing key, signed by the old one, so readers follow it. */
+export async function rotateKey(project: Project, oldKeyFile: string): Promise<{ rotation: KeyRotation; site: SiteResult }> {
+  return (await import('../release/manifestCommands.js')).rotateKey(project, oldKeyFile);
 }

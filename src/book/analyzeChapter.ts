@@ -27,7 +27,14 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
     const at = { line: start?.line ?? 1, column: start?.column ?? 1 };
     if (node.type === 'heading') {
       const id = headingIdOf(node);
-      const info: HeadingInfo = { depth: node.depth, id: id?.id ?? '', explicitId: id?.explicit ?? false, text: toString(node).trim(), ...at };
+      const info: HeadingInfo = {
+        depth: node.depth,
+        id: id?.id ?? '',
+        explicitId: id?.explicit ?? false,
+        ...(id?.unlisted ? { unlisted: true } : {}),
+        text: toString(node).trim(),
+        ...at,
+      };
       headings.push(info);
       if (isTitleHeading(node)) titleHeading = info;
     } else if (node.type === 'link' || node.type === 'image' || node.type === 'definition') {

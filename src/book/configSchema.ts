@@ -123,6 +123,8 @@ export const bookConfigSchema = z.strictObject({
     .strictObject({
       signingKeyEnv: z.string().optional(),
       signingKeyFile: z.string().optional(),
+      /** A signed manifest expires this many days after it is signed; CI re-signs it (`evergreen manifest refresh`). */
+      manifestExpiryDays: z.number().positive().max(366).optional(),
     })
     .optional(),
 });

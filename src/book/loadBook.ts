@@ -42,7 +42,7 @@ export interface ParallelAnalyzer {
   /** Fewest uncached chapters worth sending to workers. */
   minBatch: number;
   /** `analyzeHere` analyses a chapter on this thread (keeping its tree), for the share done here. */
-  analyze(chapters: { path: string; source: string; hash: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]>;
+  analyze(chapters: { path: string; source: string; hash: string; title?: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]>;
 }
 
 interface ChapterPlan {
@@ -79,7 +79,12 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   if (options.previous && options.previous.book.root === absRoot) {
     for (const c of options.previous.book.chapters) if (!options.previous.changed.has(c.path)) reusable.set(c.path, c);
   }
-  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusable.get(path.join(manuscriptDir, plan.relPath)))));
+  // A chapter is parsed knowing its book.yaml title: a new title there means parsing it again.
+  const reusableFor = (plan: ChapterPlan) => {
+    const kept = reusable.get(path.join(manuscriptDir, plan.relPath));
+    return kept?.configuredTitle === plan.title ? kept : undefined;
+  };
+  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusableFor(plan))));
   await analyzeUncached(loaded, cache, options.parallel);
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
   assignUniqueSlugs(chapters, diagnostics);
@@ -288,9 +293,9 @@ async function loadChapter(
     return undefined;
   }
   const source = decoded.text;
-  const hash = sha256(source);
+  const hash = chapterParseHash(source, plan.title);
   let parsed: { tree: Root; file: VFile } | undefined;
-  const parse = () => (parsed ??= parseMarkdown(source, absPath));
+  const parse = () => (parsed ??= parseMarkdown(source, absPath, { title: plan.title }));
   const cached = cache?.get(hash);
   const chapter: LoadedChapter = {
     relPath: plan.relPath,
@@ -314,7 +319,15 @@ async function loadChapter(
   return chapter;
 }
 
-type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnalysis; configuredTitle?: string };
+type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnalysis };
+
+/**
+ * The key of a chapter's parse (analysis cache, render cache, dev's change detection): its text, and its
+ * book.yaml title when it has one, since that title changes which heading is the page's h1.
+ */
+export function chapterParseHash(source: string, configuredTitle: string | undefined): string {
+  return configuredTitle === undefined ? sha256(source) : sha256(source, 'book.yaml title', configuredTitle);
+}
 
 /** Marks a chapter whose analysis is still to come (never visible outside loadBook). */
 const pendingAnalysis: ChapterAnalysis = { frontMatter: {}, headings: [], links: [], words: 0, search: [], diagnostics: [] };
@@ -339,7 +352,7 @@ async function analyzeUncached(loaded: (LoadedChapter | undefined)[], cache: Dis
   if (misses.length === 0) return;
   const analyses =
     parallel && misses.length >= parallel.minBatch
-      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash, analyzeHere: c.analyzeHere! })))
+      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash, title: c.configuredTitle, analyzeHere: c.analyzeHere! })))
       : misses.map((c) => c.analyzeHere!());
   misses.forEach((chapter, i) => {
     cache?.set(chapter.hash, analyses[i]);

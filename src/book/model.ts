@@ -35,6 +35,8 @@ export interface HeadingInfo {
   id: string;
   /** True when the author wrote `{#id}`. */
   explicitId: boolean;
+  /** `{.unlisted}`: on the page, not in the contents (sidebar, contents pages, EPUB navigation). */
+  unlisted?: boolean;
   text: string;
   line: number;
   column: number;
@@ -80,8 +82,13 @@ export interface Chapter {
   /** Absolute path of the Markdown file. */
   path: string;
   source: string;
-  /** sha256 of the source text. */
+  /**
+   * sha256 of everything the chapter's tree is parsed from: its source text and the title book.yaml gives
+   * it (which decides whether its `# H1` is the title or a section). See chapterParseHash.
+   */
   hash: string;
+  /** The title given in book.yaml (`- file: x.md` with `title: X`); the chapter is parsed knowing it. */
+  configuredTitle?: string;
   /** Front matter `id`: a stable identity across renames. */
   id?: string;
   /** Page name without extension: from `id`, else from the file name. */

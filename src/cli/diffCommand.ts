@@ -9,10 +9,16 @@ export function diffCommand(): Command {
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .option('--json', 'print the diff as JSON')
     .option('--detail', 'also print the word-level changes of every changed block')
-    .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean }) => {
-      const { openProject, diffVersions, formatDiff } = await import('../index.js');
+    .option('--pdf <file>', 'also write a redline PDF of the changed sections (needs Chromium)')
+    .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean; pdf?: string }) => {
+      const { openProject, diffVersions, formatDiff, redlinePdf } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
+      const title = project.book.config.title;
       const diff = await diffVersions(project, { from, to }).finally(() => project.close());
+      if (opts.pdf) {
+        await redlinePdf(diff, { title, file: opts.pdf });
+        process.stderr.write(`Redline PDF: ${opts.pdf}\n`);
+      }
       if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
       else {
         const color = process.stdout.isTTY ? { green: colors.green, red: colors.red, yellow: colors.yellow, bold: colors.bold, dim: colors.dim } : undefined;

@@ -6,7 +6,7 @@ import { UsageError } from './usageError.js';
 /**
  * `evergreen get`: readers download a book and its updates, verified. Exit codes (documented in the
  * user guide, "For readers"): 0 done or up to date, 1 error (network, verification, manifest, rollback,
- * signature), 2 usage error, 3 `--check` found an update (or nothing downloaded yet).
+ * signature, an expired manifest), 2 usage error, 3 `--check` found an update (or nothing downloaded yet).
  */
 export const updateAvailableExitCode = 3;
 
@@ -20,6 +20,7 @@ export function getCommand(): Command {
     .option('--format <kinds>', 'only these downloads, by kind as the manifest lists them (e.g. pdf,epub,html-zip), now and in later updates')
     .option('--check', `only report whether an update exists (exit code ${updateAvailableExitCode} if so); download nothing`)
     .option('--key <file>', "the book's public key (PEM) from the author: pin it instead of trusting the site's on first use")
+    .option('--reset', "forget what this folder trusts (pinned key, versions seen) and start over from the site's manifest; files stay")
     .addOption(new Option('--timeout <seconds>', 'give up on a silent server after this many seconds').default(30).argParser(positive))
     .addOption(new Option('--retries <n>', 'retries of an interrupted download (resumed where possible)').default(3).argParser(count))
     .addOption(new Option('--retry-delay <ms>', 'first retry delay').default(500).argParser(count).hideHelp())
@@ -30,7 +31,17 @@ export function getCommand(): Command {
     .action(
       async (
         site: string | undefined,
-        opts: { into?: string; html?: boolean; format?: string; check?: boolean; key?: string; timeout: number; retries: number; retryDelay: number },
+        opts: {
+          into?: string;
+          html?: boolean;
+          format?: string;
+          check?: boolean;
+          key?: string;
+          reset?: boolean;
+          timeout: number;
+          retries: number;
+          retryDelay: number;
+        },
       ) => {
         // Imported on use: `evergreen --help` should not load zod, semver and the download code.
         const { getBook, GetError, formatChangeReport } = await import('../index.js');
@@ -48,6 +59,7 @@ export function getCommand(): Command {
               .filter(Boolean),
             check: opts.check,
             keyFile: opts.key ? path.resolve(opts.key) : undefined,
+            reset: opts.reset,
             timeoutMs: opts.timeout * 1000,
             retries: opts.retries,
             retryDelayMs: opts.retryDelay,
@@ -67,7 +79,8 @@ export function getCommand(): Command {
             return;
           }
           if (error.kind === 'usage') throw new UsageError(error.message);
-          process.stderr.write(`${colors.red('error')}: ${error.message}\n${error.hint ? `  ${colors.dim('→')} ${error.hint}\n` : ''}`);
+          const label = error.kind === 'expired' ? colors.yellow('warning') : colors.red('error');
+          process.stderr.write(`${label}: ${error.message}\n${error.hint ? `  ${colors.dim('→')} ${error.hint}\n` : ''}`);
           process.exitCode = 1;
           return;
         }

@@ -13,9 +13,11 @@ export function releaseCommand(): Command {
     .option('--notes <file>', 'Markdown file with the release notes')
     .option('--root <dir>', 'book project folder (contains manuscript/book.yaml)', '.')
     .option('--yes', 'do not ask for confirmation when the version contradicts the suggested bump')
+    .option('--allow-dirty', 'release from a git working tree with uncommitted changes (recorded in the release)')
+    .option('--tag', 'create the git tag v<version> at the released commit (needs a clean tree)')
     .addOption(new Option('--format <formats>', `formats to build and publish: ${builtinFormatNames} (default: formats in the config)`))
     .addOption(new Option('--date <date>', 'release date YYYY-MM-DD (default: today)').hideHelp())
-    .action(async (version: string, opts: { notes?: string; root: string; yes?: boolean; format?: string; date?: string }) => {
+    .action(async (version: string, opts: { notes?: string; root: string; yes?: boolean; allowDirty?: boolean; tag?: boolean; format?: string; date?: string }) => {
       const started = performance.now();
       // Loaded on use, so `evergreen --help` does not pay for the whole pipeline.
       const { openProject, release, formatDiff, EvergreenError } = await import('../index.js');
@@ -37,7 +39,13 @@ export function releaseCommand(): Command {
           notes,
           date: opts.date,
           formats,
+          allowDirty: opts.allowDirty,
+          tag: opts.tag,
           progress: progress.update,
+          notice: (message) => {
+            progress.done();
+            process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
+          },
           confirm: async (warnings, contradicts) => {
             progress.done();
             for (const w of warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);
@@ -70,8 +78,10 @@ export function releaseCommand(): Command {
       const artifacts = result.release?.artifacts.map((a) => `${path.posix.basename(a.path)} (${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`) ?? [];
       process.stderr.write(
         `${colors.green('✓')} Released ${result.version} in ${formatDuration(performance.now() - started)}: releases/${result.version}/ ${artifacts.length ? `with ${artifacts.join(', ')}` : ''}\n` +
-          `  site: ${displayPath(path.join(path.resolve(opts.root), 'dist', 'site'))}\n`,
+          `  site: ${displayPath(path.join(path.resolve(opts.root), 'dist', 'site'))}\n` +
+          (result.tag ? `  tagged ${result.tag}\n` : ''),
       );
+      for (const w of result.warnings) process.stderr.write(`${colors.yellow('warning')}: ${w}\n`);
       process.exitCode = result.ok ? 0 : 1;
     });
 }

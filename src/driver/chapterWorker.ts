@@ -16,10 +16,10 @@ import type { BookIndex, WorkerRequest, WorkerResponse } from './chapterWorkerPr
 const parsed = new Map<string, { hash: string; tree: Root; file: VFile }>();
 let book: Book | undefined;
 
-function parse(path: string, source: string, hash: string): { tree: Root; file: VFile } {
+function parse(path: string, source: string, hash: string, title: string | undefined): { tree: Root; file: VFile } {
   const hit = parsed.get(path);
   if (hit && hit.hash === hash) return hit;
-  const result = { hash, ...parseMarkdown(source, path) };
+  const result = { hash, ...parseMarkdown(source, path, { title }) };
   parsed.set(path, result);
   return result;
 }
@@ -32,8 +32,8 @@ function bookFromIndex(index: BookIndex): Book {
         ...c,
         index: i,
         analysis: { ...c.analysis, links: [], words: 0, search: [], diagnostics: [] },
-        tree: () => parse(c.path, c.source, c.hash).tree,
-        file: () => parse(c.path, c.source, c.hash).file,
+        tree: () => parse(c.path, c.source, c.hash, c.configuredTitle).tree,
+        file: () => parse(c.path, c.source, c.hash, c.configuredTitle).file,
       }) as Chapter,
   );
   return { manuscriptDir: index.manuscriptDir, config: index.config, chapters } as unknown as Book;
@@ -42,7 +42,7 @@ function bookFromIndex(index: BookIndex): Book {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.op) {
     case 'analyze': {
-      const { tree, file } = parse(request.path, request.source, request.hash);
+      const { tree, file } = parse(request.path, request.source, request.hash, request.title);
       return { id: request.id, analysis: analyzeChapter(tree, file) };
     }
     case 'index':

@@ -16,6 +16,7 @@ export interface BookIndex {
     titleHeadingId?: string;
     hash: string;
     source: string;
+    configuredTitle?: string;
     id?: string;
     part?: string;
     includes?: IncludedCode[];
@@ -25,7 +26,8 @@ export interface BookIndex {
 }
 
 export type WorkerJob =
-  | { op: 'analyze'; path: string; source: string; hash: string }
+  /** `title`: the chapter's book.yaml title, which the parse must know (see parseMarkdown). */
+  | { op: 'analyze'; path: string; source: string; hash: string; title?: string }
   | { op: 'index'; index: BookIndex }
   /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
   | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][] };

@@ -43,9 +43,11 @@ export class ChapterWorkers implements ParallelAnalyzer {
     return new ChapterWorkers(size);
   }
 
-  async analyze(chapters: { path: string; source: string; hash: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]> {
+  async analyze(chapters: { path: string; source: string; hash: string; title?: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]> {
     const owners = chapters.map((c) => this.assign(c.path, c.source.length));
-    const remote = chapters.map((c, i) => (owners[i] === mainThread ? undefined : this.send(owners[i], { op: 'analyze', path: c.path, source: c.source, hash: c.hash })));
+    const remote = chapters.map((c, i) =>
+      owners[i] === mainThread ? undefined : this.send(owners[i], { op: 'analyze', path: c.path, source: c.source, hash: c.hash, title: c.title }),
+    );
     // The main thread's share runs while the workers work on theirs.
     const local = chapters.map((c, i) => (owners[i] === mainThread ? c.analyzeHere() : undefined));
     return Promise.all(chapters.map(async (_c, i) => local[i] ?? (await remote[i]!).analysis!));
@@ -142,6 +144,7 @@ function bookIndex(book: Book): BookIndex {
       titleHeadingId: c.titleHeadingId,
       hash: c.hash,
       source: c.source,
+      configuredTitle: c.configuredTitle,
       id: c.id,
       part: c.part,
       includes: c.includes,

@@ -6,8 +6,8 @@ import { changeReport, type ChangeReport } from './changeReport.js';
 import { downloadVerified, partialDirName, sha256OfFile } from './download.js';
 import { GetError } from './errors.js';
 import { lockFolder } from './folderLock.js';
-import { checkRollback, findVersion, highestListed, latestVersion, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
-import { type DownloadRecord, newState, readState, stateFileName, writeState } from './readerState.js';
+import { checkExpiry, checkRollback, findVersion, highestListed, latestVersion, type Manifest, type ManifestArtifact, type ManifestVersion, parseManifest } from './manifest.js';
+import { type DownloadRecord, newState, type ReaderState, readState, stateFileName, writeState } from './readerState.js';
 import { checkSignature, keyFingerprint, type SignatureVerdict } from './signature.js';
 import { openSource, type SiteSource } from './siteSource.js';
 
@@ -29,6 +29,13 @@ export interface GetOptions {
   check?: boolean;
   /** A public key (PEM file) obtained from the author, pinned instead of trusting the site's. */
   keyFile?: string;
+  /**
+   * Forget what this folder trusts (the pinned key, the highest version and serial seen) and take the site's
+   * manifest as on a first download; the downloaded files stay. The way out of a refused update.
+   */
+  reset?: boolean;
+  /** The current time, for the manifest's expiry (tests). */
+  now?: Date;
   timeoutMs?: number;
   retries?: number;
   retryDelayMs?: number;
@@ -70,18 +77,20 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
     dir = path.resolve(cwd, manifest.book.slug);
     state = await readState(dir);
   }
-  const pinned = options.keyFile ? await readKeyFile(options.keyFile) : state?.publicKey;
-  const verdict = checkSignature(fetched.bytes, fetched, pinned);
-  if (options.keyFile) verdict.newlyPinned = state?.publicKeySha256 !== verdict.fingerprint;
   if (state && state.book.slug !== manifest.book.slug) {
     throw new GetError('folder', `${dir} holds “${state.book.title}”, but ${source.location} publishes “${manifest.book.title}”`, 'Use --into to choose another folder.');
   }
-  checkRollback(manifest, state);
+  const notices: string[] = [];
+  const trust = await establishTrust(fetched, manifest, state, options, resetCommand(cwd, dir, options), notices);
+  const { verdict, floorHolds } = trust;
+  checkExpiry(manifest, options.now ?? new Date(), source.link('manifest.json'));
   const latest = latestVersion(manifest);
   if (!latest) throw new GetError('manifest', 'Every version of this book has been withdrawn; there is nothing to download');
 
-  const notices: string[] = [];
-  const current = state?.version;
+  // Without the old trust record, the version held counts only if this manifest publishes it as downloaded.
+  const consistent = (d: DownloadRecord) => findVersion(manifest, d.version)?.artifacts.some((a) => a.kind === d.kind && a.sha256 === d.sha256) ?? false;
+  const keptDownloads = floorHolds ? (state?.downloads ?? []) : (state?.downloads ?? []).filter(consistent);
+  const current = floorHolds || keptDownloads.some((d) => d.version === state?.version) ? state?.version : undefined;
   const currentEntry = current ? findVersion(manifest, current) : undefined;
   if (currentEntry?.yanked) notices.push(`Your version ${current} was withdrawn by the author: ${currentEntry.yanked.reason}`);
 
@@ -98,7 +107,11 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const target = current && semver.gt(current, latest.version) ? undefined : latest;
   const isUpdate = !current || semver.gt(latest.version, current);
   if (options.check) return { ...base, status: isUpdate && target ? 'update-available' : 'up-to-date', files: [] };
-  if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey)
+  if (verdict.rotated)
+    notices.push(
+      `The author replaced the book's signing key (sha256 ${verdict.rotated.from.slice(0, 16)}… → ${verdict.rotated.to.slice(0, 16)}…), announced with the old key's signature; the new key is pinned.`,
+    );
+  else if (verdict.newlyPinned && state?.publicKey !== verdict.publicKey)
     notices.push(`Pinned the book's signing key (sha256 ${verdict.fingerprint}); later manifests must be signed by it.`);
 
   const html = options.html ?? state?.html ?? false;
@@ -108,15 +121,17 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   const unlock = await lockFolder(dir);
   let files: string[];
   try {
-    const downloads: DownloadRecord[] = [...(state?.downloads ?? [])];
+    const downloads: DownloadRecord[] = [...keptDownloads];
     files = await placeArtifacts(source, dir, wanted, target?.version ?? latest.version, downloads, options);
     if (fallback && files.length) notices.push(`Version ${target!.version} has no default download; downloaded ${wanted.map(label).join(', ')} instead.`);
     if (missing.length) notices.push(`Version ${target!.version} has no ${missing.join(', ')} download.`);
 
     // The state moves forward only now, with every file of the new version verified and in place.
     const version = target && isUpdate ? target.version : (current ?? latest.version);
-    const highestSeen = state && semver.gt(state.highestSeen, highestListed(manifest)) ? state.highestSeen : highestListed(manifest);
-    const publicKey = verdict.publicKey ?? state?.publicKey;
+    // Only a manifest verified from the key that set the floor raises it; otherwise this manifest is the new floor.
+    const highestSeen = state && floorHolds && semver.gt(state.highestSeen, highestListed(manifest)) ? state.highestSeen : highestListed(manifest);
+    const serialSeen = floorHolds && state?.serialSeen !== undefined ? Math.max(manifest.serial ?? 0, state.serialSeen) : manifest.serial;
+    const publicKey = verdict.publicKey ?? (floorHolds ? state?.publicKey : undefined);
     await writeState(
       dir,
       newState({
@@ -124,8 +139,9 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
         book: base.book,
         version,
         highestSeen,
-        ...(manifest.serial !== undefined || state?.serialSeen !== undefined ? { serialSeen: Math.max(manifest.serial ?? 0, state?.serialSeen ?? 0) } : {}),
+        ...(serialSeen !== undefined ? { serialSeen } : {}),
         ...(publicKey ? { publicKey, publicKeySha256: keyFingerprint(publicKey) } : {}),
+        ...(verdict.fingerprint ? { floorKey: verdict.fingerprint } : {}),
         ...(html ? { html } : {}),
         ...(formats ? { formats } : {}),
         downloads,
@@ -137,6 +153,58 @@ export async function getBook(options: GetOptions): Promise<GetResult> {
   }
   const report = current && target && isUpdate ? await changeReport(source, manifest, current, target) : undefined;
   return { ...base, status: files.length || isUpdate ? 'downloaded' : 'up-to-date', files, ...(report ? { report } : {}) };
+}
+
+/**
+ * Checks the manifest against what this folder trusts: the signature against the pinned key (or the key
+ * given with --key, or, on first use, the site's), following a signed key rotation, then rollback against
+ * the highest version and serial recorded. That record binds only manifests verified from the same key that
+ * set it: a manifest nobody could verify (an unsigned one before a key was pinned) can never lock out one that
+ * verifies against a key the reader pins later. Every refusal says how to start over (`--reset`).
+ */
+async function establishTrust(
+  fetched: { bytes: Buffer; signature?: string; publicKeyPem?: string },
+  manifest: Manifest,
+  state: ReaderState | undefined,
+  options: GetOptions,
+  reset: string,
+  notices: string[],
+): Promise<{ verdict: SignatureVerdict; floorHolds: boolean }> {
+  const trusted = options.reset ? undefined : state;
+  const resetHint = ` To forget what this folder trusts and start over from the site's current manifest (as on a first download; your files stay): ${reset}`;
+  try {
+    const pinned = options.keyFile ? await readKeyFile(options.keyFile) : trusted?.publicKey;
+    const chain = manifest.keyRotations?.length ? { slug: manifest.book.slug, rotations: manifest.keyRotations } : undefined;
+    const verdict = checkSignature(fetched.bytes, fetched, pinned, chain);
+    if (options.keyFile && !verdict.rotated) verdict.newlyPinned = trusted?.publicKeySha256 !== verdict.fingerprint;
+    // The key the trust chain starts from: the pinned one, else the site's on first use; none when unsigned.
+    const anchor = pinned ? keyFingerprint(pinned) : verdict.fingerprint;
+    const floorKey = trusted ? (trusted.floorKey ?? trusted.publicKeySha256) : undefined;
+    const floorHolds = trusted !== undefined && floorKey === anchor;
+    if (options.reset && state) notices.push("Reset: this folder's trust record was set aside; the site's current manifest is the new starting point.");
+    else if (trusted && !floorHolds)
+      notices.push(
+        anchor
+          ? 'The versions recorded in this folder did not come from manifests signed by the key now pinned; they no longer count, and this manifest is the new starting point.'
+          : 'The versions recorded in this folder came from a signed manifest; this one is verified differently, so it is the new starting point.',
+      );
+    if (floorHolds) checkRollback(manifest, trusted, resetHint);
+    return { verdict, floorHolds };
+  } catch (error) {
+    if (error instanceof GetError && error.kind === 'signature') throw new GetError(error.kind, error.message, `${error.hint ? `${error.hint}` : ''}${resetHint}`.trim());
+    throw error;
+  }
+}
+
+/** The command that resets this folder, as the reader would type it here. */
+function resetCommand(cwd: string, dir: string, options: GetOptions): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  const parts = ['evergreen', 'get'];
+  if (options.source) parts.push(quote(options.source));
+  if (path.resolve(dir) !== path.resolve(cwd)) parts.push('--into', quote(path.relative(cwd, dir) || '.'));
+  if (options.keyFile) parts.push('--key', quote(path.relative(cwd, options.keyFile)));
+  parts.push('--reset');
+  return parts.join(' ');
 }
 
 /**

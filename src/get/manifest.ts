@@ -41,6 +41,11 @@ const manifestSchema = z.object({
   updated: z.string().optional(),
   /** Grows with every release and yank; absent in manifests from before it existed. */
   serial: z.number().int().nonnegative().optional(),
+  /** When this (signed) manifest was signed, and after when a reader must not take it as current (ISO 8601). */
+  signed: z.string().optional(),
+  expires: z.string().optional(),
+  /** New signing keys, each announced by a statement signed by the key before it (oldest first). */
+  keyRotations: z.array(z.object({ from: sha256, to: z.string().min(1), date: z.string(), signature: z.string() })).optional(),
   versions: z.array(versionSchema).min(1),
 });
 
@@ -90,9 +95,9 @@ export function highestListed(manifest: Manifest): string {
  * immutable and stay listed (a withdrawn one is marked, not removed), so a genuine manifest lists
  * every version the reader has seen, with the same files.
  */
-export function checkRollback(manifest: Manifest, state: ReaderState | undefined): void {
+export function checkRollback(manifest: Manifest, state: ReaderState | undefined, resetHint = ''): void {
   if (!state) return;
-  const hint = 'The site (or a cache or mirror in between) serves an older manifest than the one you already trusted. Try again later, or tell the author.';
+  const hint = `The site (or a cache or mirror in between) serves an older manifest than the one you already trusted. Try again later, or tell the author.${resetHint}`;
   if (semver.lt(highestListed(manifest), state.highestSeen)) {
     throw new GetError('rollback', `Refused: the manifest's newest version is ${highestListed(manifest)}, but you have already seen ${state.highestSeen} (rollback)`, hint);
   }
@@ -109,7 +114,26 @@ export function checkRollback(manifest: Manifest, state: ReaderState | undefined
       throw new GetError(
         'verification',
         `Refused: the manifest changed the published ${download.kind} of version ${download.version} (its sha256 differs from the one you downloaded); published versions are immutable`,
+        resetHint.trim() || undefined,
       );
     }
   }
+}
+
+/**
+ * A signed manifest past its `expires` is refused as current: a mirror, cache or attacker that keeps serving
+ * an old (genuinely signed) manifest would otherwise hide every later release forever. The author's CI
+ * re-signs the manifest with a fresh expiry (`evergreen manifest refresh`) long before that.
+ */
+export function checkExpiry(manifest: Manifest, now: Date, where: string): void {
+  if (!manifest.expires) return;
+  const expires = new Date(manifest.expires);
+  if (Number.isNaN(expires.getTime())) throw new GetError('manifest', `${where} has an unreadable expiry date (${JSON.stringify(manifest.expires)})`);
+  if (expires.getTime() > now.getTime()) return;
+  const days = Math.floor((now.getTime() - expires.getTime()) / 86_400_000);
+  throw new GetError(
+    'expired',
+    `The manifest at ${where} expired on ${manifest.expires}${days >= 1 ? ` (${days} day${days === 1 ? '' : 's'} ago)` : ''}: the site, or a mirror or cache in between, may be frozen, so a newer version may exist that you are not shown. Nothing was downloaded or changed.`,
+    'Try again later. If it stays expired, tell the author: the scheduled job that runs `evergreen manifest refresh` has probably stopped.',
+  );
 }

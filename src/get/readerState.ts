@@ -31,6 +31,11 @@ const stateSchema = z.object({
   highestSeen: z.string(),
   /** The highest manifest `serial` trusted so far (rollback protection across yanks). */
   serialSeen: z.number().optional(),
+  /**
+   * Fingerprint of the key whose signed manifest set `highestSeen` and `serialSeen`; absent when they came
+   * from unsigned manifests (trust on first use). They bind only a manifest verified from that same key.
+   */
+  floorKey: z.string().optional(),
   /** SPKI PEM of the key that signs this book's manifest; absent while the book is unsigned. */
   publicKey: z.string().optional(),
   publicKeySha256: z.string().optional(),

@@ -70,8 +70,9 @@ const constructs: Record<ImportSource, Construct[]> = {
     {
       pattern: /^#{1,6}\s.*\{[^}]*(?<![#\w])\.[\w-]+[^}]*\}\s*$/,
       where: 'text',
-      what: () => 'heading classes such as {.unnumbered}',
-      advice: 'they show in the heading text; Evergreen reads only {#id}',
+      what: () => 'heading attributes such as {.unnumbered}',
+      advice: 'read as pandoc reads them: {#id} sets the anchor, .unlisted keeps a section out of the contents; chapters stay numbered',
+      mapped: true,
     },
     { pattern: /\{\{<\s*([\w-]+)/, where: 'anywhere', what: (m) => `{{< ${m[1]} >}} shortcodes`, advice: 'shortcodes show as text' },
     { pattern: /(^|[\s(])@(fig|tbl|sec|eq|lst)-[\w-]+/, where: 'text', what: (m) => `@${m[2]}- cross-references`, advice: 'they show as text; link to a heading id instead' },

@@ -5,8 +5,8 @@ import type { VFile } from 'vfile';
 
 /**
  * Makes every chapter's outline the same shape, whatever its author's habit: one title (the page's h1)
- * and sections below it. The title heading is the first H1 when there is no front-matter `title`, or
- * when its text is that title. Every other `#` heading is a top section: when a
+ * and sections below it. The title heading is the first H1 when no title is declared (in book.yaml, which
+ * wins, or in front matter), or when its text is that title. Every other `#` heading is a top section: when a
  * chapter has any, all its headings but the title move down one level (`#` → h2, `##` → h3…), so the
  * page, the sidebar, the PDF contents and bookmarks, search and release diffs all see the same sections.
  * Handbook chapters (front-matter title, `#` sections) and mdBook chapters (`# Title`, `##` sections)
@@ -19,7 +19,7 @@ export function remarkChapterOutline() {
       headings.push(node);
     });
     const firstH1 = headings.find((h) => h.depth === 1);
-    const declared = file.data.frontMatter?.title;
+    const declared = file.data.configuredTitle ?? file.data.frontMatter?.title;
     const titleHeading = firstH1 && (declared === undefined || sameText(toString(firstH1), declared)) ? firstH1 : undefined;
     if (titleHeading) markTitleHeading(titleHeading);
     const sections = headings.filter((h) => h !== titleHeading);
@@ -41,4 +41,11 @@ function markTitleHeading(node: Heading): void {
 /** True for the heading `remarkChapterOutline` chose as the chapter's title. */
 export function isTitleHeading(node: Heading): boolean {
   return (node.data as { evergreenTitle?: boolean } | undefined)?.evergreenTitle === true;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The chapter's title from book.yaml, when it has one (see parseMarkdown's options). */
+    configuredTitle: string;
+  }
 }

@@ -5,17 +5,59 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 
-/** `{#my-id}` at the end of a heading, the attribute syntax of Pandoc and markdown-it-attrs. */
-const explicitId = /\s*\{#([A-Za-z][\w:.-]*)\}\s*$/;
+/**
+ * An attribute block at the end of a heading, as pandoc's `header_attributes` (and Quarto, mdBook and
+ * markdown-it-attrs) read it: `{#id .class key=value key="a value"}`, and `{-}` for `{.unnumbered}`.
+ */
+const oneAttribute = String.raw`(?:#[A-Za-z][\w:.-]*|\.[A-Za-z_][\w-]*|-|[A-Za-z_][\w-]*=(?:"[^"]*"|'[^']*'|[^\s"'{}]+))`;
+// Attributes are separated by whitespace, so the block matches one way only (no backtracking blow-up).
+const attributeBlock = new RegExp(String.raw`\s*\{\s*(${oneAttribute}(?:\s+${oneAttribute})*)\s*\}\s*$`);
+const attribute = /#([A-Za-z][\w:.-]*)|\.([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|([^\s"'{}]+))|(?<![\w-])-(?![\w-])/g;
 
 export interface HeadingIdData {
   id: string;
   /** True when the author wrote `{#id}`: such ids are stable across renames of the heading. */
   explicit: boolean;
+  /**
+   * `{.unlisted}` (pandoc): the heading stays on the page but is left out of the contents (sidebar,
+   * contents pages, EPUB navigation).
+   */
+  unlisted?: boolean;
+}
+
+interface HeadingAttributes {
+  id?: string;
+  classes: string[];
+  pairs: [string, string][];
+}
+
+function parseAttributes(block: string): HeadingAttributes {
+  const out: HeadingAttributes = { classes: [], pairs: [] };
+  for (const m of block.matchAll(attribute)) {
+    if (m[1]) out.id = m[1];
+    else if (m[2]) out.classes.push(m[2]);
+    else if (m[3]) out.pairs.push([m[3], m[4] ?? m[5] ?? m[6] ?? '']);
+    else out.classes.push('unnumbered');
+  }
+  return out;
+}
+
+/** Takes the attribute block off the heading's visible text; undefined when it has none. */
+function takeAttributes(node: Heading): HeadingAttributes | undefined {
+  const last = node.children[node.children.length - 1];
+  if (last?.type !== 'text') return undefined;
+  const match = attributeBlock.exec(last.value);
+  if (!match) return undefined;
+  (last as Text).value = last.value.slice(0, match.index);
+  if ((last as Text).value === '') node.children.pop();
+  return parseAttributes(match[1]);
 }
 
 /**
- * Gives every heading an id: the author's `{#id}` (removed from the visible text) or a GitHub-style slug.
+ * Gives every heading an id: the author's `{#id}` or a GitHub-style slug. The attribute block is removed
+ * from the visible text; its classes go on the heading's element. Evergreen numbers chapters, never
+ * sections, so `{.unnumbered}` on a section is honoured as it is; `{.unlisted}` leaves the section out of
+ * the contents.
  * A duplicate id within a chapter is an error at the second heading.
  */
 export function remarkHeadingIds() {
@@ -28,16 +70,12 @@ export function remarkHeadingIds() {
       headings.push(node);
     });
     const explicit = new Map<Heading, string>();
+    const attributes = new Map<Heading, HeadingAttributes>();
     for (const node of headings) {
-      const last = node.children[node.children.length - 1];
-      if (last?.type === 'text') {
-        const match = explicitId.exec(last.value);
-        if (match) {
-          explicit.set(node, match[1]);
-          (last as Text).value = last.value.slice(0, match.index);
-          if ((last as Text).value === '') node.children.pop();
-        }
-      }
+      const attrs = takeAttributes(node);
+      if (!attrs) continue;
+      attributes.set(node, attrs);
+      if (attrs.id) explicit.set(node, attrs.id);
     }
     for (const id of explicit.values()) slugger.slug(id); // reserve
     for (const node of headings) {
@@ -55,10 +93,20 @@ export function remarkHeadingIds() {
       }
       seen.set(id, node);
       const data = (node.data ??= {});
-      (data as { evergreenHeading?: HeadingIdData }).evergreenHeading = { id, explicit: given !== undefined };
-      data.hProperties = { ...(data.hProperties ?? {}), id };
+      const attrs = attributes.get(node);
+      const unlisted = attrs?.classes.includes('unlisted') ? { unlisted: true } : {};
+      (data as { evergreenHeading?: HeadingIdData }).evergreenHeading = { id, explicit: given !== undefined, ...unlisted };
+      data.hProperties = { ...(data.hProperties ?? {}), id, ...(attrs ? htmlAttributes(attrs) : {}) };
     }
   };
+}
+
+/** Classes as written, and key=value pairs as `data-` attributes (as pandoc writes them in HTML). */
+function htmlAttributes(attrs: HeadingAttributes): Record<string, string | string[]> {
+  const props: Record<string, string | string[]> = {};
+  if (attrs.classes.length) props.className = [...new Set(attrs.classes)];
+  for (const [key, value] of attrs.pairs) props[`data-${key.toLowerCase()}`] = value;
+  return props;
 }
 
 export function headingIdOf(node: Heading): HeadingIdData | undefined {

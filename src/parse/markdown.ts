@@ -44,10 +44,19 @@ export interface ParsedChapter {
   file: VFile;
 }
 
+export interface ParseOptions {
+  /**
+   * The chapter's title given in book.yaml: the outline stage (chapterOutline.ts) must know it, as it knows
+   * a front-matter one, to decide whether the chapter's `# H1` is its title or a top section.
+   */
+  title?: string;
+}
+
 /** Parses one chapter. Author problems are vfile messages on `file` (fatal ones are errors). */
-export function parseMarkdown(source: string, path: string): ParsedChapter {
+export function parseMarkdown(source: string, path: string, options: ParseOptions = {}): ParsedChapter {
   const lifted = liftMathLabels(source);
   const file = new VFile({ path, value: lifted.source });
+  if (options.title !== undefined) file.data.configuredTitle = options.title;
   (file.data as { mathLabels?: Map<number, string> }).mathLabels = lifted.labels;
   let tree: Root;
   const tooDeep = findExcessiveNesting(source);

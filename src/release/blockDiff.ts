@@ -63,6 +63,11 @@ export function pairBlocks(
     emitRemovedUntil(pr);
     r = pr + 1;
     const ob = block(removed[pr]);
+    // Whitespace alone ("a / b" → "a/b", re-indented code) is not a change a reader can see or must re-read.
+    if (withoutSpace(ob.text) === withoutSpace(nb.text) && ob.lang === nb.lang) {
+      out.push({ op: 'same', block: nb });
+      continue;
+    }
     const parts = inlineDiff(ob, nb, Math.min(budgetMs, Math.max(0, deadline - performance.now())));
     if (!parts) onReplaced();
     out.push({
@@ -74,18 +79,26 @@ export function pairBlocks(
         { op: 'ins', text: nb.text },
       ],
       ...(parts ? {} : { replaced: true }),
+      ...(parts && nb.kind !== 'code' && parts.every((p) => p.op === 'same' || !wordChar.test(p.text)) ? { correction: true } : {}),
     });
   }
   emitRemovedUntil(removed.length);
   return out;
 }
 
-/** Word diff for prose, line diff for code; undefined when the budget ran out. */
+/** What makes a change more than punctuation: a letter, a digit or a code span. */
+const wordChar = /[\p{L}\p{N}`]/u;
+
+function withoutSpace(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /**
- * Prose is compared word by word, with whitespace as tokens (so "`a` / `b`" → "`a`/`b`" shows) and with code
- * spans, links and images as single tokens: a change never cuts one in half, and the page can render them.
+ * Prose is compared word by word, with whitespace as tokens and with code spans (CommonMark: a run of N
+ * backticks closes only at the next run of exactly N, so "`` ` ``" is one span), links and images as single
+ * tokens: a change never cuts one in half, and the page can render them.
  */
-const proseToken = /`[^`]*`|!?\[[^\]]*\]\([^)\s]*\)(?:\{sha256:[0-9a-f]+\})?|\[\^[^\]]+\]|\*\*|~~|\s+|[\p{L}\p{N}_'’-]+|[^\s]/gu;
+const proseToken = /(`+)(?:(?!\1)[\s\S])*?(?<!`)\1(?!`)|`+|!?\[[^\]]*\]\([^)\s]*\)(?:\{sha256:[0-9a-f]+\})?|\[\^[^\]]+\]|\*\*|~~|\s+|[\p{L}\p{N}_'’-]+|[^\s]/gu;
 
 function diffProse(a: string, b: string, budgetMs: number): { value: string; added?: boolean; removed?: boolean }[] | undefined {
   const changes = diffArrays(a.match(proseToken) ?? [], b.match(proseToken) ?? [], { timeout: budgetMs });
@@ -113,6 +126,7 @@ function diffProse(a: string, b: string, budgetMs: number): { value: string; add
   return out;
 }
 
+/** Word diff for prose, line diff for code; undefined when the budget ran out. */
 export function inlineDiff(a: Block, b: Block, budgetMs: number): InlinePart[] | undefined {
   if (budgetMs <= 0) return undefined;
   const changes = a.kind === 'code' ? diffLines(`${a.text}\n`, `${b.text}\n`, { timeout: budgetMs }) : diffProse(a.text, b.text, budgetMs);

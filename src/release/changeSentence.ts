@@ -13,7 +13,11 @@ export type ChangeCounts = Partial<
     | 'sectionsChanged'
     | 'sectionsMoved'
     | 'sectionsRenamed'
+    | 'sectionsLevelChanged'
+    | 'sectionsCorrected'
     | 'samplesChanged'
+    | 'outputsChanged'
+    | 'examplesChanged'
     | 'wordsAdded'
     | 'wordsRemoved'
     | 'rereadMinutes',
@@ -35,14 +39,18 @@ const structural: [keyof ChangeCounts, string, string][] = [
   ['sectionsChanged', 'section', 'changed'],
   ['sectionsMoved', 'section', 'moved'],
   ['sectionsRenamed', 'section', 'renamed'],
+  ['sectionsLevelChanged', 'heading level', 'changed'],
   ['samplesChanged', 'code sample', 'changed'],
+  ['outputsChanged', 'sample output', 'changed (same code)'],
+  ['examplesChanged', 'code example', 'changed'],
+  ['sectionsCorrected', 'small correction', ''],
 ];
 
 /** "2 chapters added, 3 sections changed", or '' when nothing structural changed. */
 export function changedParts(counts: ChangeCounts): string {
   return structural
     .filter(([key]) => (counts[key] ?? 0) > 0)
-    .map(([key, noun, verb]) => `${plural(counts[key]!, noun)} ${verb}`)
+    .map(([key, noun, verb]) => `${plural(counts[key]!, noun)}${verb ? ` ${verb}` : ''}`)
     .join(', ');
 }
 

@@ -11,9 +11,19 @@ export type BlockChange =
   | { op: 'added'; block: Block }
   | { op: 'removed'; block: Block }
   | { op: 'moved'; block: Block }
-  | { op: 'modified'; old: Block; block: Block; parts: InlinePart[]; replaced?: boolean };
+  | {
+      op: 'modified';
+      old: Block;
+      block: Block;
+      parts: InlinePart[];
+      replaced?: boolean;
+      /** Only punctuation changed (no word added or removed): a correction, not a change to re-read. */
+      correction?: boolean;
+      /** A code block that moved into this quote (its text is `same` in `parts`): moved, not changed. */
+      movedCode?: boolean;
+    };
 
-export type SectionStatus = 'added' | 'removed' | 'changed' | 'moved' | 'renamed';
+export type SectionStatus = 'added' | 'removed' | 'changed' | 'moved' | 'renamed' | 'level-changed';
 
 export interface SectionDiff {
   status: SectionStatus;
@@ -22,15 +32,29 @@ export interface SectionDiff {
   oldId?: string;
   title: string;
   oldTitle?: string;
+  /** Heading depth (0 for a chapter's opening text); `oldDepth` when the heading was promoted or demoted. */
+  depth: number;
+  oldDepth?: number;
+  levelChanged: boolean;
   renamed: boolean;
   /** Moved within its chapter, or from another chapter (`movedFrom`). */
   moved: boolean;
   movedFrom?: { chapterKey: string; chapterTitle: string };
   /** Content changed (some block added, removed or modified). */
   contentChanged: boolean;
+  /**
+   * Typo-level: only punctuation or a word or two changed in existing paragraphs (nothing added, removed,
+   * renamed or moved, no code). Counted as a correction, not as a changed section.
+   */
+  correction: boolean;
   wordsAdded: number;
   wordsRemoved: number;
+  /** Runnable samples (and their printed output) modified or removed; a sample and its output are one change. */
   samplesChanged: number;
+  /** Printed output blocks that changed while their sample's code did not (e.g. a new TypeScript version prints otherwise). */
+  outputsChanged: number;
+  /** Other code blocks (shell, config files, other languages) modified or removed. */
+  examplesChanged: number;
   /** Every block of the section (unchanged ones as `same`, for context). */
   blocks: BlockChange[];
 }
@@ -46,6 +70,10 @@ export interface ChapterDiff {
   oldSlug?: string;
   renamed: boolean;
   moved: boolean;
+  /** How the old chapter was found: by its id or path, or by content (its file was renamed). */
+  matchedBy?: 'key' | 'content';
+  /** Dice similarity (0–1) of the old and new text, word 3-shingles; for chapters matched by content. */
+  similarity?: number;
   /** Only the sections that changed (all of them for added/removed chapters). */
   sections: SectionDiff[];
 }
@@ -63,8 +91,16 @@ export interface DiffSummary {
   sectionsChanged: number;
   sectionsMoved: number;
   sectionsRenamed: number;
-  /** Existing code samples modified or removed (new samples are additions). */
+  /** Sections whose heading was promoted or demoted (`###` → `##`). */
+  sectionsLevelChanged: number;
+  /** Sections with only typo-level changes (not counted in `sectionsChanged`). */
+  sectionsCorrected: number;
+  /** Existing runnable samples modified or removed (new samples are additions); one count everywhere. */
   samplesChanged: number;
+  /** Sample output blocks that changed while the sample's code did not. */
+  outputsChanged: number;
+  /** Other existing code blocks modified or removed. */
+  examplesChanged: number;
   wordsAdded: number;
   wordsRemoved: number;
   /** Words of new and changed blocks: what a reader re-reads. */

@@ -1,5 +1,6 @@
 import type { BookDiff, BlockChange, ChapterDiff, SectionDiff } from './diff.js';
 import { changedParts, plural, wordsPart } from './changeSentence.js';
+import { correctionsLine, rereadDetails, rereadPlan } from './reread.js';
 
 export interface FormatOptions {
   color?: { green: (s: string) => string; red: (s: string) => string; yellow: (s: string) => string; bold: (s: string) => string; dim: (s: string) => string };
@@ -13,14 +14,20 @@ const plain = { green: (s: string) => s, red: (s: string) => s, yellow: (s: stri
 export function formatDiff(diff: BookDiff, options: FormatOptions = {}): string {
   const c = options.color ?? plain;
   const lines: string[] = [c.bold(`Changes from ${diff.from} to ${diff.to}`), ''];
+  lines.push(...rereadLines(diff, c));
   if (diff.chapters.length === 0) lines.push('  No changes to the text.');
+  else lines.push(c.bold('Changed chapters'));
   for (const chapter of diff.chapters) {
     lines.push(`  ${chapterLine(chapter, c)}`);
     if (chapter.status === 'changed') {
+      const corrected = chapter.sections.filter((s) => s.correction);
       for (const section of chapter.sections) {
+        if (section.correction && !options.detail) continue;
         lines.push(`      ${sectionLine(section, c)}`);
         if (options.detail) for (const b of section.blocks) for (const l of blockLines(b, c)) lines.push(`          ${l}`);
       }
+      if (corrected.length && !options.detail)
+        lines.push(c.dim(`      · ${plural(corrected.length, 'small correction')}: ${corrected.map((s) => s.title || 'Opening text').join(', ')}`));
     }
   }
   const s = diff.summary;
@@ -32,10 +39,28 @@ export function formatDiff(diff: BookDiff, options: FormatOptions = {}): string 
   return `${lines.join('\n')}\n`;
 }
 
+/** The ranked "what to re-read" list, first thing a reader sees. */
+function rereadLines(diff: BookDiff, c: Required<FormatOptions>['color']): string[] {
+  const plan = rereadPlan(diff);
+  if (plan.items.length === 0 && plan.corrections.length === 0) return [];
+  const lines = [c.bold(`What to re-read${plan.items.length ? ` (about ${diff.summary.rereadMinutes} min)` : ''}`)];
+  plan.items.forEach((item, i) => {
+    const title = `${item.chapterTitle} › ${item.sectionTitle || 'Opening text'}`;
+    lines.push(`  ${String(i + 1).padStart(2)}. ${title}  (${rereadDetails(item)})  ${c.dim(`${item.slug}.html${item.sectionId ? `#${item.sectionId}` : ''}`)}`);
+  });
+  if (plan.corrections.length) lines.push(c.dim(`      ${correctionsLine(plan.corrections.length)}`));
+  lines.push('');
+  return lines;
+}
+
 function chapterLine(ch: ChapterDiff, c: Required<FormatOptions>['color']): string {
   if (ch.status === 'added') return c.green(`+ ${ch.title}  (new chapter, ${plural(ch.sections.length, 'section')})`);
   if (ch.status === 'removed') return c.red(`- ${ch.title}  (removed)`);
-  const notes = [ch.renamed && `renamed from “${ch.oldTitle}”`, ch.moved && 'moved'].filter(Boolean);
+  const notes = [
+    ch.renamed && `renamed from “${ch.oldTitle}”`,
+    ch.moved && 'moved',
+    ch.matchedBy === 'content' && ch.similarity !== undefined && `${Math.round(ch.similarity * 100)} % of the text kept`,
+  ].filter(Boolean);
   return c.yellow(`~ ${ch.title}${notes.length ? `  (${notes.join(', ')})` : ''}`);
 }
 
@@ -46,8 +71,12 @@ function sectionLine(s: SectionDiff, c: Required<FormatOptions>['color']): strin
   const notes = [
     s.renamed && `renamed from “${s.oldTitle}”`,
     s.moved && (s.movedFrom ? `moved from “${s.movedFrom.chapterTitle}”` : 'moved'),
-    s.contentChanged && `+${s.wordsAdded}/-${s.wordsRemoved} words`,
+    s.levelChanged && `heading level ${s.oldDepth} → ${s.depth}`,
+    s.correction && 'small correction',
+    s.contentChanged && !s.correction && `+${s.wordsAdded}/-${s.wordsRemoved} words`,
     s.samplesChanged && c.bold(`code changed (${s.samplesChanged})`),
+    s.outputsChanged && c.bold(`output changed, same code (${s.outputsChanged})`),
+    s.examplesChanged && `example changed (${s.examplesChanged})`,
   ].filter(Boolean);
   return `${s.contentChanged ? '~' : '↕'} ${title}  (${notes.join(', ')})`;
 }

@@ -13,6 +13,9 @@ import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
 import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
+import { type GitState, readGitState, type SourceRecord, versionsInSite } from './gitState.js';
+import type { VerificationRecord } from './history/index.js';
+import { clearReleasePending, findUnfinishedRelease, markReleasePending, unfinishedMessage } from './pending.js';
 import { zipFolder } from './zip.js';
 import { ReleaseRefused } from './errors.js';
 
@@ -28,7 +31,13 @@ export interface ReleaseOptions {
   formats?: readonly string[];
   /** Check the samples first (default true; the release is refused when any fails). */
   checkSamples?: boolean;
+  /** Release from a working tree with uncommitted changes (recorded in the release). */
+  allowDirty?: boolean;
+  /** Create the git tag `v<version>` at the released commit. */
+  tag?: boolean;
   progress?: (message: string) => void;
+  /** Told about a release an earlier process left unfinished, and what was done about it. */
+  notice?: (message: string) => void;
   /**
    * Called when the requested version contradicts the suggested bump (e.g. a patch release that removes a
    * chapter), with the warnings; return false to publish nothing. Without it, the warnings are returned.
@@ -48,6 +57,8 @@ export interface ReleaseResult {
   release?: PublishedRelease;
   /** Paths written into dist/. */
   outputs: string[];
+  /** The git tag created (`--tag`). */
+  tag?: string;
 }
 
 export { ReleaseRefused };
@@ -82,13 +93,75 @@ function refuseBookErrors(book: Book): void {
 }
 
 /** A release is refused when any sample fails (the check reads the project's book model; nothing is loaded again). */
-async function refuseFailingSamples(project: Project): Promise<void> {
+async function refuseFailingSamples(project: Project): Promise<VerificationRecord> {
   const samples = await checkProject(project, {});
   const errors = samples.diagnostics.filter((d) => d.severity === 'error');
   if (samples.failed > 0 || errors.length > 0) {
     const what = samples.failed > 0 ? `${samples.failed} sample${samples.failed === 1 ? '' : 's'} failed` : 'the sample check reported errors';
     throw new ReleaseRefused(`${what}; a release is refused until every sample passes (run \`evergreen check\`)`, errors);
   }
+  return {
+    samples: 'checked',
+    policy: project.book.config.samples,
+    passed: samples.passed,
+    failed: samples.failed,
+    skipped: samples.skipped,
+    typeCheckedOnly: samples.typeCheckedOnly,
+    compilers: samples.compilers.map((c) => ({ name: c.name, version: c.version })),
+  };
+}
+
+/** What was verified, or why nothing was. */
+async function verifySamples(project: Project, options: ReleaseOptions, progress: (m: string) => void): Promise<VerificationRecord> {
+  const policy = project.book.config.samples;
+  if (options.checkSamples === false) return { samples: 'skipped', policy, reason: 'the release was made without checking samples (checkSamples: false)' };
+  if (policy === 'none') return { samples: 'skipped', policy, reason: 'book.yaml sets samples: none' };
+  progress('checking samples');
+  return refuseFailingSamples(project);
+}
+
+/**
+ * The release records the commit it was made from; a tree with uncommitted changes is refused unless the author
+ * says so (and that is recorded), because the record would otherwise name a commit that is not what was released.
+ */
+function sourceRecord(git: GitState | undefined, options: ReleaseOptions, version: string): SourceRecord {
+  if (!git) {
+    if (options.tag) throw new ReleaseRefused('--tag needs a git repository, and the book is not in one');
+    return { git: false };
+  }
+  const source = git.source;
+  if (!source.git) return source;
+  if (source.dirty) {
+    const list = git.changed.slice(0, 5).join(', ') + (git.changed.length > 5 ? `, and ${git.changed.length - 5} more` : '');
+    if (options.tag) throw new ReleaseRefused(`--tag needs a clean working tree: ${source.commit ? `uncommitted changes (${list})` : 'the repository has no commit yet'}`);
+    if (!options.allowDirty) {
+      throw new ReleaseRefused(
+        source.commit
+          ? `The working tree has uncommitted changes (${list}): commit them, so that the release records the exact commit it was made from, or pass --allow-dirty (the release then records that it was made from a dirty tree)`
+          : 'The repository has no commit yet: commit the book first, or pass --allow-dirty (recorded in the release)',
+      );
+    }
+    return { ...source, allowDirty: true, changed: git.changed.slice(0, 20) };
+  }
+  return options.tag ? { ...source, tag: `v${version}` } : source;
+}
+
+/**
+ * A version the published record knows is never released again, even when its folder was deleted by hand:
+ * the git tag, a commit of releases/history.json that listed it, or the reader site generated before.
+ */
+async function refuseKnownVersion(root: string, version: string, git: GitState | undefined): Promise<void> {
+  const why = (how: string) =>
+    new ReleaseRefused(
+      `Version ${version} was already published (${how}); a published version is never replaced, even after its record was deleted. Release a new version instead.`,
+    );
+  if (git) {
+    const tagged = await git.tagExists(`v${version}`);
+    if (tagged) throw why(`the git tag v${version} exists, at commit ${tagged.slice(0, 12)}`);
+    const listed = await git.historyMentions(version);
+    if (listed) throw why(`releases/history.json listed it in commit ${listed.slice(0, 12)}`);
+  }
+  if ((await versionsInSite(root)).includes(version)) throw why('dist/site/manifest.json, the reader site generated earlier, lists it');
 }
 
 const bumpRank: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -108,12 +181,13 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const progress = options.progress ?? (() => {});
   const warnings: string[] = [];
   const history = await openHistory(root, { cleanup: true });
+  await finishUnfinished(project, options);
   const version = resolveVersion(history, options.version);
+  const git = await readGitState(root);
+  const source = sourceRecord(git, options, version);
+  await refuseKnownVersion(root, version, git);
   refuseBookErrors(book);
-  if (options.checkSamples !== false && book.config.samples !== 'none') {
-    progress('checking samples');
-    await refuseFailingSamples(project);
-  }
+  const verification = await verifySamples(project, options, progress);
 
   const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: project.cacheDir });
   let diff: BookDiff | undefined;
@@ -143,6 +217,9 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
   await cleanupWorkDirs(root);
   await mkdir(workDir, { recursive: true });
+  await markReleasePending(root, version);
+  crashPoint('checked');
+  let recorded = false;
   try {
     progress(`building ${version}`);
     const built = await buildProject(project, { outDir: workDir, formats: formats.map((f) => f.name), version: releasedVersion, progress });
@@ -167,14 +244,35 @@ export async function release(project: Project, options: ReleaseOptions): Promis
     }
 
     progress(`publishing ${version}`);
-    const published = await publishRelease(history, { version, date, notes: options.notes ?? '', bookContentHash: book.contentHash, snapshot, store, artifacts });
+    const released = releaseTime(date);
+    const published = await publishRelease(history, {
+      version,
+      date,
+      released,
+      source,
+      verification,
+      notes: options.notes ?? '',
+      bookContentHash: book.contentHash,
+      snapshot,
+      store,
+      artifacts,
+    });
+    recorded = true;
     crashPoint('published');
+    let tag: string | undefined;
+    if (source.git && source.tag && source.commit) {
+      const made = await git!.createTag(source.tag, source.commit);
+      if (made.ok) tag = source.tag;
+      else warnings.push(`The release is published, but the tag ${source.tag} could not be created (${made.message}); create it with: git tag ${source.tag} ${source.commit}`);
+    }
 
     // The reader site, then the freshly built formats, into dist/ (each output swapped atomically).
     const outDir = path.join(root, 'dist');
     const site = await refreshSite({ book, formats: project.formats, outDir, cacheDir: project.cacheDir, progress });
+    crashPoint('site-written');
     const names = built.outputs.map((o) => path.basename(o));
     await commitStaging(workDir, outDir, names);
+    await clearReleasePending(root);
     return {
       ok: site.ok,
       version,
@@ -183,11 +281,39 @@ export async function release(project: Project, options: ReleaseOptions): Promis
       warnings,
       diagnostics: [...built.diagnostics, ...site.diagnostics],
       release: published,
+      ...(tag ? { tag } : {}),
       outputs: [...(site.siteDir ? [site.siteDir] : []), ...names.map((n) => path.join(outDir, n))],
     };
   } finally {
+    // Refused or failed before it was recorded: nothing to finish later. (A kill never gets here.)
+    if (!recorded) await clearReleasePending(root);
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A release a killed process left behind is finished (or declared unpublished) before anything else happens. */
+async function finishUnfinished(project: Project, options: ReleaseOptions): Promise<void> {
+  const unfinished = await findUnfinishedRelease(project.root);
+  if (!unfinished) return;
+  if (unfinished.published) {
+    options.progress?.(`finishing the interrupted release of ${unfinished.version}`);
+    const site = await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir });
+    if (!site.ok)
+      throw new ReleaseRefused(
+        `The interrupted release of ${unfinished.version} could not be finished`,
+        site.diagnostics.filter((d) => d.severity === 'error'),
+      );
+  }
+  await clearReleasePending(project.root);
+  options.notice?.(unfinishedMessage(unfinished));
+}
+
+/** The release time: now, or noon of the date asked for when that is not today (SOURCE_DATE_EPOCH is honoured). */
+function releaseTime(date: string): string {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const now = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
+  const iso = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  return iso.startsWith(date) ? iso : `${date}T12:00:00Z`;
 }
 
 /** Removes the build folders of releases that were killed. */

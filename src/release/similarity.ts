@@ -5,10 +5,22 @@
 const similarityThreshold = 0.5;
 
 /**
- * Matches two lists: first by identity key (when both sides have one), then greedily by content similarity
- * (best pairs first, Dice ≥ 0.5). Bounded: similarity is only tried for up to 400×400 leftovers.
+ * Decides whether two leftover items are one item changed, given their text similarity: returns the score
+ * to rank the pair by (higher first), or undefined to keep them apart. The default is Dice ≥ 0.5.
  */
-export function matchItems<T>(olds: T[], news: T[], key: (item: T) => string | undefined, text: (item: T) => Set<string>): { pairs: [T, T][]; removed: T[]; added: T[] } {
+export type PairJudge<T> = (old: T, updated: T, textDice: number) => number | undefined;
+
+/**
+ * Matches two lists: first by identity key (when both sides have one), then greedily by content similarity
+ * (best pairs first; by default Dice ≥ 0.5). Bounded: similarity is only tried for up to 400×400 leftovers.
+ */
+export function matchItems<T>(
+  olds: T[],
+  news: T[],
+  key: (item: T) => string | undefined,
+  text: (item: T) => Set<string>,
+  judge: PairJudge<T> = (_o, _n, d) => (d >= similarityThreshold ? d : undefined),
+): { pairs: [T, T][]; removed: T[]; added: T[] } {
   const pairs: [T, T][] = [];
   const byKey = new Map<string, T>();
   for (const o of olds) {
@@ -34,8 +46,8 @@ export function matchItems<T>(olds: T[], news: T[], key: (item: T) => string | u
     const candidates: { o: number; n: number; score: number }[] = [];
     for (let i = 0; i < restOld.length; i++)
       for (let j = 0; j < restNew.length; j++) {
-        const score = dice(oldSets[i], newSets[j]);
-        if (score >= similarityThreshold) candidates.push({ o: i, n: j, score });
+        const score = judge(restOld[i], restNew[j], dice(oldSets[i], newSets[j]));
+        if (score !== undefined) candidates.push({ o: i, n: j, score });
       }
     candidates.sort((x, y) => y.score - x.score || x.o - y.o || x.n - y.n);
     const usedO = new Set<number>();
@@ -101,4 +113,9 @@ export function dice(a: Set<string>, b: Set<string>): number {
   let common = 0;
   for (const x of small) if (large.has(x)) common++;
   return (2 * common) / (a.size + b.size);
+}
+
+/** Title words with a light stemming (plural "s" dropped), so "Interfaces vs. Intersections" and "Interface Extension vs. Intersection" share three. */
+export function titleWords(title: string): Set<string> {
+  return new Set((title.toLowerCase().match(wordRe) ?? []).map((w) => (w.length > 3 ? w.replace(/s$/, '') : w)));
 }

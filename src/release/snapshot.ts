@@ -60,6 +60,9 @@ export interface Block {
 
 export type BlockStore = Map<string, Block>;
 
+/** Bumped when normalisation changes, so cached chapter snapshots made by older rules are not reused. */
+const snapshotRules = '2';
+
 export function blockHash(block: Block): string {
   return sha256(JSON.stringify([block.kind, block.text, block.lang ?? '', block.sample ?? ''])).slice(0, 24);
 }
@@ -79,7 +82,17 @@ export function snapshotBook(book: Book, store: BlockStore = new Map(), options:
   // whose bytes are part of the snapshot and may change without the text changing).
   const cache = options.cacheDir ? new DiskCache<{ chapter: SnapshotChapter; blocks: Record<string, Block> }>(options.cacheDir, 'release-snapshots') : undefined;
   const chapters = book.chapters.map((chapter) => {
-    const key = sha256('snapshot', toolchainFingerprint(), chapter.hash, chapterKey(chapter), chapter.relPath, chapter.slug, chapter.title, chapter.titleHeadingId ?? '');
+    const key = sha256(
+      'snapshot',
+      snapshotRules,
+      toolchainFingerprint(),
+      chapter.hash,
+      chapterKey(chapter),
+      chapter.relPath,
+      chapter.slug,
+      chapter.title,
+      chapter.titleHeadingId ?? '',
+    );
     const cached = cache?.get(key);
     if (cached) {
       for (const [hash, block] of Object.entries(cached.blocks)) if (!store.has(hash)) store.set(hash, block);
@@ -202,6 +215,17 @@ export function normalizeBlock(node: RootContent): Block | undefined {
   }
 }
 
+/**
+ * A code span as CommonMark writes it: fenced by a backtick run longer than any inside, padded when the code
+ * starts or ends with a backtick. Plain code keeps its single backticks (and so its stored hash).
+ */
+export function codeSpan(code: string): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^`|`$/.test(code) ? ' ' : '';
+  return `${fence}${pad}${code}${pad}${fence}`;
+}
+
 function blockText(node: RootContent): string {
   return normalizeBlock(node)?.text ?? '';
 }
@@ -241,7 +265,7 @@ function inlineNode(node: PhrasingContent): string {
     case 'delete':
       return `~~${inline(node.children)}~~`;
     case 'inlineCode':
-      return `\`${node.value}\``;
+      return codeSpan(node.value);
     case 'break':
       return ' ';
     case 'link':

@@ -105,6 +105,7 @@ export const pagePlaceholders = [
   'toc',
   'content',
   'prevNext',
+  'latestLink',
 ] as const;
 
 const placeholderPattern = /\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g;

@@ -87,6 +87,9 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
     userDataDir,
     args: chromiumArgs,
     protocolTimeout: 600_000,
+    // DevTools over a pipe rather than a port: when Evergreen dies, even by SIGKILL, the pipe closes and
+    // Chromium exits with it instead of lingering as an orphan.
+    pipe: true,
   });
   return {
     browser,

@@ -18,6 +18,8 @@ interface Case {
   outline: string;
   /** Contents page entries: chapters as "n. Title", parts as their title. */
   contents: string[];
+  /** The PDF's bookmarks for parts and chapters: a part's chapters indented by two spaces, under it. */
+  bookmarks: string[];
   /** What the import must report as mapped and as not mapped (each a fragment of a line). */
   mapped?: string[];
   unmapped: string[];
@@ -30,12 +32,15 @@ const cases: Case[] = [
     tool: 'mdbook',
     outline: 'src/SUMMARY.md',
     contents: ['1. Preface', 'Getting started', '2. Installation', '3. Hello, world', '4. Printing values', 'Going further', '5. Ownership', '6. Contributors'],
+    // Contributors is a suffix chapter: after the last part, in none.
+    bookmarks: ['Preface', 'Getting started', '  Installation', '  Hello, world', '  Printing values', 'Going further', '  Ownership', 'Contributors'],
     unmapped: ['draft chapter "Future topic"', 'separator (---) dropped', '[output]', '[preprocessor]', '{{#include}}: 1 place', '{{#playground}}: 1 place', '1 nested chapter'],
   },
   {
     tool: 'gitbook',
     outline: 'docs/SUMMARY.md',
     contents: ['1. Welcome', 'The language', '2. Equality', '3. Strict equality', '4. Closures', 'Practice', '5. Exercises'],
+    bookmarks: ['Welcome', 'The language', '  Equality', '  Strict equality', '  Closures', 'Practice', '  Exercises'],
     unmapped: ['link to another site "The MDN reference"', '{% hint %}: 1 place', 'book.json "plugins"', '1 nested page'],
   },
   {
@@ -48,6 +53,7 @@ const cases: Case[] = [
       ['chapter2.html', 'tip'],
     ],
     contents: ['1. Preface', '2. First Steps', '3. Types in Practice'],
+    bookmarks: ['Preface', 'First Steps', 'Types in Practice'],
     mapped: ['Markua aside A>: 1 place, shown as an alert', 'Markua aside W>: 1 place', 'Markua aside T>: 1 place'],
     unmapped: ['Markua attribute list {id: …}', 'Markua directive {pagebreak}', 'Markua directive {frontmatter}'],
   },
@@ -56,7 +62,8 @@ const cases: Case[] = [
     outline: '_quarto.yml',
     alerts: [['intro.html', 'note']],
     contents: ['1. Preface', 'Basics', '2. Introduction', '3. Summary', 'Advanced topics', '4. Working with models', 'Appendices', '5. Tools'],
-    mapped: ['callout-note divs: 1 place, shown as alerts of the same kind'],
+    bookmarks: ['Preface', 'Basics', '  Introduction', '  Summary', 'Advanced topics', '  Working with models', 'Appendices', '  Tools'],
+    mapped: ['callout-note divs: 1 place, shown as alerts of the same kind', 'heading attributes such as {.unnumbered}: 2 places, read as pandoc reads them'],
     unmapped: ['{python} code cells: 1 place', 'shown as code, not run', '@sec- cross-references', 'book: date', 'format: settings', 'part page "advanced.qmd"'],
   },
 ];
@@ -116,10 +123,10 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
     expect(contents).toEqual(c.contents);
   });
 
-  it('bookmarks parts and chapters in the PDF in the same order, each title once', () => {
+  it('bookmarks parts and chapters in the PDF in the same order, each title once, a part holding its chapters', () => {
     const expected = c.contents.map((entry) => entry.replace(/^\d+\. /, ''));
-    const top = bookmarks.filter((b) => b.depth === 0).map((b) => b.title);
-    expect(top.filter((t) => expected.includes(t))).toEqual(expected);
+    const outline = bookmarks.filter((b) => b.depth <= 1 && expected.includes(b.title)).map((b) => `${'  '.repeat(b.depth)}${b.title}`);
+    expect(outline).toEqual(c.bookmarks);
     for (const title of expected)
       expect(
         bookmarks.filter((b) => b.title === title),

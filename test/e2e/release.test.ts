@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as cheerio from 'cheerio';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, runCli, tempDir } from '../helpers/cli.js';
@@ -169,9 +171,50 @@ describe('the reader site', () => {
     expect(since11).not.toContain('Reworded');
   });
 
+  it('every section of the latest version knows the release it last changed in; older markers wait, hidden, for ?since=', () => {
+    const intro = cheerio.load(readFileSync(path.join(site(), 'v/2.0.0/intro.html'), 'utf8'));
+    const why = intro('.evergreen-updated[data-changed-in="1.1.0"]');
+    expect(why.length).toBe(1);
+    expect(why.attr('hidden')).toBeDefined();
+    expect(why.prev().attr('id')).toBe('why');
+    expect(why.find('a').attr('href')).toBe('../../changes-since-1.0.0.html#c-intro--why');
+    const advanced = cheerio.load(readFileSync(path.join(site(), 'v/2.0.0/advanced.html'), 'utf8'));
+    expect(advanced('.evergreen-updated').first().text()).toBe('New in 1.1.0');
+    expect(advanced('script[src$="change-markers.js"]').attr('data-versions')).toBe('["1.0.0","1.1.0","2.0.0"]');
+  });
+
+  it.skipIf(!findBrowser())('?since=1.0.0 shows every section changed since 1.0.0, and the choice is remembered (needs Chromium)', async () => {
+    const { launchBrowser } = await import('../../src/util/browser.js');
+    const { serveFolder } = await import('../helpers/staticServer.js');
+    const server = await serveFolder(site());
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.browser.newPage();
+      const visible = async () =>
+        page.$$eval('.evergreen-updated', (els) =>
+          els.filter((e) => !(e as HTMLElement).hidden).map((e) => [e.getAttribute('data-changed-in'), e.querySelector('a')!.getAttribute('href')]),
+        );
+      await page.goto(`${server.url}v/2.0.0/intro.html`, { waitUntil: 'load' });
+      expect(await visible()).toEqual([]);
+      await page.goto(`${server.url}v/2.0.0/intro.html?since=1.0.0`, { waitUntil: 'load' });
+      expect(await visible()).toEqual([['1.1.0', '../../changes-since-1.0.0.html#c-intro--why']]);
+      expect(await page.$eval('.evergreen-my-version select', (s) => (s as HTMLSelectElement).value)).toBe('1.0.0');
+      // Remembered: the same page without the parameter still marks changes since 1.0.0.
+      await page.goto(`${server.url}v/2.0.0/basics.html`, { waitUntil: 'load' });
+      expect((await visible()).map((m) => m[0])).toContain('2.0.0');
+      await page.goto(`${server.url}v/2.0.0/intro.html`, { waitUntil: 'load' });
+      expect(await visible()).toEqual([['1.1.0', '../../changes-since-1.0.0.html#c-intro--why']]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
   it('marks sections updated in the latest release, and tells readers of older versions', () => {
     const latest = readFileSync(path.join(site(), 'v/2.0.0/basics.html'), 'utf8');
-    expect(latest).toMatch(/id="variables"[\s\S]*?<\/h2><p class="evergreen-updated"><a href="..\/..\/changes-since-1.1.0.html#c-basics--variables">Updated in 2.0.0<\/a>/);
+    expect(latest).toMatch(
+      /id="variables"[\s\S]*?<\/h2><p class="evergreen-updated" data-changed-in="2.0.0" data-anchor="c-basics--variables"><a href="..\/..\/changes-since-1.1.0.html#c-basics--variables">Updated in 2.0.0<\/a>/,
+    );
     expect(latest).not.toContain('evergreen-newer');
     // The marker's anchor exists on the diff page.
     expect(readFileSync(path.join(site(), 'changes-since-1.1.0.html'), 'utf8')).toContain('id="c-basics--variables"');
@@ -192,7 +235,8 @@ describe('the reader site', () => {
     const entries = feed.entry as { id: string; title: string; updated: string; link: { '@rel': string; '@href': string }[] }[];
     expect(entries.map((e) => e.title)).toEqual(['Release Fixture 2.0.0', 'Release Fixture 1.1.0', 'Release Fixture 1.0.0']);
     expect(new Set(entries.map((e) => e.id)).size).toBe(3);
-    expect(entries[0].updated).toBe('2026-06-01T00:00:00Z');
+    // The recorded release time; a release backdated with --date is put at noon UTC of that day.
+    expect(entries[0].updated).toBe('2026-06-01T12:00:00Z');
     const alt = entries[0].link.find((l) => l['@rel'] === 'alternate')!;
     expect(alt['@href']).toBe('https://example.com/fixture/changes-since-1.1.0.html');
     for (const e of entries) for (const l of e.link) expect(l['@href']).toMatch(/^https:\/\/example\.com\/fixture\//);
@@ -281,6 +325,7 @@ describe('refusals', () => {
     const r = await release(dir, 'patch');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('The changes suggest a major release (1 chapter removed), but 1.0.1 is a patch release.');
+    expect(r.stderr.split('The changes suggest').length - 1, 'each warning once').toBe(1);
   });
 
   it('detects a history file edited after publishing', async () => {
@@ -361,24 +406,42 @@ describe('atomic publishing', () => {
 });
 
 describe('PDF artifacts', () => {
-  it.skipIf(!findBrowser())('keeps the published PDF byte for byte, lists it in the manifest and the feed (needs Chromium)', async () => {
-    const dir = copyFixture('release/book');
-    const r = await runCli(['release', '1.0.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-01-10']);
-    expect(r.code, r.stderr).toBe(0);
-    const stored = path.join(dir, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0.pdf');
-    expect(readFileSync(stored).subarray(0, 5).toString()).toBe('%PDF-');
-    const published = sha256(stored);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8'));
-    const pdf = manifest.versions[0].artifacts.find((a: { kind: string }) => a.kind === 'pdf');
-    expect(pdf).toMatchObject({ path: 'downloads/fixture-1.0.0.pdf', sha256: published });
-    expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
-    const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(readFileSync(path.join(dir, 'dist', 'site', 'feed.xml'), 'utf8'));
-    const links = [feed.feed.entry.link].flat() as { '@rel': string; '@type': string; '@href': string }[];
-    expect(links.find((l) => l['@type'] === 'application/pdf')?.['@href']).toBe('https://example.com/fixture/downloads/fixture-1.0.0.pdf');
-    // A later build (new theme, new Chromium…) never replaces what readers downloaded.
-    const b = await runCli(['build', '--root', dir, '--format', 'html,pdf']);
-    expect(b.code, b.stderr).toBe(0);
-    expect(sha256(stored)).toBe(published);
-    expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
-  });
+  it.skipIf(!findBrowser())(
+    'keeps the published PDF byte for byte, lists it in the manifest and the feed (needs Chromium)',
+    async () => {
+      const dir = copyFixture('release/book');
+      const r = await runCli(['release', '1.0.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-01-10']);
+      expect(r.code, r.stderr).toBe(0);
+      const stored = path.join(dir, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0.pdf');
+      expect(readFileSync(stored).subarray(0, 5).toString()).toBe('%PDF-');
+      const published = sha256(stored);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8'));
+      const pdf = manifest.versions[0].artifacts.find((a: { kind: string }) => a.kind === 'pdf');
+      expect(pdf).toMatchObject({ path: 'downloads/fixture-1.0.0.pdf', sha256: published });
+      expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
+      const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(readFileSync(path.join(dir, 'dist', 'site', 'feed.xml'), 'utf8'));
+      const links = [feed.feed.entry.link].flat() as { '@rel': string; '@type': string; '@href': string }[];
+      expect(links.find((l) => l['@type'] === 'application/pdf')?.['@href']).toBe('https://example.com/fixture/downloads/fixture-1.0.0.pdf');
+      // A later build (new theme, new Chromium…) never replaces what readers downloaded.
+      const b = await runCli(['build', '--root', dir, '--format', 'html,pdf']);
+      expect(b.code, b.stderr).toBe(0);
+      expect(sha256(stored)).toBe(published);
+      expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
+      // The next release gets a redline PDF of what changed, made from the snapshots, listed with its sha256.
+      editsForMinor(dir);
+      const r2 = await runCli(['release', '1.1.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-03-01']);
+      expect(r2.code, r2.stderr).toBe(0);
+      const site = path.join(dir, 'dist', 'site');
+      const next = JSON.parse(readFileSync(path.join(site, 'manifest.json'), 'utf8'));
+      const redline = next.versions[0].changesSince['1.0.0'].redline;
+      expect(redline.path).toBe('changes/since-1.0.0.pdf');
+      expect(sha256(path.join(site, redline.path))).toBe(redline.sha256);
+      expect(existsSync(path.join(dir, 'releases', '1.1.0', 'changes'))).toBe(false);
+      expect(readFileSync(path.join(site, 'changes-since-1.0.0.html'), 'utf8')).toContain('href="changes/since-1.0.0.pdf"');
+      const text = execFileSync('pdftotext', ['-layout', path.join(site, redline.path), '-'], { encoding: 'utf8' });
+      expect(text).toMatch(/type\s+again\s*retype\s+and\s+why/);
+      expect(text).toContain('Advanced topics');
+    },
+    600_000,
+  );
 });

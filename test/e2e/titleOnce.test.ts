@@ -26,12 +26,16 @@ const files = {
     '        title: Equality',
     '      - file: javascript/closures.md',
     '        title: Closures explained',
+    '      - file: javascript/scope.md',
+    '        title: Scope',
     '',
   ].join('\n'),
   'docs/README.md': '# Introduction\n\nWhat this book is.\n\n## How to read it\n\nIn order.\n',
   'docs/javascript/equality.md': '## Equality\n\nTwo kinds of equality.\n\n## Strict equality\n\nUse `===`.\n\n## Loose equality\n\nAvoid `==`.\n',
   // The outline's title differs from the chapter's opening heading: the page gets the outline's title.
   'docs/javascript/closures.md': '## What a closure is\n\nA function and its scope.\n',
+  // An mdBook chapter whose `# H1` says something else than the outline: the H1 becomes a top section.
+  'docs/javascript/scope.md': '# Scope and closures\n\nWhere names live.\n\n## Lexical scope\n\nBy the text.\n\n# Hoisting\n\nDeclarations first.\n',
 };
 
 describe('a chapter title is shown once', () => {
@@ -88,6 +92,18 @@ describe('a chapter title is shown once', () => {
     expect($('main h2').first().text().replace(/#$/, '')).toBe('What a closure is');
   });
 
+  it("keeps one h1 when the outline title differs from the chapter's own # H1: the H1s become its top sections", () => {
+    const $ = page('javascript-scope.html');
+    const texts = (selector: string) =>
+      $(selector)
+        .map((_, e) => $(e).text().replace(/#$/, ''))
+        .get();
+    expect(texts('main h1')).toEqual(['Scope']);
+    expect(texts('main h2')).toEqual(['Scope and closures', 'Hoisting']);
+    expect(texts('main h3')).toEqual(['Lexical scope']);
+    expect(texts('.toc li.current .sections a')).toEqual(['Scope and closures', 'Lexical scope', 'Hoisting']);
+  });
+
   it('lists the title heading nowhere as a section: sidebar and contents page', () => {
     const $ = page('javascript-equality.html');
     expect(
@@ -107,7 +123,7 @@ describe('a chapter title is shown once', () => {
     const contents = home('.contents-list > li')
       .map((_, e) => (home(e).hasClass('part-heading') ? home(e).text() : home(e).children('a').text()))
       .get();
-    expect(contents).toEqual(['1. Introduction', 'The language', '2. Equality', '3. Closures explained']);
+    expect(contents).toEqual(['1. Introduction', 'The language', '2. Equality', '3. Closures explained', '4. Scope']);
   });
 
   it('search finds the title section under the chapter title', () => {
@@ -126,6 +142,13 @@ describe('a chapter title is shown once', () => {
       { title: 'Loose equality', depth: outline[at].depth + 1 },
     ]);
     expect(titles).toContain('Closures explained');
+    const scope = titles.indexOf('Scope');
+    expect(outline.slice(scope, scope + 4)).toEqual([
+      { title: 'Scope', depth: outline[at].depth },
+      { title: 'Scope and closures', depth: outline[at].depth + 1 },
+      { title: 'Lexical scope', depth: outline[at].depth + 2 },
+      { title: 'Hoisting', depth: outline[at].depth + 1 },
+    ]);
     const text = execFileSync('pdftotext', ['-layout', path.join(root, 'dist', 'javascript-notes.pdf'), '-'], { encoding: 'utf8' });
     const contents = text.slice(text.indexOf('Contents'), text.indexOf('Introduction', text.indexOf('Introduction') + 1));
     expect(contents.match(/Equality/g)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { SourceRecord } from '../gitState.js';
 import type { Block, BlockKind, BlockStore, Snapshot } from '../snapshot.js';
 
 /**
@@ -47,9 +48,30 @@ export interface ReleaseRecord {
   previous: { version: string; sha256: string } | null;
   /** `Book.contentHash` of the released manuscript: a build compares it to show "+ unreleased changes". */
   bookContentHash: string;
+  /** When it was released (ISO 8601); absent in records from before it was kept. */
+  released?: string;
+  /** The git commit released and whether the tree was clean (`{ git: false }` outside git). */
+  source?: SourceRecord;
+  /** What was verified before publishing: the samples' verdicts, or that they were not checked and why. */
+  verification?: VerificationRecord;
   /** Every file of the release folder except release.json itself. */
   files: FileRecord[];
   artifacts: ArtifactRecord[];
+}
+
+export interface VerificationRecord {
+  samples: 'checked' | 'skipped';
+  /** book.yaml's `samples` setting (auto, all, marked, none). */
+  policy: string;
+  /** Why the samples were not checked. */
+  reason?: string;
+  passed?: number;
+  failed?: number;
+  /** Samples the policy does not check (e.g. unmarked ones under `marked`). */
+  skipped?: number;
+  /** Type-checked but not run (DOM samples, the run policy). */
+  typeCheckedOnly?: number;
+  compilers?: { name: string; version: string }[];
 }
 
 export interface HistoryIndex {

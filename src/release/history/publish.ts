@@ -21,8 +21,10 @@ import {
   publishingMarker,
   readIndex,
   type ReleaseRecord,
+  type VerificationRecord,
   type YankRecord,
 } from './format.js';
+import type { SourceRecord } from '../gitState.js';
 import { openHistory } from './read.js';
 
 export interface NewRelease {
@@ -34,6 +36,9 @@ export interface NewRelease {
   /** The whole block store of the snapshot (only blocks not already in the history are written). */
   store: BlockStore;
   artifacts: { kind: ArtifactKind; label: string; mediaType: string; name: string; bytes: Uint8Array }[];
+  released?: string;
+  source?: SourceRecord;
+  verification?: VerificationRecord;
 }
 
 /** Test hook: `EVERGREEN_RELEASE_CRASH_AT=<step>` kills the process (SIGKILL, as a power cut would) at that step. */
@@ -117,6 +122,9 @@ async function publishLocked(history: History, release: NewRelease): Promise<Pub
       notes: release.notes,
       previous: history.latest ? { version: history.latest.version, sha256: await releaseJsonHash(history.latest) } : null,
       bookContentHash: release.bookContentHash,
+      ...(release.released ? { released: release.released } : {}),
+      ...(release.source ? { source: release.source } : {}),
+      ...(release.verification ? { verification: release.verification } : {}),
       files,
       artifacts,
     };

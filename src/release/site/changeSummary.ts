@@ -18,6 +18,8 @@ export function changeSummary(diff: BookDiff) {
       page: `${c.slug}.html`,
       renamed: c.renamed,
       moved: c.moved,
+      ...(c.matchedBy === 'content' ? { matchedBy: c.matchedBy } : {}),
+      ...(c.similarity !== undefined ? { similarity: c.similarity } : {}),
       sections: c.sections.map((s) => ({
         status: s.status,
         id: s.id,
@@ -26,9 +28,13 @@ export function changeSummary(diff: BookDiff) {
         renamed: s.renamed,
         moved: s.moved,
         ...(s.movedFrom ? { movedFrom: s.movedFrom.chapterKey } : {}),
+        ...(s.levelChanged ? { depth: s.depth, oldDepth: s.oldDepth } : {}),
+        ...(s.correction ? { correction: true } : {}),
         wordsAdded: s.wordsAdded,
         wordsRemoved: s.wordsRemoved,
         samplesChanged: s.samplesChanged,
+        ...(s.outputsChanged ? { outputsChanged: s.outputsChanged } : {}),
+        ...(s.examplesChanged ? { examplesChanged: s.examplesChanged } : {}),
       })),
     })),
   };

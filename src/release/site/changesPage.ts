@@ -1,14 +1,15 @@
 import type { ElementContent } from 'hast';
 import { h } from 'hastscript';
-import { changeSentence } from '../changeSentence.js';
-import type { BlockChange, BookDiff, ChapterDiff, InlinePart, SectionDiff } from '../diff.js';
+import { changeSentence, plural } from '../changeSentence.js';
+import type { BlockChange, BookDiff, ChapterDiff, SectionDiff } from '../diff.js';
 import type { PublishedRelease } from '../history/index.js';
-import { inlineMarksHtml } from '../inlineMarks.js';
-import { type Child, raw } from './hast.js';
+import { correctionsLine, rereadDetails, rereadPlan } from '../reread.js';
+import { codeBlockChildren, partsOf, proseBlockHtml } from './diffHtml.js';
+import { type Child, raw, serialize } from './hast.js';
 import { notesHtml } from './notes.js';
 
 /** "What changed since X": the release notes in between, then every changed chapter and section with its changes marked. */
-export function changesContent(diff: BookDiff, from: PublishedRelease, latest: PublishedRelease, between: PublishedRelease[]): Child {
+export function changesContent(diff: BookDiff, from: PublishedRelease, latest: PublishedRelease, between: PublishedRelease[], redline?: string): Child {
   const notes = [...between]
     .reverse()
     .map((r) =>
@@ -18,6 +19,8 @@ export function changesContent(diff: BookDiff, from: PublishedRelease, latest: P
       ]),
     );
   const chapters = diff.chapters.map((c) => chapterChanges(c, from, latest));
+  // A long page gets its own table of contents: a reader of a big update jumps to the chapter they care about.
+  const toc = diff.chapters.length > 1 && serialize(chapters).length > tocThreshold ? changesToc(diff) : null;
   return [
     h('h1', `What changed since ${from.version}`),
     h(
@@ -25,6 +28,9 @@ export function changesContent(diff: BookDiff, from: PublishedRelease, latest: P
       { className: ['changes-lede'] },
       `From version ${from.version} (${from.date}) to version ${latest.version} (${latest.date}), compared directly. ${changeSentence(diff.summary)}`,
     ),
+    redline ? h('p', { className: ['changes-print'] }, [h('a', { href: redline }, `Print these changes: redline PDF (${from.version} → ${latest.version})`)]) : null,
+    rereadSection(diff, latest),
+    toc,
     h('p', { className: ['changes-legend'] }, [h('ins', 'inserted text'), ' · ', h('del', 'deleted text'), ' · changed sections link to the new version.']),
     h('section', { className: ['release-notes'], ariaLabelledBy: 'notes-heading' }, [h('h2', { id: 'notes-heading' }, `Release notes since ${from.version}`), ...notes]),
     h('section', { ariaLabelledBy: 'changed-heading' }, [
@@ -32,6 +38,55 @@ export function changesContent(diff: BookDiff, from: PublishedRelease, latest: P
       ...(chapters.length ? chapters : [h('p', 'No changes to the text.')]),
     ]),
   ];
+}
+
+/** Pages past this many bytes of changes get a table of contents of their own. */
+export const tocThreshold = 100_000;
+
+function changesToc(diff: BookDiff): ElementContent {
+  return h('nav', { className: ['changes-toc'], ariaLabelledBy: 'changes-toc-heading' }, [
+    h('h2', { id: 'changes-toc-heading' }, 'On this page'),
+    h(
+      'ol',
+      diff.chapters.map((c) =>
+        h('li', [
+          h('a', { href: `#${anchorFor(c.key)}` }, c.title),
+          ' ',
+          h('span', { className: ['muted'] }, c.status === 'changed' ? plural(c.sections.length, 'section') : c.status),
+        ]),
+      ),
+    ),
+  ]);
+}
+
+/** "What to re-read": the ranked list first, with words, time and links; typo-level corrections in one line. */
+function rereadSection(diff: BookDiff, latest: PublishedRelease): ElementContent | null {
+  const plan = rereadPlan(diff);
+  if (plan.items.length === 0 && plan.corrections.length === 0) return null;
+  const base = `v/${latest.version}/`;
+  const items = plan.items.map((item) =>
+    h('li', [
+      h('a', { href: `${base}${item.slug}.html${item.sectionId ? `#${item.sectionId}` : ''}` }, [item.chapterTitle, ' › ', item.sectionTitle || 'Opening text']),
+      ' ',
+      h('span', { className: ['muted'] }, rereadDetails(item)),
+      ' · ',
+      h('a', { href: `#${anchorFor(item.chapterKey, item.sectionId)}` }, 'see the changes'),
+    ]),
+  );
+  const corrections = plan.corrections.length
+    ? h('details', { className: ['corrections'] }, [
+        h('summary', correctionsLine(plan.corrections.length)),
+        h(
+          'ul',
+          plan.corrections.map((x) => h('li', h('a', { href: `#${anchorFor(x.chapterKey, x.sectionId)}` }, [x.chapterTitle, ' › ', x.sectionTitle || 'Opening text']))),
+        ),
+      ])
+    : null;
+  return h('section', { className: ['reread'], ariaLabelledBy: 'reread-heading' }, [
+    h('h2', { id: 'reread-heading' }, plan.items.length ? `What to re-read (about ${diff.summary.rereadMinutes} min)` : 'What to re-read'),
+    items.length ? h('ol', { className: ['reread-list'] }, items) : h('p', 'Nothing to re-read.'),
+    corrections,
+  ]);
 }
 
 /** The fragment id of a chapter's (or a section's) entry on a changes page; "updated in" markers link to it. */
@@ -64,7 +119,10 @@ function sectionChanges(c: ChapterDiff, s: SectionDiff, base: string): ElementCo
     s.status === 'removed' ? badge('removed', 'removed') : null,
     s.renamed ? badge(`renamed from “${s.oldTitle ?? ''}”`) : null,
     s.moved ? badge(`moved${s.movedFrom ? ` from “${s.movedFrom.chapterTitle}”` : ''}`) : null,
+    s.levelChanged ? badge(`heading level ${s.oldDepth} → ${s.depth}`) : null,
+    s.correction ? badge('small correction') : null,
     s.samplesChanged ? badge('code changed', 'code') : null,
+    s.outputsChanged ? badge('output changed, same code', 'code') : null,
   ].flatMap((b) => (b ? [' ', b] : []));
   const heading = s.status === 'removed' ? h('h4', [title, ...badges]) : h('h4', [h('a', { href }, title), ...badges]);
   const body = s.contentChanged && c.status !== 'added' ? blocksHtml(s.blocks) : c.status === 'added' ? null : h('p', { className: ['muted'] }, 'Text unchanged.');
@@ -72,14 +130,14 @@ function sectionChanges(c: ChapterDiff, s: SectionDiff, base: string): ElementCo
 }
 
 /** Changed blocks with one unchanged block of context on each side; longer unchanged runs are elided. */
-function blocksHtml(blocks: BlockChange[]): ElementContent {
+export function blocksHtml(blocks: BlockChange[]): ElementContent {
   const changed = blocks.map((b) => b.op !== 'same');
   const out: ElementContent[] = [];
   let elided = false;
   blocks.forEach((b, i) => {
     const near = changed[i] || changed[i - 1] || changed[i + 1];
     if (!near) {
-      if (!elided) out.push(h('p', { className: ['elided'], ariaLabel: 'unchanged text' }, '…'));
+      if (!elided) out.push(h('p', { className: ['elided'] }, [h('span', { ariaHidden: 'true' }, '…'), h('span', { className: ['visually-hidden'] }, 'unchanged text left out')]));
       elided = true;
       return;
     }
@@ -91,26 +149,9 @@ function blocksHtml(blocks: BlockChange[]): ElementContent {
 
 function blockHtml(b: BlockChange): ElementContent[] {
   const isCode = b.block.kind === 'code';
-  const text = (x: string): ElementContent => (isCode ? { type: 'text', value: x } : raw(inlineMarksHtml(x)));
-  const wrap = (inner: ElementContent[], cls: string) =>
-    isCode ? h('pre', { className: ['change-block', ...cls.split(' ')] }, [h('code', inner)]) : h('div', { className: ['change-block', ...cls.split(' ')] }, inner);
-  switch (b.op) {
-    case 'same':
-      return [wrap([text(b.block.text)], 'same')];
-    case 'added':
-      return [wrap([h('ins', [text(b.block.text)])], 'added')];
-    case 'removed':
-      return [wrap([h('del', [text(b.block.text)])], 'removed')];
-    case 'moved':
-      return [wrap([text(b.block.text)], 'moved'), h('p', { className: ['moved-note'] }, '(moved here)')];
-    case 'modified':
-      return [wrap(partsHtml(b.parts, isCode), `modified${b.replaced ? ' replaced' : ''}`)];
-  }
-}
-
-function partsHtml(parts: InlinePart[], code: boolean): ElementContent[] {
-  return parts.map((p) => {
-    const content: ElementContent = code ? { type: 'text', value: `${p.text}\n` } : raw(inlineMarksHtml(p.text));
-    return p.op === 'ins' ? h('ins', [content]) : p.op === 'del' ? h('del', [content]) : content;
-  });
+  const cls = ['change-block', b.op === 'modified' && b.replaced ? 'replaced' : '', b.op === 'same' ? 'same' : b.op].filter(Boolean);
+  const body = isCode ? h('pre', { className: cls }, [h('code', codeBlockChildren(b))]) : h('div', { className: cls }, proseBlockHtml(b.block.kind, partsOf(b)));
+  if (b.op === 'moved') return [body, h('p', { className: ['moved-note'] }, '(moved here)')];
+  if (b.op === 'modified' && b.movedCode) return [body, h('p', { className: ['moved-note'] }, '(code moved into this quote, unchanged)')];
+  return [body];
 }

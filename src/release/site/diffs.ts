@@ -12,7 +12,7 @@ export interface SiteVersion {
   /** The version's HTML book is on the site (it was published with a browsable artifact). */
   browsable: boolean;
   /** Against every earlier version: the change summary file, its sha256, the page (latest only) and the diff. */
-  changesSince: Map<string, { summary: string; sha256: string; page?: string; diff: BookDiff }>;
+  changesSince: Map<string, { summary: string; sha256: string; page?: string; diff: BookDiff; redline?: { path: string; sha256: string } }>;
 }
 
 export function changesPage(fromVersion: string): string {

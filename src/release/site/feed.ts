@@ -16,6 +16,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** The release's recorded time; records from before it was kept have only the date. */
+function releaseTime(release: PublishedRelease): string {
+  return release.released ?? `${release.date}T00:00:00Z`;
+}
+
 /** A stable URN for the book or one of its versions (name-based: the same book and version always give the same id). */
 export function stableId(slug: string, version?: string): string {
   const h = sha256Bytes(`evergreen:${slug}${version ? `:${version}` : ''}`);
@@ -38,8 +43,8 @@ export function atomFeed(book: Book, versions: SiteVersion[], latest: PublishedR
       '  <entry>',
       `    <id>${stableId(book.config.slug, r.version)}</id>`,
       `    <title>${xml(`${book.config.title} ${r.version}${r.yanked ? ' (withdrawn)' : ''}`)}</title>`,
-      `    <updated>${r.date}T00:00:00Z</updated>`,
-      `    <published>${r.date}T00:00:00Z</published>`,
+      `    <updated>${releaseTime(r)}</updated>`,
+      `    <published>${releaseTime(r)}</published>`,
       `    <link rel="alternate" type="text/html" href="${link(changes ?? (v.browsable ? `v/${r.version}/index.html` : 'index.html'))}"/>`,
       v.browsable ? `    <link rel="related" type="text/html" href="${link(`v/${r.version}/index.html`)}" title="Read ${xml(r.version)} online"/>` : '',
       ...r.artifacts.map((a) => `    <link rel="enclosure" type="${xml(facts(a).mediaType)}" length="${a.size}" href="${link(downloadPath(a))}" title="${xml(facts(a).label)}"/>`),
@@ -56,7 +61,7 @@ export function atomFeed(book: Book, versions: SiteVersion[], latest: PublishedR
     `  <id>${stableId(book.config.slug)}</id>`,
     `  <title>${xml(book.config.title)}</title>`,
     book.config.subtitle ? `  <subtitle>${xml(book.config.subtitle)}</subtitle>` : '',
-    `  <updated>${latest.date}T00:00:00Z</updated>`,
+    `  <updated>${releaseTime(latest)}</updated>`,
     ...authors.map((a) => `  <author><name>${xml(a)}</name></author>`),
     `  <link rel="alternate" type="text/html" href="${link('index.html')}"/>`,
     base ? `  <link rel="self" type="application/atom+xml" href="${link('feed.xml')}"/>` : '',

@@ -7,14 +7,15 @@ import type { FormatRegistry } from '../../driver/formatRegistry.js';
 import { commitStaging, createStaging, discardStaging } from '../../driver/outputDir.js';
 import { copyFonts, loadFonts, loadTheme } from '../../render/theme.js';
 import { packageRoot } from '../../util/version.js';
-import { artifactPath, type History, openHistory } from '../history/index.js';
+import { artifactPath, crashPoint, type History, openHistory } from '../history/index.js';
 import { artifactFacts } from './artifacts.js';
 import { changesContent } from './changesPage.js';
+import { writeRedlines } from './redlines.js';
 import { changesPage, diffAllVersions, type SiteVersion } from './diffs.js';
 import { atomFeed } from './feed.js';
 import { buildManifest, downloadPath } from './manifest.js';
 import { landingContent, sitePage, versionsContent } from './pages.js';
-import { signManifest } from './signing.js';
+import { prepareSigner, writeSignature } from './signing.js';
 import { unpackVersionBook } from './versionBooks.js';
 
 export { changeSummary, changesFormat } from './changeSummary.js';
@@ -90,6 +91,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await writeFile(path.join(siteDir, 'assets', 'book.js'), theme.files['book.js'] ?? '');
   await copyFile(path.join(themeDir, 'site.css'), path.join(siteDir, 'assets', 'site.css'));
   await copyFile(path.join(themeDir, 'update-check.js'), path.join(siteDir, 'assets', 'update-check.js'));
+  await copyFile(path.join(themeDir, 'change-markers.js'), path.join(siteDir, 'assets', 'change-markers.js'));
   await writeFile(path.join(siteDir, 'assets', 'fonts.css'), (await loadFonts()).css);
   await copyFonts(path.join(siteDir, 'assets'));
   await writeFile(path.join(siteDir, 'search-data.js'), 'window.EVERGREEN_SEARCH = [];\n');
@@ -104,26 +106,31 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     await unpackVersionBook(siteDir, v, latest, versions, history, facts);
   }
 
+  crashPoint('site-writing');
   const pageContext = { book, template: theme.files['page.html']!, versions, latest, facts };
   const pages = ['index.html', 'versions.html'];
   await writeFile(path.join(siteDir, 'index.html'), sitePage(pageContext, 'index.html', book.config.title, 'site-landing', landingContent(pageContext)));
   await writeFile(path.join(siteDir, 'versions.html'), sitePage(pageContext, 'versions.html', 'All versions', 'site-versions', versionsContent(pageContext)));
   const latestSite = versions.find((v) => v.release === latest)!;
   const latestIndex = releases.indexOf(latest);
+  await writeRedlines(siteDir, latestSite, latest, book.config.title, options.cacheDir, diagnostics);
   for (const [fromVersion, entry] of latestSite.changesSince) {
     const name = changesPage(fromVersion);
     const fromIndex = releases.findIndex((x) => x.version === fromVersion);
     const between = releases.slice(fromIndex + 1, latestIndex + 1);
     await writeFile(
       path.join(siteDir, name),
-      sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between)),
+      sitePage(pageContext, name, `What changed since ${fromVersion}`, 'site-changes', changesContent(entry.diff, history.get(fromVersion)!, latest, between, entry.redline?.path)),
     );
     pages.push(name);
   }
 
-  const manifestText = `${JSON.stringify(buildManifest(book, versions, latest, facts), null, 2)}\n`;
+  // A signed manifest also says when it was signed and when it expires, inside the signed bytes.
+  const signer = await prepareSigner(book, diagnostics);
+  const manifestText = `${JSON.stringify({ ...buildManifest(book, versions, latest, facts), ...signer?.fields }, null, 2)}\n`;
   await writeFile(path.join(siteDir, 'manifest.json'), manifestText);
-  const signed = await signManifest(book, manifestText, siteDir, diagnostics);
+  if (signer) await writeSignature(book, signer, manifestText, siteDir, diagnostics);
+  const signed = signer !== undefined;
   await writeFile(path.join(siteDir, 'feed.xml'), atomFeed(book, versions, latest, facts));
   return { versions: releases.length, pages: pages.length, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
 }

@@ -35,7 +35,9 @@ export function buildManifest(book: Book, versions: SiteVersion[], latest: Publi
           download: f.downloadByDefault ? 'default' : 'optional',
         };
       }),
-      changesSince: Object.fromEntries([...v.changesSince].map(([from, e]) => [from, { summary: e.summary, sha256: e.sha256, ...(e.page ? { page: e.page } : {}) }])),
+      changesSince: Object.fromEntries(
+        [...v.changesSince].map(([from, e]) => [from, { summary: e.summary, sha256: e.sha256, ...(e.page ? { page: e.page } : {}), ...(e.redline ? { redline: e.redline } : {}) }]),
+      ),
     })),
   };
 }

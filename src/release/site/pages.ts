@@ -11,6 +11,7 @@ import { changesPage, type SiteVersion } from './diffs.js';
 import { type Child, raw, serialize } from './hast.js';
 import { downloadPath } from './manifest.js';
 import { notesHtml } from './notes.js';
+import { provenance } from './provenance.js';
 
 export interface SitePageContext {
   book: Book;
@@ -37,7 +38,8 @@ export function sitePage(ctx: SitePageContext, name: string, title: string, body
     toc: serialize(siteNav(ctx, name)),
     content: serialize(content),
     prevNext: '',
-  });
+    // The template's line for the (empty) prev/next links would be left as trailing whitespace.
+  }).replace(/^[ \t]+$/gm, '');
 }
 
 function isEarlierThanLatest(ctx: SitePageContext, v: SiteVersion): boolean {
@@ -125,7 +127,7 @@ export function landingContent(ctx: SitePageContext): Child {
     since.length
       ? h('section', { ariaLabelledBy: 'since-heading' }, [h('h2', { id: 'since-heading' }, 'You have an earlier version?'), h('ul', { className: ['since-list'] }, since)])
       : null,
-    h('section', { ariaLabelledBy: 'notes-heading' }, [h('h2', { id: 'notes-heading' }, `What's new in ${latest.version}`), raw(notesHtml(latest.notes))]),
+    h('section', { ariaLabelledBy: 'notes-heading' }, [h('h2', { id: 'notes-heading' }, `What's new in ${latest.version}`), raw(notesHtml(latest.notes)), provenance(latest)]),
     h('section', { ariaLabelledBy: 'versions-heading' }, [
       h('h2', { id: 'versions-heading' }, 'Versions'),
       h('ul', { className: ['version-list'] }, list),
@@ -148,6 +150,7 @@ export function versionsContent(ctx: SitePageContext): Child {
       h('h2', [r.version, ' ', muted(r.date), r === latest ? [' ', badge('latest')] : null]),
       r.yanked ? h('p', { className: ['yank-note'] }, [h('strong', 'Withdrawn'), ` on ${r.yanked.date}: ${r.yanked.reason}`]) : null,
       raw(notesHtml(r.notes)),
+      provenance(r),
       h('p', links),
       downloads(ctx, r),
     ]);

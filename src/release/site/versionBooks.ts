@@ -4,14 +4,8 @@ import { escapeHtml } from '../../render/theme.js';
 import { artifactPath, type History, type PublishedRelease } from '../history/index.js';
 import { unzipBook } from '../zip.js';
 import type { ArtifactFacts } from './artifacts.js';
-import { anchorFor } from './changesPage.js';
+import { type ChangeMarker, lastChangedMarkers } from './changeMarkers.js';
 import { changesPage, type SiteVersion } from './diffs.js';
-
-interface Marker {
-  id: string;
-  label: string;
-  anchor: string;
-}
 
 /**
  * Unpacks a version's published HTML book into `v/<version>/`. Published zips are immutable, so what the
@@ -33,7 +27,9 @@ export async function unpackVersionBook(
   const isLatest = v.release === latest;
   const older = versions.indexOf(v) < versions.findIndex((x) => x.release === latest);
   const previousVersion = isLatest ? history.releases[history.releases.indexOf(latest) - 1]?.version : undefined;
-  const markers = isLatest && previousVersion ? latestMarkers(versions, latest, previousVersion) : new Map<string, Marker[]>();
+  const markers = isLatest && previousVersion ? lastChangedMarkers(versions, latest) : new Map<string, ChangeMarker[]>();
+  // The reader's "my version" choice (or ?since=X) shows every marker since then; the list of versions is on the tag.
+  const published = versions.filter((x) => !x.release.yanked).map((x) => x.release.version);
   for (const [name, data] of files) {
     const target = path.join(dir, ...name.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
@@ -43,7 +39,11 @@ export async function unpackVersionBook(
     }
     const up = '../'.repeat(name.split('/').length + 1);
     let html = Buffer.from(data).toString('utf8');
-    const head = `<link rel="stylesheet" href="${up}assets/site.css">\n<script src="${up}assets/update-check.js" data-version="${v.release.version}" data-site="${up}" defer></script>\n`;
+    const markerScript =
+      isLatest && previousVersion
+        ? `<script src="${up}assets/change-markers.js" data-version="${v.release.version}" data-site="${up}" data-versions="${escapeHtml(JSON.stringify(published))}" defer></script>\n`
+        : '';
+    const head = `<link rel="stylesheet" href="${up}assets/site.css">\n<script src="${up}assets/update-check.js" data-version="${v.release.version}" data-site="${up}" defer></script>\n${markerScript}`;
     html = html.replace('</head>', `${head}</head>`);
     if (older) {
       const banner =
@@ -55,25 +55,13 @@ export async function unpackVersionBook(
       html = insertAtContentStart(html, `<div class="evergreen-newer" role="note">Version ${v.release.version} was withdrawn: ${escapeHtml(v.release.yanked.reason)}</div>`);
     }
     for (const m of markers.get(name) ?? []) {
-      const link = `${up}${previousVersion ? `${changesPage(previousVersion)}#${m.anchor}` : 'index.html'}`;
-      html = insertAfterHeading(html, m.id, `<p class="evergreen-updated"><a href="${link}">${escapeHtml(m.label)}</a></p>`);
+      // Markers of earlier releases are there but hidden until the reader says they have an older version.
+      const link = `${up}${changesPage(m.since)}#${m.anchor}`;
+      const attributes = `class="evergreen-updated" data-changed-in="${escapeHtml(m.version)}" data-anchor="${escapeHtml(m.anchor)}"${m.version === latest.version ? '' : ' hidden'}`;
+      html = insertAfterHeading(html, m.id, `<p ${attributes}><a href="${link}">${escapeHtml(m.label)}</a></p>`);
     }
     await writeFile(target, html);
   }
-}
-
-/** "Updated in X" markers for the latest version: the sections its own release changed, by page. */
-function latestMarkers(versions: SiteVersion[], latest: PublishedRelease, previousVersion: string): Map<string, Marker[]> {
-  const markers = new Map<string, Marker[]>();
-  const diff = versions.find((x) => x.release === latest)!.changesSince.get(previousVersion)!.diff;
-  for (const c of diff.chapters) {
-    if (c.status === 'removed') continue;
-    const list = markers.get(`${c.slug}.html`) ?? [];
-    if (c.status === 'added') list.push({ id: '', label: `New in ${latest.version}`, anchor: anchorFor(c.key) });
-    else for (const s of c.sections) if (s.status !== 'removed') list.push({ id: s.id, label: `Updated in ${latest.version}`, anchor: anchorFor(c.key, s.id) });
-    markers.set(`${c.slug}.html`, list);
-  }
-  return markers;
 }
 
 function insertAtContentStart(html: string, fragment: string): string {

@@ -62,7 +62,7 @@ export function navigationBody(book: Book, files: FileIndex, pages: PageTarget[]
 
 /** Sections at depth 2, with their depth-3 subsections nested, as in the sidebar. */
 function sectionTree(chapter: Chapter, files: FileIndex): Element[] {
-  const headings = chapter.analysis.headings.filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.analysis.titleHeadingId);
+  const headings = chapter.analysis.headings.filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.analysis.titleHeadingId && !h.unlisted);
   const items: { item: Element; subsections: Element[] }[] = [];
   for (const h of headings) {
     const item = el('li', {}, [link(`${files.fileOf(chapter.slug, h.id)}#${encodeURIComponent(h.id)}`, h.text)]);

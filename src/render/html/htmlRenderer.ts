@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Book } from '../../book/model.js';
 import { evergreenVersion } from '../../util/version.js';
-import type { Renderer, RenderContext, RenderResult } from '../renderer.js';
-import { copyFonts, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
+import type { BookVersion, Renderer, RenderContext, RenderResult } from '../renderer.js';
+import { copyFonts, escapeHtml, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
 import { bookDiagrams } from '../shared/diagrams.js';
 import { renderChapterBodies } from '../shared/chapterBodies.js';
@@ -63,6 +63,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     evergreenVersion,
     bookVersion: version.label,
     versionLabel: version.label,
+    latestLink: latestLink(book, version),
     extraHead: [
       hasMath ? `<link rel="stylesheet" href="assets/${katexStylesheet}">` : '',
       theme.files['custom.css'] ? '<link rel="stylesheet" href="assets/custom.css">' : '',
@@ -177,4 +178,15 @@ function searchData(book: Book): string {
     return json;
   });
   return `window.EVERGREEN_SEARCH = [${fragments.filter(Boolean).join(',')}];\n`.replace(/<\/script/gi, '<\\/script');
+}
+
+/**
+ * A released copy (the HTML zip readers download) says where the newest version is, so an old copy never
+ * pretends to be current: a plain link, as it must work from file:// without scripts.
+ */
+function latestLink(book: Book, version: BookVersion): string {
+  const url = book.config.url;
+  if (!url || !version.version || version.unreleasedChanges) return '';
+  const href = escapeHtml(url);
+  return `<p class="footer-latest">This copy is version ${escapeHtml(version.version)}. The latest version is always at <a href="${href}">${href}</a>.</p>`;
 }

@@ -28,7 +28,7 @@ export function tocRenderer(book: Book): (current?: Chapter | 'index') => string
 function chapterItem(chapter: Chapter, isCurrent: boolean): string {
   const sections = isCurrent
     ? chapter.analysis.headings
-        .filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.titleHeadingId)
+        .filter((h) => (h.depth === 2 || h.depth === 3) && h.id !== chapter.titleHeadingId && !h.unlisted)
         .map((h) => `<li class="depth-${h.depth}"><a href="#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`)
         .join('')
     : '';
@@ -60,7 +60,7 @@ export function renderTitlePage(book: Book, versionLabel: string, date: string):
   const first = book.chapters[0];
   const chapterItem = (c: Chapter) => {
     const sections = c.analysis.headings
-      .filter((h) => h.depth === 2 && h.id !== c.titleHeadingId)
+      .filter((h) => h.depth === 2 && h.id !== c.titleHeadingId && !h.unlisted)
       .map((h) => `<a href="${c.slug}.html#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a>`);
     return `<li><a href="${c.slug}.html">${c.index + 1}. ${escapeHtml(c.title)}</a>${sections.length ? `<div class="chapter-sections">${sections.join(' · ')}</div>` : ''}</li>`;
   };

@@ -1,16 +1,18 @@
+import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { shortenDestinationNames } from './destinationNames.js';
+import { fixOutline, type OutlineHeading } from './outline.js';
 import { dropSoftHyphenText, roleMapStructureTypes, setXmpMetadata } from './pdfStructure.js';
-import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFString, type PDFRef } from 'pdf-lib';
 
 /**
- * The last touches Chromium cannot make: correct bookmark titles (Chromium drops the space wherever a
- * heading wrapped onto a second line), page labels so viewers show "iii" and "12" like the printed numbers,
+ * The last touches Chromium cannot make: bookmarks with the headings' real titles and parts holding their
+ * chapters (outline.ts), destination names within PDF's length limit (destinationNames.ts), page labels so viewers show "iii" and "12" like the printed numbers,
  * the document information (title, authors, subject, keywords, language) also as XMP, and a structure tree
  * that is valid PDF 1.7 (pdfStructure.ts).
  */
 
 export interface FinishOptions {
-  /** Heading texts in document order, as the reader sees them. */
-  headings: string[];
+  /** Headings in document order, as the reader sees them. */
+  headings: OutlineHeading[];
   /** Pages numbered in roman numerals before main-matter page 1. */
   frontPages: number;
   /** 0-based pages on which a chapter opens: their running head is removed (Chromium cannot leave it out). */
@@ -32,7 +34,8 @@ export interface FinishOptions {
 export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promise<{ bytes: Uint8Array; outlineFixed: number; headsRemoved: number }> {
   // pdf-lib yields to the event loop every few objects by default; a tagged book has hundreds of thousands.
   const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  const outlineFixed = fixOutlineTitles(doc, options.headings);
+  const outlineFixed = fixOutline(doc, options.headings);
+  shortenDestinationNames(doc);
   setPageLabels(doc, options.frontPages);
   let headsRemoved = 0;
   if (options.openingPages && options.topMarginPx) {
@@ -58,54 +61,6 @@ export async function finishPdf(pdf: Uint8Array, options: FinishOptions): Promis
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
   const bytes = await doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
   return { bytes, outlineFixed, headsRemoved };
-}
-
-/** Outline items in document order (depth first), as Chromium wrote them. */
-export function outlineItems(doc: PDFDocument): PDFDict[] {
-  const items: PDFDict[] = [];
-  const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
-  const walk = (first: PDFRef | undefined) => {
-    let ref = first;
-    const seen = new Set<PDFRef>();
-    while (ref && !seen.has(ref)) {
-      seen.add(ref);
-      const item = doc.context.lookup(ref, PDFDict);
-      items.push(item);
-      walk(item.get(PDFName.of('First')) as PDFRef | undefined);
-      ref = item.get(PDFName.of('Next')) as PDFRef | undefined;
-    }
-  };
-  if (outlines) walk(outlines.get(PDFName.of('First')) as PDFRef | undefined);
-  return items;
-}
-
-export function decodeTitle(item: PDFDict): string {
-  const title = item.lookup(PDFName.of('Title'));
-  return title instanceof PDFString || title instanceof PDFHexString ? title.decodeText() : '';
-}
-
-const squeeze = (s: string) => s.replace(/\s+/g, '');
-
-/**
- * Matches each bookmark to the next heading whose text is the same once whitespace is ignored, and writes
- * the heading's real text. Headings Chromium left out (hidden ones) are skipped over.
- */
-function fixOutlineTitles(doc: PDFDocument, headings: string[]): number {
-  let cursor = 0;
-  let fixed = 0;
-  for (const item of outlineItems(doc)) {
-    const current = decodeTitle(item);
-    const wanted = squeeze(current);
-    const at = headings.findIndex((h, i) => i >= cursor && squeeze(h) === wanted);
-    if (at === -1) continue;
-    cursor = at + 1;
-    const text = headings[at].replace(/\s+/g, ' ').trim();
-    if (text !== current) {
-      item.set(PDFName.of('Title'), PDFHexString.fromText(text));
-      fixed++;
-    }
-  }
-  return fixed;
 }
 
 /** Roman numerals for the front matter, then arabic from 1: what the printed page numbers say. */

@@ -16,11 +16,13 @@ import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAs
 import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
 import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
-import { copyFonts, linkOrCopy, loadFonts, loadTheme } from '../theme.js';
+import { linkOrCopy, loadTheme } from '../theme.js';
 import type { PrintPageMap } from '../shared/pageMap.js';
 import { compactHighlighting } from './compactCode.js';
 import { measurePageStarts } from './pageStarts.js';
 import { finishPdf } from './finishPdf.js';
+import type { OutlineHeading } from './outline.js';
+import { copyPrintFonts, loadPrintFonts } from './printFonts.js';
 import { layOut, type LayoutResult } from './layoutPasses.js';
 import { lengthToMm, pageCss, pageGeometry, type PageGeometry } from './pageStyle.js';
 import { chapterPageName, printDocument, type PrintChapter } from './printDocument.js';
@@ -100,7 +102,7 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
   }
   const { launched, launchMs } = launch;
   let layout: LayoutResult;
-  let headings: string[];
+  let headings: OutlineHeading[];
   let pageMap: PrintPageMap | undefined;
   let pageMapMs = 0;
   const loadStarted = performance.now();
@@ -112,7 +114,14 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     loadedMs = performance.now() - loadStarted;
     layout = await layOut(page, { recto: book.config.pdf.recto });
-    headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter((h) => h.getClientRects().length > 0).map((h) => h.textContent ?? ''));
+    headings = await page.evaluate(() =>
+      [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+        .filter((h) => h.getClientRects().length > 0)
+        .map((h) => {
+          const role = h.classList.contains('part-title') ? 'part' : h.tagName === 'H1' && h.closest('section.chapter[data-part]') ? 'part-chapter' : undefined;
+          return { text: h.textContent ?? '', ...(role ? { role } : {}) } as OutlineHeading;
+        }),
+    );
     if (options.pageMap || options.measureOnly) {
       const measureStarted = performance.now();
       pageMap = await measurePageStarts(page, layout.frontPages);
@@ -233,8 +242,8 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   const htmlFile = path.join(workDir, 'print.html');
   await Promise.all([
     writeFile(htmlFile, html),
-    loadFonts().then((fonts) => writeFile(path.join(workDir, 'fonts.css'), fonts.css)),
-    copyFonts(workDir),
+    writeFile(path.join(workDir, 'fonts.css'), loadPrintFonts().css),
+    copyPrintFonts(workDir),
     hasMath ? writeKatexAssets(workDir) : undefined,
     ...[...media].map(async ([relPath, file]) => {
       const target = path.join(workDir, 'media', relPath);

@@ -121,7 +121,7 @@ function tableOfContents(book: Book): string {
     `<span class="toc-page" data-target="${escapeHtml(href)}">${pageNumberPlaceholder}</span></a></li>`;
   const chapterItems = (chapter: Chapter) => {
     const sections = chapter.analysis.headings
-      .filter((h) => h.depth === tocSectionDepth && h.id !== chapter.titleHeadingId)
+      .filter((h) => h.depth === tocSectionDepth && h.id !== chapter.titleHeadingId && !h.unlisted)
       .map((h) => entry(`${chapter.slug}--${h.id}`, '', h.text, 'toc-section'));
     return entry(chapter.slug, String(chapter.index + 1), chapter.title, 'toc-chapter') + (sections.length ? `<li class="toc-sections"><ol>${sections.join('')}</ol></li>` : '');
   };
@@ -134,8 +134,9 @@ function tableOfContents(book: Book): string {
 
 function mainMatter({ book, chapters }: PrintDocumentInput): string {
   const byChapter = new Map(chapters.map((c) => [c.chapter, c.html]));
-  const chapter = (c: Chapter) =>
-    `<section class="chapter" id="${escapeHtml(c.slug)}" data-page="${chapterPageName(c)}">\n` +
+  // `data-part`: the chapter's bookmark goes under its part's (finishPdf); Chromium nests by heading level only.
+  const chapter = (c: Chapter, part?: string) =>
+    `<section class="chapter" id="${escapeHtml(c.slug)}" data-page="${chapterPageName(c)}"${part ? ` data-part="${part}"` : ''}>\n` +
     `<p class="chapter-label" aria-hidden="true"><span>Chapter</span> <span class="chapter-number">${c.index + 1}</span></p>\n` +
     `${byChapter.get(c) ?? ''}\n</section>`;
   let parts = 0;
@@ -143,7 +144,7 @@ function mainMatter({ book, chapters }: PrintDocumentInput): string {
     e.kind === 'chapter'
       ? chapter(e.chapter)
       : `<section class="part-page" id="${partId(parts)}"><p class="part-label">Part ${++parts}</p><h1 class="part-title">${escapeHtml(e.title)}</h1></section>\n` +
-        e.chapters.map(chapter).join('\n'),
+        e.chapters.map((c) => chapter(c, partId(parts - 1))).join('\n'),
   );
   return `<main class="main-matter">\n${sections.join('\n')}\n${printIndex(book, pageNumberPlaceholder)}\n</main>`;
 }

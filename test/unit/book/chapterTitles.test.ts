@@ -138,4 +138,27 @@ describe('loadBook: titles from book.yaml and the manuscript folder', () => {
     const after = await loadBook(root, { noCache: true, previous: { book: before, changed: new Set([path.join(root, 'manuscript', 'book.yaml')]) } });
     expect([after.chapters[0].title, after.chapters[0].titleHeadingId]).toEqual(['Second', 'second']);
   });
+  it("a title in book.yaml that differs from the chapter's # H1 makes that H1 a top section, through the cache and a reload too", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const root = writeBook({
+      'manuscript/book.yaml': 'title: T\nchapters:\n  - a.md\n',
+      'manuscript/a.md': '# Scope and closures\n\n## Lexical scope\n\n# Hoisting\n',
+    });
+    const shape = (b: Awaited<ReturnType<typeof loadBook>>) => [
+      b.chapters[0].title,
+      b.chapters[0].titleHeadingId,
+      b.chapters[0].analysis.headings.map((h) => `${h.depth} ${h.text}`),
+    ];
+    // Untitled in book.yaml: the first H1 is the title, the later H1 a section beside it.
+    const untitled = await loadBook(root);
+    expect(shape(untitled)).toEqual(['Scope and closures', 'scope-and-closures', ['1 Scope and closures', '3 Lexical scope', '2 Hoisting']]);
+    const titled = ['Scope', undefined, ['2 Scope and closures', '3 Lexical scope', '2 Hoisting']];
+    writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: T\nchapters:\n  - file: a.md\n    title: Scope\n');
+    // The analysis cache holds the untitled parse of the same text: it must not be taken for the titled one.
+    expect(shape(await loadBook(root))).toEqual(titled);
+    expect(shape(await loadBook(root, { previous: { book: untitled, changed: new Set([path.join(root, 'manuscript', 'book.yaml')]) } }))).toEqual(titled);
+    const fresh = await loadBook(root, { noCache: true });
+    expect(shape(fresh)).toEqual(titled);
+    expect(fresh.chapters[0].hash).not.toBe(untitled.chapters[0].hash);
+  });
 });

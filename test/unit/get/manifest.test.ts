@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GetError } from '../../../src/get/errors.js';
-import { checkRollback, highestListed, latestVersion, parseManifest } from '../../../src/get/manifest.js';
+import { checkExpiry, checkRollback, highestListed, latestVersion, parseManifest } from '../../../src/get/manifest.js';
 import { newState, type ReaderState } from '../../../src/get/readerState.js';
 
 const hash = (c: string) => c.repeat(64);
@@ -112,5 +112,25 @@ describe('checkRollback', () => {
     const yanked = parse(manifest([{ version: '1.1.0', yanked: true }, { version: '1.0.0' }], '1.0.0'));
     expect(() => checkRollback(yanked, state('1.1.0'))).not.toThrow();
     expect(latestVersion(yanked)?.version).toBe('1.0.0');
+  });
+});
+
+describe('checkExpiry', () => {
+  const base = { format: 'evergreen-manifest/1', book: { title: 'T', slug: 't' }, latest: '1.0.0', versions: [{ version: '1.0.0', date: '2026-01-01', artifacts: [] }] };
+  const at = (expires?: string) => parseManifest(JSON.stringify({ ...base, ...(expires ? { expires } : {}) }), 'm');
+
+  it('passes a manifest without expiry or not yet expired, refuses an expired one as "expired"', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(() => checkExpiry(at(), now, 'm')).not.toThrow();
+    expect(() => checkExpiry(at('2026-03-02T00:00:00Z'), now, 'm')).not.toThrow();
+    try {
+      checkExpiry(at('2026-02-20T00:00:00Z'), now, 'm');
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(GetError);
+      expect((error as GetError).kind).toBe('expired');
+      expect((error as Error).message).toContain('expired on 2026-02-20T00:00:00Z (9 days ago)');
+    }
+    expect(() => checkExpiry(at('not a date'), now, 'm')).toThrow('unreadable expiry');
   });
 });

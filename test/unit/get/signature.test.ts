@@ -2,6 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GetError } from '../../../src/get/errors.js';
 import { checkSignature } from '../../../src/get/signature.js';
+import { publicKeyFingerprint, rotationStatement } from '../../../src/util/signingKeys.js';
 
 const manifest = Buffer.from('{"format":"evergreen-manifest/1"}\n');
 
@@ -59,5 +60,39 @@ describe('checkSignature', () => {
     expect(refusal(() => checkSignature(manifest, { signature: 'bm90IGEgc2lnbmF0dXJl', publicKeyPem: author.pem }, undefined))).toContain('not an Ed25519 signature');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(refusal(() => checkSignature(manifest, signed(manifest), rsa))).toContain('rsa key');
+  });
+});
+
+describe('key rotation', () => {
+  const successor = keyPair();
+  const third = keyPair();
+  const date = '2026-06-01T00:00:00Z';
+  const statement = (from: ReturnType<typeof keyPair>, to: ReturnType<typeof keyPair>, by = from) => {
+    const rotation = { from: publicKeyFingerprint(from.pem), to: to.pem, date };
+    return { ...rotation, signature: sign(null, rotationStatement('book', rotation), by.privateKey).toString('base64') };
+  };
+
+  it('follows a chain of statements from the pinned key, each signed by the key before it', () => {
+    const chain = { slug: 'book', rotations: [statement(author, successor), statement(successor, third)] };
+    const verdict = checkSignature(manifest, signed(manifest, third), author.pem, chain);
+    expect(verdict).toMatchObject({ signed: true, publicKey: third.pem, rotated: { from: publicKeyFingerprint(author.pem), to: publicKeyFingerprint(third.pem) } });
+  });
+
+  it('refuses a statement not signed by the pinned key, one for another book, and a chain that does not start at the pinned key', () => {
+    expect(refusal(() => checkSignature(manifest, signed(manifest, attacker), author.pem, { slug: 'book', rotations: [statement(author, attacker, attacker)] }))).toContain(
+      'not signed by the key pinned',
+    );
+    expect(refusal(() => checkSignature(manifest, signed(manifest, successor), author.pem, { slug: 'other', rotations: [statement(author, successor)] }))).toContain(
+      'not signed by the key pinned',
+    );
+    expect(refusal(() => checkSignature(manifest, signed(manifest, third), author.pem, { slug: 'book', rotations: [statement(successor, third)] }))).toContain(
+      'no announcement starts from the key pinned',
+    );
+  });
+
+  it('refuses a manifest not signed by the key the chain ends at', () => {
+    expect(refusal(() => checkSignature(manifest, signed(manifest, attacker), author.pem, { slug: 'book', rotations: [statement(author, successor)] }))).toContain(
+      'handed over to',
+    );
   });
 });

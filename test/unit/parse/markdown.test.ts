@@ -19,6 +19,40 @@ describe('heading ids', () => {
     expect(heading.children).toEqual([expect.objectContaining({ type: 'text', value: 'Setup' })]);
   });
 
+  it("reads pandoc's heading attributes: the id sets the anchor, classes and key=value go on the element, none shows in the text", () => {
+    const source = [
+      '# Preface {.unnumbered}',
+      '## Intro {#sec-intro .unnumbered .lead}',
+      '## Setup {-}',
+      '### Aside {.unlisted data=x label="Two words"}',
+      '## Set up `tsc` {#setup}',
+      '## Objects { a: string }',
+      '',
+    ].join('\n\n');
+    const { tree, file } = parseMarkdown(source, '/b/c.md');
+    const a = analyzeChapter(tree, file);
+    expect(a.diagnostics).toEqual([]);
+    expect(a.headings.map((h) => [h.text, h.id, h.explicitId, h.unlisted ?? false])).toEqual([
+      ['Preface', 'preface', false, false],
+      ['Intro', 'sec-intro', true, false],
+      ['Setup', 'setup-1', false, false],
+      ['Aside', 'aside', false, true],
+      ['Set up tsc', 'setup', true, false],
+      // Not an attribute block (no attribute syntax inside): stays text, as in pandoc.
+      ['Objects { a: string }', 'objects--a-string-', false, false],
+    ]);
+    const props = (i: number) => (tree.children.filter((n) => n.type === 'heading')[i] as Heading).data?.hProperties;
+    expect(props(0)).toEqual({ id: 'preface', className: ['unnumbered'] });
+    expect(props(1)).toEqual({ id: 'sec-intro', className: ['unnumbered', 'lead'] });
+    expect(props(2)).toEqual({ id: 'setup-1', className: ['unnumbered'] });
+    expect(props(3)).toEqual({ id: 'aside', className: ['unlisted'], 'data-data': 'x', 'data-label': 'Two words' });
+  });
+
+  it('reads an attribute block in linear time, even an unclosed one', () => {
+    const { tree } = parseMarkdown(`## Title {${'a=a '.repeat(20000)}!\n`, '/b/c.md');
+    expect((tree.children[0] as Heading).children[0]).toMatchObject({ type: 'text' });
+  });
+
   it('reports a duplicate explicit id as an error at the second heading', () => {
     const { file } = parseMarkdown('# A {#x}\n\ntext\n\n## B {#x}\n', '/b/c.md');
     const [d] = fromVFile(file);

@@ -1,6 +1,7 @@
-import { PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { decodeTitle, finishPdf, outlineItems } from '../../../src/render/pdf/finishPdf.js';
+import { finishPdf } from '../../../src/render/pdf/finishPdf.js';
+import { decodeTitle, outlineItems } from '../../../src/render/pdf/outline.js';
 import { planPass } from '../../../src/render/pdf/layoutPasses.js';
 import { cssString, lengthToMm, pageCss, pageGeometry } from '../../../src/render/pdf/pageStyle.js';
 
@@ -73,7 +74,7 @@ describe('finishPdf', () => {
   it('restores the spaces Chromium drops where a heading wrapped, and sets metadata and page labels', async () => {
     const pdf = await pdfWithOutline(['Contents', 'A very long heading thatwraps', 'Other']);
     const { bytes, outlineFixed } = await finishPdf(pdf, {
-      headings: ['Contents', 'A very long heading that wraps', 'Not in outline', 'Other'],
+      headings: ['Contents', 'A very long heading that wraps', 'Not in outline', 'Other'].map((text) => ({ text })),
       frontPages: 3,
       metadata: { title: 'T', authors: ['A', 'B'], subject: 'S', keywords: ['k1', 'k2'], language: 'en', creator: 'Evergreen test', date: '2026-01-02' },
     });
@@ -84,5 +85,94 @@ describe('finishPdf', () => {
     expect(doc.getKeywords()).toBe('k1 k2');
     expect(doc.getCreationDate()?.toISOString()).toBe('2026-01-02T00:00:00.000Z');
     expect(String(doc.catalog.get(PDFName.of('PageLabels')))).toMatch(/\/Nums \[ 0 <<\s*\/S \/r\s*>> 3 <<\s*\/S \/D\s*>> \]/);
+  });
+  const metadata = { title: 'T', authors: [], language: 'en', creator: 'Evergreen test', date: '2026-01-02' };
+
+  /** The outline as Chromium writes it for a book with a part: every h1 a top-level bookmark, sections inside. */
+  async function chromiumLikeOutline(): Promise<Uint8Array> {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage();
+    const outlines = doc.context.nextRef();
+    const item = (title: string, parent: PDFRef, children: PDFRef[] = []) => {
+      const ref = doc.context.nextRef();
+      const dict = doc.context.obj({ Title: PDFHexString.fromText(title), Parent: parent, Dest: [page.ref, 'XYZ', null, null, null] }) as PDFDict;
+      doc.context.assign(ref, dict);
+      return { ref, dict, children };
+    };
+    const link = (parent: PDFDict, nodes: { ref: PDFRef; dict: PDFDict }[]) => {
+      nodes.forEach((n, i) => {
+        if (i > 0) n.dict.set(PDFName.of('Prev'), nodes[i - 1].ref);
+        if (i < nodes.length - 1) n.dict.set(PDFName.of('Next'), nodes[i + 1].ref);
+      });
+      parent.set(PDFName.of('First'), nodes[0].ref);
+      parent.set(PDFName.of('Last'), nodes.at(-1)!.ref);
+    };
+    const intro = item('Introduction', outlines);
+    const part = item('Working with Types', outlines);
+    const narrowing = item('Narrowing', outlines);
+    const guards = item('Type guards', narrowing.ref);
+    link(narrowing.dict, [guards]);
+    const generics = item('Generics', outlines);
+    const index = item('Index', outlines);
+    const root = doc.context.obj({ Type: 'Outlines', Count: 6 }) as PDFDict;
+    link(root, [intro, part, narrowing, generics, index]);
+    doc.context.assign(outlines, root);
+    doc.catalog.set(PDFName.of('Outlines'), outlines);
+    return doc.save();
+  }
+
+  it("nests a part's chapters under the part's bookmark: one top-level bookmark per part or unparted chapter", async () => {
+    const { bytes } = await finishPdf(await chromiumLikeOutline(), {
+      headings: [
+        { text: 'Introduction' },
+        { text: 'Working with Types', role: 'part' },
+        { text: 'Narrowing', role: 'part-chapter' },
+        { text: 'Type guards' },
+        { text: 'Generics', role: 'part-chapter' },
+        { text: 'Index' },
+      ],
+      frontPages: 0,
+      metadata,
+    });
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const pdf = await getDocument({ data: bytes.slice(), verbosity: 0 }).promise;
+    type Item = { title: string; items: Item[] };
+    const shape = (items: Item[]): unknown[] => items.map((i) => (i.items.length ? { [i.title]: shape(i.items) } : i.title));
+    expect(shape((await pdf.getOutline()) as Item[])).toEqual(['Introduction', { 'Working with Types': [{ Narrowing: ['Type guards'] }, 'Generics'] }, 'Index']);
+    await pdf.destroy();
+    // The links are consistent: every Count is what is visible beneath it, Parent points up, Last is last.
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    const outlines = doc.catalog.lookup(PDFName.of('Outlines'), PDFDict);
+    expect(outlines.get(PDFName.of('Count'))?.toString()).toBe('6');
+    const part = outlineItems(doc).find((i) => decodeTitle(i) === 'Working with Types')!;
+    expect(part.get(PDFName.of('Count'))?.toString()).toBe('3');
+    expect(decodeTitle(part.lookup(PDFName.of('Last'), PDFDict))).toBe('Generics');
+    const generics = outlineItems(doc).find((i) => decodeTitle(i) === 'Generics')!;
+    expect(generics.lookup(PDFName.of('Parent'))).toBe(part);
+    expect(generics.get(PDFName.of('Next'))).toBeUndefined();
+  });
+
+  it("shortens destination names longer than PDF's 127 bytes, in the destinations and in the links to them", async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage();
+    const long = `ch--${'a-heading-that-goes-on-'.repeat(8)}end`;
+    const other = `ch--${'a-heading-that-goes-on-'.repeat(8)}other`;
+    const dests = doc.context.obj({ [long]: [page.ref, 'XYZ', null, 700, null], [other]: [page.ref, 'XYZ', null, 500, null], short: [page.ref, 'XYZ', null, 300, null] });
+    doc.catalog.set(PDFName.of('Dests'), doc.context.register(dests));
+    const annot = (dest: string) => doc.context.register(doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [0, 0, 10, 10], Dest: PDFName.of(dest) }));
+    page.node.set(PDFName.of('Annots'), doc.context.obj([annot(long), annot(other), annot('short')]));
+    const { bytes } = await finishPdf(await doc.save(), { headings: [], frontPages: 0, metadata });
+    const done = await PDFDocument.load(bytes, { updateMetadata: false });
+    const names = done.catalog
+      .lookup(PDFName.of('Dests'), PDFDict)
+      .keys()
+      .map((k) => k.decodeText());
+    expect(names).toHaveLength(3);
+    expect(names).toContain('short');
+    for (const name of names) expect(name.length).toBeLessThanOrEqual(127);
+    expect(names.filter((n) => n.startsWith('ch--a-heading'))).toHaveLength(2);
+    const links = done.getPages()[0].node.lookup(PDFName.of('Annots'), PDFArray);
+    const targets = [0, 1, 2].map((i) => (links.lookup(i, PDFDict).get(PDFName.of('Dest')) as PDFName).decodeText());
+    expect(new Set(targets)).toEqual(new Set(names));
   });
 });

@@ -58,7 +58,7 @@ describe('printDocument', () => {
   it('puts each chapter on its own named page, parts on their own page', () => {
     expect(html).toContain('<section class="chapter" id="intro" data-page="chapter-1">');
     expect(html).toMatch(
-      /<section class="part-page" id="part-1"><p class="part-label">Part 1<\/p><h1 class="part-title">Part A<\/h1><\/section>\s*<section class="chapter" id="types" data-page="chapter-2">/,
+      /<section class="part-page" id="part-1"><p class="part-label">Part 1<\/p><h1 class="part-title">Part A<\/h1><\/section>\s*<section class="chapter" id="types" data-page="chapter-2" data-part="part-1">/,
     );
     expect(html.indexOf('@page { size: A4; }')).toBeLessThan(html.indexOf('body { color: black; }'));
   });

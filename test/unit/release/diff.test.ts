@@ -26,15 +26,17 @@ async function diff(a: Record<string, string>, b: Record<string, string>) {
 const para = (n: number) => `Paragraph ${n} talks about topic number ${n} with enough distinct words to be recognised, item ${n * 7}.`;
 
 describe('snapshot normalisation', () => {
-  it('ignores reflowing and whitespace in prose, but not in code', async () => {
+  it('ignores reflowing and whitespace in prose and in code, but not a real code edit', async () => {
     const d = await diff(
       { 'a.md': '# A\n\nOne two three\nfour five.\n\n- item  one\n- item two\n\n```ts\nconst a = 1;\n```\n' },
       { 'a.md': '# A\n\nOne   two\nthree four five.\n\n-   item one\n-   item two\n\n```ts\nconst a = 1;   \n\n```\n' },
     );
     expect(d.chapters).toEqual([]);
     expect(d.bump).toBe('none');
-    const c = await diff({ 'a.md': '# A\n\n```ts\nif (a) {\n  b();\n}\n```\n' }, { 'a.md': '# A\n\n```ts\nif (a) {\nb();\n}\n```\n' });
-    expect(c.summary.samplesChanged).toBe(1);
+    const reindented = await diff({ 'a.md': '# A\n\n```ts\nif (a) {\n  b();\n}\n```\n' }, { 'a.md': '# A\n\n```ts\nif (a) {\nb();\n}\n```\n' });
+    expect(reindented.chapters).toEqual([]);
+    const edited = await diff({ 'a.md': '# A\n\n```ts\nif (a) {\n  b();\n}\n```\n' }, { 'a.md': '# A\n\n```ts\nif (a) {\n  c();\n}\n```\n' });
+    expect(edited.summary.samplesChanged).toBe(1);
   });
 
   it('treats a changed link target as a change', async () => {
@@ -170,5 +172,103 @@ describe('helpers', () => {
       ['one two three four five', 'one two three four five six'],
       ['alpha beta gamma delta', 'unrelated'],
     ]);
+  });
+});
+
+describe('one count everywhere', () => {
+  it('counts a changed sample once with its output, tells output changed under unchanged code apart, and every output says the same', async () => {
+    const { formatDiff } = await import('../../../src/release/format.js');
+    const { changeSentence } = await import('../../../src/release/changeSentence.js');
+    const { changeSummary } = await import('../../../src/release/site/changeSummary.js');
+    const before = [
+      '# A',
+      '',
+      '## Edited {#edited}',
+      '',
+      '```ts',
+      'console.log(1 + 1);',
+      '```',
+      '',
+      '```output',
+      '2',
+      '```',
+      '',
+      '## Compiler {#compiler}',
+      '',
+      '```ts',
+      'console.log(typeof null);',
+      '```',
+      '',
+      '```output',
+      'object',
+      '```',
+      '',
+      '## Config {#config}',
+      '',
+      '```json',
+      '{ "strict": true }',
+      '```',
+      '',
+    ].join('\n');
+    const after = before
+      .replace('1 + 1);', '2 + 2);')
+      .replace('```output\n2\n```', '```output\n4\n```')
+      .replace('```output\nobject\n```', '```output\n"object"\n```')
+      .replace('"strict": true', '"strict": false');
+    const d = await diff({ 'a.md': before }, { 'a.md': after });
+    expect(d.summary).toMatchObject({ samplesChanged: 1, outputsChanged: 1, examplesChanged: 1 });
+    expect(d.chapters[0].sections.find((s) => s.id === 'compiler')).toMatchObject({ samplesChanged: 0, outputsChanged: 1 });
+    const sentence = changeSentence(d.summary);
+    expect(sentence).toContain('1 code sample changed');
+    expect(sentence).toContain('1 sample output changed (same code)');
+    expect(formatDiff(d)).toContain(sentence.split(';')[0]);
+    expect(d.bumpReasons).toContain('1 code sample changed');
+    expect(changeSummary(d).summary).toMatchObject({ samplesChanged: 1, outputsChanged: 1, examplesChanged: 1 });
+  });
+});
+
+describe('what to re-read', () => {
+  it('ranks changed sections by reading impact and collapses typo-level corrections into one line', async () => {
+    const { rereadPlan } = await import('../../../src/release/reread.js');
+    const { formatDiff } = await import('../../../src/release/format.js');
+    const long = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    const before = [
+      '# A',
+      '',
+      '## Rewritten {#rewritten}',
+      '',
+      `${para(1)} ${para(2)}`,
+      '',
+      '## Sample {#sample}',
+      '',
+      '```ts',
+      'const total = 1 + 2;',
+      '```',
+      '',
+      '## Typo one {#typo-one}',
+      '',
+      para(3),
+      '',
+      '## Typo two {#typo-two}',
+      '',
+      para(4),
+      '',
+    ].join('\n');
+    const after = before
+      .replace(`${para(1)} ${para(2)}`, `${para(1)} ${para(2)} And a new closing sentence that explains the idea differently.`)
+      .replace('1 + 2', '1 + 3')
+      .replace('talks about topic number 3', 'talks about topic nummber 3')
+      .replace('topic number 4 with', 'topic number 4, with')
+      .concat(`\n## Brand new {#brand-new}\n\n${long(150)}\n`);
+    const d = await diff({ 'a.md': before }, { 'a.md': after });
+    const plan = rereadPlan(d);
+    expect(plan.items.map((i) => i.sectionId)).toEqual(['brand-new', 'sample', 'rewritten']);
+    expect(plan.items[0]).toMatchObject({ isNew: true, rereadWords: 150 });
+    expect(plan.corrections.map((x) => x.sectionId)).toEqual(['typo-one', 'typo-two']);
+    expect(d.summary.sectionsCorrected).toBe(2);
+    const text = formatDiff(d);
+    expect(text.indexOf('What to re-read')).toBeLessThan(text.indexOf('Changed chapters'));
+    expect(text).toMatch(/1\. A › Brand new .*a\.html#brand-new/);
+    expect(text).toContain('2 small corrections');
   });
 });

@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import type { ElementContent } from 'hast';
+import { h } from 'hastscript';
+import { launchBrowser } from '../util/browser.js';
+import { changeSentence } from './changeSentence.js';
+import type { BookDiff, ChapterDiff, SectionDiff } from './diffModel.js';
+import { readingTime, rereadPlan } from './reread.js';
+import { blocksHtml } from './site/changesPage.js';
+import { serialize } from './site/hast.js';
+
+/**
+ * The redline PDF for print readers, latexdiff's model: only the changed sections, insertions underlined,
+ * deletions struck through, a bar in the margin beside every changed block, page numbers in the footer.
+ * Made from the diff (so from the stored snapshots), printed by headless Chromium.
+ */
+export async function redlinePdf(diff: BookDiff, options: { title: string; file: string }): Promise<void> {
+  const html = redlineHtml(diff, options.title);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.browser.newPage();
+    await page.setContent(html, { waitUntil: 'load' });
+    const pdf = await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      margin: { top: '18mm', bottom: '18mm', left: '22mm', right: '18mm' },
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate: `<div style="font: 8pt sans-serif; width: 100%; text-align: center; color: #555">${escapeText(options.title)} · changes ${escapeText(diff.from)} → ${escapeText(diff.to)} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>`,
+    });
+    await writeFile(options.file, pdf);
+  } finally {
+    await browser.close();
+  }
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+const css = `
+body { font: 10.5pt/1.45 Georgia, "Source Serif 4", serif; color: #111; }
+h1 { font: 600 18pt/1.2 sans-serif; margin: 0 0 4pt; }
+h2 { font: 600 14pt/1.2 sans-serif; margin: 16pt 0 4pt; break-after: avoid; }
+h3 { font: 600 11.5pt/1.2 sans-serif; margin: 10pt 0 2pt; break-after: avoid; }
+.lede, .muted, .badge { font: 9pt/1.4 sans-serif; color: #444; }
+.badge { border: 0.5pt solid #888; border-radius: 6pt; padding: 0 4pt; margin-left: 4pt; }
+ins { text-decoration: underline 1pt; text-underline-offset: 1.5pt; color: #05602a; background: none; }
+del { text-decoration: line-through 1pt; color: #9b1c1c; background: none; }
+.change-block { position: relative; margin: 4pt 0; white-space: pre-wrap; break-inside: avoid; }
+.change-block.added, .change-block.removed, .change-block.modified, .change-block.moved { border-left: 2.5pt solid #111; padding-left: 6pt; margin-left: -8.5pt; }
+.change-block.same { color: #555; }
+pre.change-block { font: 8.5pt/1.4 "JetBrains Mono", monospace; }
+pre.change-block ins, pre.change-block del { display: block; }
+.elided, .moved-note { font: 8pt sans-serif; color: #666; margin: 0; }
+.visually-hidden { display: none; }
+ol.reread li { margin: 1pt 0; }
+`;
+
+export function redlineHtml(diff: BookDiff, title: string): string {
+  const plan = rereadPlan(diff);
+  const body: ElementContent[] = [
+    h('h1', `${title}: changes from ${diff.from} to ${diff.to}`),
+    h('p', { className: ['lede'] }, `${changeSentence(diff.summary)} Insertions are underlined, deletions struck through; a bar in the margin marks every changed block.`),
+    h('h2', 'What to re-read'),
+    h(
+      'ol',
+      { className: ['reread'] },
+      plan.items.map((i) => h('li', [`${i.chapterTitle} › ${i.sectionTitle || 'Opening text'} `, h('span', { className: ['muted'] }, readingTime(i.minutes))])),
+    ),
+    ...diff.chapters.flatMap(chapterHtml),
+  ];
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeText(title)}</title><style>${css}</style></head><body>${serialize(body)}</body></html>`;
+}
+
+function chapterHtml(c: ChapterDiff): ElementContent[] {
+  const note = c.status === 'added' ? 'new chapter' : c.status === 'removed' ? 'removed' : c.renamed ? `renamed from “${c.oldTitle}”` : '';
+  const sections = c.status === 'removed' ? [] : c.sections.filter((s) => s.status !== 'removed' || c.status === 'changed').map(sectionHtml);
+  return [h('h2', [c.title, note ? h('span', { className: ['badge'] }, note) : null]), ...sections];
+}
+
+function sectionHtml(s: SectionDiff): ElementContent {
+  const notes = [
+    s.status === 'added' ? 'new section' : s.status === 'removed' ? 'removed' : '',
+    s.renamed ? `renamed from “${s.oldTitle}”` : '',
+    s.levelChanged ? `heading level ${s.oldDepth} → ${s.depth}` : '',
+    s.correction ? 'small correction' : '',
+  ].filter(Boolean);
+  const body = s.contentChanged
+    ? blocksHtml(s.status === 'removed' ? s.blocks.map((b) => ({ op: 'removed', block: b.block })) : s.blocks)
+    : h('p', { className: ['muted'] }, 'Text unchanged.');
+  return h('section', [h('h3', [s.title || 'Opening text', ...notes.map((n) => h('span', { className: ['badge'] }, n))]), body]);
+}
