@@ -21,6 +21,18 @@ export interface CodePresentation {
   typeAnnotations: { line: number; column: number; text: string }[];
   /** Errors the sample expects (`@errors`, `~~~`), shown under their line. */
   errorAnnotations: { line: number; column: number; text: string }[];
+  /** Type hovers (quick info) on identifiers: `line` 1-based in `code`, `column` 1-based, `length` in characters. HTML only. */
+  hovers?: CodeHover[];
+}
+
+export interface CodeHover {
+  line: number;
+  column: number;
+  length: number;
+  /** Quick info, e.g. `const user: User`. */
+  text: string;
+  /** Documentation and JSDoc tags, as plain text. */
+  docs?: string;
 }
 
 /**

@@ -113,6 +113,8 @@ export const bookConfigSchema = z.strictObject({
       macros: z.record(z.string().regex(/^\\(?:[A-Za-z]+|.)$/, 'a TeX control sequence such as "\\R"'), z.string()).default({}),
     })
     .default({ macros: {} }),
+  /** Type hovers on the identifiers of type-checked samples in the HTML book (a fence's `no-hovers` turns them off for one sample). */
+  hovers: z.boolean().default(true),
   /** Compiler options applied to every TypeScript sample (a per-sample `// @flag:` overrides them). */
   compilerOptions: z.record(z.string(), z.unknown()).optional(),
   sandbox: sandboxSchema.default({ memory: 512, timeout: 10_000, network: false, read: [] }),

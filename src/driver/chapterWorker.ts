@@ -56,7 +56,15 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       const highlighter = await prepareHighlighter(langs);
       const presentations = request.presentations ? new Map(request.presentations) : undefined;
       const presenter = presentations ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1) : undefined;
-      const rendered = renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams: request.diagrams ? new Map(request.diagrams) : undefined });
+      const rendered = renderChapterHtml({
+        book,
+        chapter,
+        highlighter,
+        presenter,
+        mode: 'pages',
+        diagrams: request.diagrams ? new Map(request.diagrams) : undefined,
+        hovers: true,
+      });
       return { id: request.id, rendered };
     }
   }

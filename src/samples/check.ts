@@ -8,6 +8,7 @@ import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
 import { extractSamples } from './extract.js';
+import { hasWantedHovers } from './hovers.js';
 import { judgeSample } from './judge.js';
 import type { CompilerIdentity, LanguageChecker, SampleLanguage } from './languages/language.js';
 import { languageById } from './languages/registry.js';
@@ -147,7 +148,8 @@ export class CheckSession {
       for (const sample of list) {
         const hit = cache?.get(sampleKey(key.value, sample));
         // Complete when it ran, or was not to run, or could not run, or did not compile (then it is never run).
-        const complete = hit && (!sample.run || hit.run || hit.types.cannotRun || hit.types.problems.some((p) => p.severity !== 'warning'));
+        const complete =
+          hit && hasWantedHovers(book, sample, hit.types) && (!sample.run || hit.run || hit.types.cannotRun || hit.types.problems.some((p) => p.severity !== 'warning'));
         if (complete) outcomes.set(sample, { outcome: hit, cached: true });
         else toCheck.push(sample);
       }

@@ -18,7 +18,7 @@ import type { LineOrigin, Sample, SampleFile } from './types.js';
 export const sampleLanguages = sampleFences;
 
 /** Every attribute the fence info string may carry; anything else is probably a typo (`norun`). */
-export const knownAttributes = ['check', 'no-run', 'run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include', 'network', 'memory'];
+export const knownAttributes = ['check', 'no-run', 'run', 'no-check', 'throws', 'id', 'continue', 'twoslash', 'timeout', 'include', 'network', 'memory', 'no-hovers'];
 
 export const defaultTimeoutMs = 10_000;
 

@@ -6,6 +6,7 @@ import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
 import { sampleCache } from './check.js';
 import { extractSamples } from './extract.js';
+import { wantsHovers } from './hovers.js';
 import { languageById } from './languages/registry.js';
 import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
 
@@ -33,10 +34,13 @@ export async function createSamplePresenter(book: Book): Promise<CodePresenter> 
     for (const [sample, result] of await checker.checkAll(list, () => false)) {
       typeChecked++;
       types.set(sample, result.types);
-      // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. For a sample
-      // that runs, an entry without a run is incomplete to `check`, which type-checks, runs and replaces it.
+      // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. An entry
+      // `check` wrote gains the hovers; a new one holds the types only (`check` treats an entry without a
+      // run as unfinished for a runnable sample, and type-checks, runs and replaces it).
       const key = keyOf(sample);
-      if (key) cache.set(key, { types: result.types } satisfies CachedOutcome);
+      if (!key) continue;
+      const hit = cache.get(key);
+      cache.set(key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
     }
   }
   return Object.assign(presenterFor(samples, types), { typeChecked });
@@ -69,11 +73,13 @@ export function cachedSamplePresenter(book: Book) {
   const types = new Map<Sample, TypeOutcome>();
   const missing: Sample[] = [];
   for (const sample of samples) {
-    const needsTypes = sample.check && (sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined || sample.scopedErrors.length > 0);
+    const hovers = wantsHovers(book, sample);
+    const needsTypes =
+      sample.check && (hovers || sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined || sample.scopedErrors.length > 0);
     if (!needsTypes) continue;
     const key = keyOf(sample);
     const hit = key ? cache.get(key) : undefined;
-    if (hit) types.set(sample, hit.types);
+    if (hit && (!hovers || hit.types.hovers)) types.set(sample, hit.types);
     else missing.push(sample);
   }
   const awaitingTypes = new Set(missing.map((sample) => sample.chapter.path));
@@ -141,6 +147,11 @@ export function presentSample(sample: Sample, types: TypeOutcome | undefined): C
     const line = shownAs[toBlockLine(e.file, e.line)];
     return line !== undefined ? [{ line, column: e.column + 1, text: e.message }] : [];
   });
+  const hovers = (types?.hovers ?? []).flatMap((h) => {
+    const line = shownAs[toBlockLine(h.file, h.line)];
+    const docs = [h.docs, ...(h.tags ?? [])].filter(Boolean).join('\n');
+    return line !== undefined ? [{ line, column: h.column + 1, length: h.length, text: h.text, ...(docs ? { docs } : {}) }] : [];
+  });
   const unnamed = languageById(sample.language).defaultFileName(sample.lang);
   const named = sample.files.filter((f) => f.name !== unnamed);
   return {
@@ -151,5 +162,6 @@ export function presentSample(sample: Sample, types: TypeOutcome | undefined): C
     kind: 'sample',
     typeAnnotations,
     errorAnnotations,
+    ...(hovers.length > 0 ? { hovers } : {}),
   };
 }

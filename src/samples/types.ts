@@ -167,6 +167,21 @@ export interface RunOutcome {
   durationMs: number;
 }
 
+/** Quick info of one identifier the reader sees (a type hover), as twoslash's `hover` nodes. 0-based, in the owning file's text. */
+export interface SampleHover {
+  file: number;
+  line: number;
+  column: number;
+  /** Length of the identifier. */
+  length: number;
+  /** The compiler's quick info, e.g. `const user: { name: string; }`. */
+  text: string;
+  /** Its JSDoc documentation, if any. */
+  docs?: string;
+  /** Its JSDoc tags as written (`@param name the user`). */
+  tags?: string[];
+}
+
 /** What the type-check learned about a sample (cacheable). */
 export interface TypeOutcome {
   problems: SampleProblem[];
@@ -178,6 +193,8 @@ export interface TypeOutcome {
   cannotRun?: string;
   /** How it runs (cached with the outcome). */
   format?: 'esm' | 'commonjs';
+  /** Type hovers for every identifier shown, when the book and sample want them (undefined: not computed). */
+  hovers?: SampleHover[];
 }
 
 export interface CachedOutcome {

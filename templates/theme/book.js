@@ -58,7 +58,13 @@
     button.addEventListener('click', function () {
       var lines = [];
       pre.querySelectorAll('.line').forEach(function (line) {
-        if (!line.classList.contains('annotation')) lines.push(line.textContent);
+        if (line.classList.contains('annotation')) return;
+        // Type hovers' popups are part of the line's text, but not of the code.
+        var copy = line.cloneNode(true);
+        copy.querySelectorAll('.hover-info').forEach(function (info) {
+          info.remove();
+        });
+        lines.push(copy.textContent);
       });
       var text = lines.length ? lines.join('\n') : pre.textContent;
       var done = function () {
@@ -76,6 +82,38 @@
       }
     });
     figure.appendChild(button);
+  });
+
+  // Type hovers: a code block is one tab stop; the arrow keys move between its identifiers (each shows its
+  // type while focused), Home and End jump to the first and last, Escape goes back to the block.
+  document.querySelectorAll('pre[data-hovers]').forEach(function (pre) {
+    var targets = Array.prototype.slice.call(pre.querySelectorAll('.hover-target'));
+    // Without anchor positioning the popup stands where its identifier would be unscrolled: move it back.
+    if (!(window.CSS && CSS.supports('anchor-name: --hover'))) {
+      var follow = function (event) {
+        var hover = event.target.closest && event.target.closest('.hover');
+        var info = hover && hover.querySelector('.hover-info');
+        if (info) info.style.marginLeft = pre.scrollLeft ? -pre.scrollLeft + 'px' : '';
+      };
+      pre.addEventListener('mouseover', follow);
+      pre.addEventListener('focusin', follow);
+    }
+    pre.addEventListener('keydown', function (event) {
+      var current = targets.indexOf(document.activeElement);
+      var next = -1;
+      if (event.key === 'ArrowRight' || event.key === 'ArrowDown') next = current < 0 ? 0 : Math.min(current + 1, targets.length - 1);
+      else if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') next = current < 0 ? 0 : Math.max(current - 1, 0);
+      else if (event.key === 'Home') next = 0;
+      else if (event.key === 'End') next = targets.length - 1;
+      else if (event.key === 'Escape' && current >= 0) {
+        pre.focus();
+        event.preventDefault();
+        return;
+      }
+      if (next < 0 || !targets[next]) return;
+      event.preventDefault();
+      targets[next].focus();
+    });
   });
 
   // Full-text search: the index is built in the browser from search-data.js on first use, loaded with a

@@ -289,3 +289,57 @@ describe.skipIf(!canValidate)('the bundled user guide as EPUB', () => {
     }
   }, 300_000);
 });
+
+describe.skipIf(!canValidate || !hasBrowser)('math, diagrams and samples with hovers inside the EPUB', () => {
+  it('carries MathML and one SVG per diagram, drops the hovers, and passes EPUBCheck', async () => {
+    const root = tempDir('evergreen-epub-features-');
+    mkdirSync(path.join(root, 'manuscript'), { recursive: true });
+    writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: Drawn and typed\nformats: [html, epub]\n');
+    writeFileSync(
+      path.join(root, 'manuscript', 'drawn.md'),
+      [
+        '# Drawn',
+        '',
+        'The area is $\\pi r^2$, and',
+        '',
+        '$$',
+        '\\int_0^1 x\\,dx = \\frac{1}{2}',
+        '$$',
+        '',
+        '```mermaid',
+        'flowchart LR',
+        '  M[manuscript/] --> C{evergreen check}',
+        '  C -->|samples pass| B[HTML and PDF]',
+        '```',
+        '',
+        '```ts',
+        'const area = Math.PI * 2 ** 2;',
+        'console.log(area.toFixed(1));',
+        '```',
+        '',
+        '```output',
+        '12.6',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const built = await runCli(['build', '--root', root], { env, timeout: 300_000 });
+      expect(built.code, built.stderr).toBe(0);
+      expect(built.stderr).toContain('(0 errors, 0 warnings)');
+      // The HTML book has the hovers and both diagram variants; the EPUB takes them from it.
+      expect(readFileSync(path.join(root, 'dist', 'html', 'drawn.html'), 'utf8')).toContain('class="hover-target"');
+      const file = path.join(root, 'dist', 'drawn-and-typed.epub');
+      const $ = load(unzip(file).get('EPUB/drawn.xhtml')!, { xml: true });
+      expect($('math').length).toBeGreaterThanOrEqual(2);
+      expect($('svg[role="img"]')).toHaveLength(1);
+      expect($('svg').attr('aria-label')).toBe('Diagram (flowchart)');
+      expect($('.diagram-dark, .hover, .hover-info, [data-hovers]')).toHaveLength(0);
+      expect(text($('pre').first().text())).toBe('const area = Math.PI * 2 ** 2; console.log(area.toFixed(1));');
+      const { summary, output } = epubcheck(file);
+      expect(summary, output).toBe('Messages: 0 fatals / 0 errors / 0 warnings / 0 infos');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 400_000);
+});

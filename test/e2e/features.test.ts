@@ -175,11 +175,11 @@ describe('the index', () => {
 });
 
 describe('math and cross-reference mistakes are author errors at file:line:col', () => {
-  const broken = async (chapter: string): Promise<CliResult> => {
+  const broken = async (chapter: string, command: string[] = ['build', '--format', 'html']): Promise<CliResult> => {
     const root = copyFixture('features');
     try {
       writeFileSync(path.join(root, 'manuscript', 'tables.md'), chapter);
-      return await runCli(['build', '--root', root, '--format', 'html']);
+      return await runCli([...command, '--root', root]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -209,14 +209,24 @@ describe('math and cross-reference mistakes are author errors at file:line:col',
     expect(result.stderr).toContain('0 errors, 1 warning');
   });
 
-  it.skipIf(!hasBrowser)('a Mermaid syntax error, at the line Mermaid names', async () => {
-    const original = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'features', 'manuscript', 'tables.md'), 'utf8');
-    const result = await broken(`${original}\n\`\`\`mermaid\nflowchart LR\n  A --> B\n  B -->> --> C\n\`\`\`\n`);
-    expect(result.code).toBe(1);
-    // The fence is on the line after the original text; Mermaid's line 3 is two lines below the fence's first.
-    const line = original.split('\n').length + 1 + 3;
-    expect(result.stderr).toMatch(new RegExp(`tables\\.md:${line}:1\\s+error\\s+Mermaid syntax error: Parse error on line 3`));
-  });
+  it.skipIf(!hasBrowser)(
+    'a Mermaid syntax error, at the line Mermaid names',
+    async () => {
+      const original = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'features', 'manuscript', 'tables.md'), 'utf8');
+      const result = await broken(`${original}\n\`\`\`mermaid\nflowchart LR\n  A --> B\n  B -->> --> C\n\`\`\`\n`);
+      expect(result.code).toBe(1);
+      // The fence is on the line after the original text; Mermaid's line 3 is two lines below the fence's first.
+      const line = original.split('\n').length + 1 + 3;
+      expect(result.stderr).toMatch(new RegExp(`tables\\.md:${line}:\\d+\\s+error\\s+Mermaid syntax error: Parse error on line 3`));
+      // `check` finds it too, at the same place.
+      const checked = await broken(`${original}\n\`\`\`mermaid\nflowchart LR\n  A --> B\n  B -->> --> C\n\`\`\`\n`, ['check']);
+      expect(checked.code, checked.stderr).toBe(1);
+      const position = new RegExp(`tables\\.md:${line}:\\d+`);
+      expect(checked.stderr.match(position)?.[0] ?? checked.stdout.match(position)?.[0]).toBe(result.stderr.match(position)?.[0]);
+      expect(`${checked.stdout}${checked.stderr}`).toContain('Mermaid syntax error: Parse error on line 3');
+    },
+    300_000,
+  );
 
   it('a duplicate id, naming the first', async () => {
     const result = await broken('# T\n\n![Again](images/lattice.svg){#fig:lattice}\n');

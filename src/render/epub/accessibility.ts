@@ -52,7 +52,10 @@ export function accessibilityMetadata(facts: AccessibilityFacts): string {
     ...hazards.map((h) => `<meta property="schema:accessibilityHazard">${h}</meta>`),
     `<meta property="schema:accessibilitySummary">${escapeXml(summary)}</meta>`,
     // EPUB Accessibility 1.1: page markers must say which edition they come from. dc:source does that in
-    // EPUB 3.2 and 3.3 alike (EPUBCheck 4 does not know the newer a11y:pageBreakSource).
-    ...(facts.hasPageList && facts.pageSource ? [`<dc:source>${escapeXml(facts.pageSource)}</dc:source>`] : []),
+    // EPUB 3.2 and 3.3 alike (EPUBCheck 4 does not know the newer a11y:pageBreakSource); `source-of
+    // pagination` says it is the source of the page numbers, which DAISY Ace looks for.
+    ...(facts.hasPageList && facts.pageSource
+      ? [`<dc:source id="page-source">${escapeXml(facts.pageSource)}</dc:source>`, '<meta refines="#page-source" property="source-of">pagination</meta>']
+      : []),
   ].join('\n    ');
 }

@@ -53,6 +53,33 @@ function parentMap(tree: HastRoot): Map<Element, HastRoot | Element> {
   return parents;
 }
 
+/**
+ * The HTML book's chapter without what only a screen can use: type hovers become the plain names (an
+ * e-reader has no hover, and the popups would be read out inline), and a diagram keeps its light variant
+ * only (as in print). Run first, so the page blocks counted are those the print PDF counted.
+ */
+export function keepPrintable(tree: HastRoot): void {
+  const unwrap = (parent: HastRoot | Element): void => {
+    const children: (RootContent | ElementContent)[] = [];
+    for (const child of parent.children) {
+      if (child.type !== 'element') {
+        children.push(child);
+        continue;
+      }
+      const classes = classList(child);
+      if (classes.includes('hover-info') || classes.includes('diagram-dark')) continue;
+      unwrap(child);
+      if (classes.includes('hover') || classes.includes('hover-target')) children.push(...child.children);
+      else children.push(child);
+    }
+    parent.children = children as typeof parent.children;
+  };
+  unwrap(tree);
+  visit(tree, 'element', (node: Element) => {
+    delete node.properties.dataHovers;
+  });
+}
+
 /** Screen-only affordances out, footnotes as EPUB 3 notes, code highlighted by classes. */
 export function adaptChapter(tree: HastRoot, codeClasses: CodeClasses): void {
   visit(tree, 'element', (node: Element, index, parent) => {

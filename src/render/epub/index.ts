@@ -1,19 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Element, Root as HastRoot } from 'hast';
-import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../../book/model.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
-import { mediaDir, renderChapterTree } from '../shared/chapterHtml.js';
-import { prepareHighlighter } from '../shared/highlight.js';
+import { fromHtml } from 'hast-util-from-html';
+import { mediaDir } from '../shared/chapterHtml.js';
+import { renderChapterBodies } from '../shared/chapterBodies.js';
+import { bookDiagrams } from '../shared/diagrams.js';
 import { loadTheme } from '../theme.js';
 import { accessibilityMetadata } from './accessibility.js';
 import { type ChapterFile, FileIndex, rewriteLinks, splitChapter } from './chapterFiles.js';
-import { adaptChapter, insertPageBreaks, pageBreakId } from './chapterTree.js';
+import { adaptChapter, insertPageBreaks, keepPrintable, pageBreakId } from './chapterTree.js';
 import { CodeClasses } from './codeClasses.js';
 import { generatedCover } from './cover.js';
+import { epubSafeSvg } from './svgContent.js';
 import { epubArchive } from './epubArchive.js';
 import { navigationBody, type PageTarget, titlePageBody } from './navigation.js';
 import { containerXml, contentDir, type ManifestItem, mediaTypeOf, packageDocument } from './packageDocument.js';
@@ -33,7 +35,11 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   const { book, version } = ctx;
   const { config } = book;
   ctx.progress?.('EPUB: chapters');
-  const highlighter = await prepareHighlighter(book.chapters.flatMap(codeLanguages));
+  // The HTML book's chapters (from this build, the cache, or rendered over the chapter workers), parsed
+  // and taken down to what an e-reader shows: highlighting each code block again made this step slower
+  // than the whole HTML build.
+  const { svgs: diagrams } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
+  const { bodies } = await renderChapterBodies(ctx, diagrams);
   const codeClasses = new CodeClasses();
   const index = new FileIndex();
   const chapterFiles: { chapter: Chapter; files: ChapterFile[] }[] = [];
@@ -41,7 +47,10 @@ async function renderEpub(ctx: RenderContext): Promise<RenderResult> {
   const pageOrder: { page: string; slug: string }[] = [];
   const facts = { images: 0, imagesWithoutAlt: 0, hasMathml: false, hasTimedOrAnimatedMedia: false };
   for (const chapter of book.chapters) {
-    const { tree, assets } = renderChapterTree({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages' });
+    const { html, assets } = bodies.get(chapter)!;
+    const tree = fromHtml(html, { fragment: true }) as HastRoot;
+    keepPrintable(tree);
+    epubSafeSvg(tree);
     for (const page of insertPageBreaks(tree, ctx.printPageMap?.chapters[chapter.slug] ?? [])) pageOrder.push({ page, slug: chapter.slug });
     adaptChapter(tree, codeClasses);
     collectMedia(tree, chapter, assets, images, facts, ctx);
@@ -214,12 +223,4 @@ function collectMedia(
     }
     images.set(relPath, file);
   });
-}
-
-function codeLanguages(chapter: Chapter): string[] {
-  const langs: string[] = [];
-  visit(chapter.tree(), 'code', (node: Code) => {
-    if (node.lang) langs.push(node.lang.toLowerCase());
-  });
-  return langs;
 }

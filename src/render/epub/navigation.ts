@@ -90,6 +90,6 @@ export function titlePageBody(book: Book, version: BookVersion, contentHash: str
   colophon.push(p('content-hash', `Content hash ${contentHash.slice(0, 12)}: it changes only when the text changes.`));
   return [
     el('section', { className: ['title-page'], 'epub:type': 'titlepage', ariaLabel: 'Title page' }, children),
-    el('section', { className: ['colophon'], 'epub:type': 'colophon', ariaLabel: 'Colophon' }, colophon),
+    el('section', { className: ['colophon'], 'epub:type': 'colophon', role: 'doc-colophon', ariaLabel: 'Colophon' }, colophon),
   ];
 }

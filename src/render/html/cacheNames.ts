@@ -1,2 +1,2 @@
 /** The rendered-chapter cache's namespace (kept apart so that naming it does not load the renderer). */
-export const htmlChapterCacheName = 'html-chapters';
+export { chapterCacheName as htmlChapterCacheName } from '../shared/chapterCacheName.js';

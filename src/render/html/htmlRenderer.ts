@@ -1,22 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Code } from 'mdast';
-import { visit } from 'unist-util-visit';
-import type { Book, Chapter } from '../../book/model.js';
-import { DiskCache } from '../../util/diskCache.js';
+import type { Book } from '../../book/model.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { BookVersion, Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, escapeHtml, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
-import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
-import { chapterRenderKey } from '../shared/renderKey.js';
-import { prepareHighlighter } from '../shared/highlight.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
-import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
+import { bookDiagrams } from '../shared/diagrams.js';
+import { renderChapterBodies } from '../shared/chapterBodies.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
 import { OutputWriter } from '../outputWriter.js';
-import { htmlChapterCacheName } from './cacheNames.js';
 
 const require = createRequire(import.meta.url);
 
@@ -57,35 +51,8 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     }
     return { outputs: [] };
   }
-  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, htmlChapterCacheName) : undefined;
-
   const { svgs: diagrams, drawn: diagramsDrawn } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
-  const bodies = new Map<Chapter, RenderedChapter>();
-  const stale: { chapter: Chapter; key: string }[] = [];
-  for (const chapter of book.chapters) {
-    const key = chapterRenderKey(book, chapter, `${options.presenterKey ?? ''}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
-    // A presenter that cannot say what it depends on makes its chapters uncacheable.
-    const cached = ctx.presenter && !ctx.presenter.cacheKey ? undefined : cache?.get(key);
-    if (cached) bodies.set(chapter, cached);
-    else stale.push({ chapter, key });
-  }
-  if (stale.length > 0) {
-    ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
-    const renderHere = async (chapters: Chapter[]) => {
-      const rendered = new Map<Chapter, RenderedChapter>();
-      if (chapters.length === 0) return rendered;
-      const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
-      for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams }));
-      return rendered;
-    };
-    const chapters = stale.map((s) => s.chapter);
-    const rendered =
-      ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
-    for (const { chapter, key } of stale) {
-      bodies.set(chapter, rendered.get(chapter)!);
-      cache?.set(key, rendered.get(chapter)!);
-    }
-  }
+  const { bodies, rendered: chaptersRendered } = await renderChapterBodies(ctx, diagrams, options.presenterKey);
 
   const page = theme.files['page.html']!;
   const hasMath = bookHasMath(book);
@@ -169,7 +136,7 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
   await Promise.all(writes);
   return {
     outputs: ['html'],
-    stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered: stale.length, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused },
+    stats: { pages: book.chapters.length + 1 + (hasIndex(book) ? 1 : 0), chaptersRendered, diagramsDrawn, filesWritten: writer.written, filesReused: writer.reused },
   };
 }
 
@@ -177,14 +144,6 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
 function minisearchBrowserBuild(): string {
   const entry = require.resolve('minisearch');
   return path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)), 'dist', 'umd', 'index.js');
-}
-
-function codeLanguages(chapter: Chapter): string[] {
-  const langs: string[] = [];
-  visit(chapter.tree(), 'code', (node: Code) => {
-    if (node.lang) langs.push(node.lang.toLowerCase());
-  });
-  return langs;
 }
 
 /** Hard-links unchanged media into the staging folder when possible: large images cost no copy. */

@@ -10,6 +10,7 @@ import type { Book, Chapter } from '../../book/model.js';
 import { bookCodePresentation, type CodePresenter } from '../../book/codePresentation.js';
 import { crossRefHandlers } from './crossRefHast.js';
 import { highlightToHast } from './highlight.js';
+import { addHovers } from './hoverHast.js';
 import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
 import { indexTermToHast } from './indexHast.js';
 
@@ -27,6 +28,8 @@ export interface ChapterRenderOptions {
   finish?: (tree: HastRoot) => void;
   /** Mermaid diagrams drawn as SVG, by content hash; a diagram not in it is shown as its source. */
   diagrams?: Map<string, DiagramSvgs>;
+  /** Type hovers on samples' identifiers (the HTML book; print and e-readers show none). */
+  hovers?: boolean;
 }
 
 export interface RenderedChapter {
@@ -49,6 +52,7 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
   const { book, chapter, highlighter, presenter, mode, diagrams } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
   const numbered = crossRefHandlers({ book, chapter, mode });
+  let codeBlocks = 0;
   const hast = toHast(chapter.tree(), {
     allowDangerousHtml: true,
     clobberPrefix: mode === 'single' ? `${chapter.slug}--` : 'user-content-',
@@ -57,8 +61,14 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
     handlers: {
       ...numbered.handlers,
       indexTerm: indexTermToHast,
-      code: (state: State, node: Code) =>
-        diagramToHast(node, diagrams, mode) ?? numbered.listing(state, node, highlightToHast(highlighter, presenter?.(chapter, node) ?? bookCodePresentation(chapter, node))),
+      code: (state: State, node: Code) => {
+        const diagram = diagramToHast(node, diagrams, mode);
+        if (diagram) return diagram;
+        const presentation = presenter?.(chapter, node) ?? bookCodePresentation(chapter, node);
+        const figure = highlightToHast(highlighter, presentation);
+        if (options.hovers && presentation.hovers) addHovers(figure, presentation.hovers, `hover-${++codeBlocks}-`);
+        return numbered.listing(state, node, figure);
+      },
       paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },
   }) as HastRoot;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Book, Chapter } from '../../book/model.js';
-import type { DiagnosticBag } from '../../diagnostics/diagnostic.js';
+import { type Diagnostic, DiagnosticBag } from '../../diagnostics/diagnostic.js';
 import { findBrowser, launchBrowser } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
 import type { DiagramSvgs } from './diagramHast.js';
@@ -16,7 +16,7 @@ export type { DiagramSvgs } from './diagramHast.js';
  * not in the cache, in a light and a dark variant. Results (and syntax errors) are cached by content hash,
  * so a rebuild renders only diagrams that changed, and none at all when no diagram changed.
  */
-type Rendered = DiagramSvgs | { error: string; line?: number };
+type Rendered = DiagramSvgs | { error: string; line?: number; column?: number };
 
 const require = createRequire(import.meta.url);
 const mermaidPackage = path.dirname(require.resolve('mermaid/package.json'));
@@ -31,28 +31,40 @@ export interface BookDiagrams {
   svgs: Map<string, DiagramSvgs>;
   /** Diagrams drawn in the browser by this build (the rest came from the cache). */
   drawn: number;
+  /** Syntax errors (positioned at the chapter), and diagrams that could not be drawn. */
+  problems: Diagnostic[];
 }
 
 const inFlight = new WeakMap<Book, Promise<BookDiagrams>>();
+/** The bags each book's diagram problems were reported to: once per build, whichever renderer or check asks. */
+const reportedTo = new WeakMap<BookDiagrams, WeakSet<DiagnosticBag>>();
 
 /**
- * Every diagram of the book as SVG, by diagramHash. The first renderer to ask renders them and reports
- * problems; later renderers of the same build get the same answer.
+ * Every diagram of the book as SVG, by diagramHash. The first renderer (or `check`) to ask renders them;
+ * later ones of the same book model get the same answer, and each diagnostics bag gets the problems once.
  */
-export function bookDiagrams(book: Book, diagnostics: DiagnosticBag, cacheDir: string | undefined): Promise<BookDiagrams> {
+export async function bookDiagrams(book: Book, diagnostics: DiagnosticBag, cacheDir: string | undefined): Promise<BookDiagrams> {
   let pending = inFlight.get(book);
   if (!pending) {
-    pending = renderBookDiagrams(book, diagnostics, cacheDir);
+    pending = renderBookDiagrams(book, cacheDir);
     inFlight.set(book, pending);
   }
-  return pending;
+  const result = await pending;
+  const bags = reportedTo.get(result) ?? new WeakSet<DiagnosticBag>();
+  reportedTo.set(result, bags);
+  if (!bags.has(diagnostics)) {
+    bags.add(diagnostics);
+    diagnostics.addAll(result.problems);
+  }
+  return result;
 }
 
-async function renderBookDiagrams(book: Book, diagnostics: DiagnosticBag, cacheDir: string | undefined): Promise<BookDiagrams> {
+async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Promise<BookDiagrams> {
+  const diagnostics = new DiagnosticBag();
   const blocks = book.chapters.flatMap((chapter) => (chapter.analysis.features?.diagrams ?? []).map((block) => ({ chapter, block, hash: diagramHash(block.source) })));
   const svgs = new Map<string, DiagramSvgs>();
   let drawn = 0;
-  if (blocks.length === 0) return { svgs, drawn };
+  if (blocks.length === 0) return { svgs, drawn, problems: [] };
   const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
   const results = new Map<string, Rendered>();
   for (const { hash } of blocks) {
@@ -92,7 +104,7 @@ async function renderBookDiagrams(book: Book, diagnostics: DiagnosticBag, cacheD
         severity: 'error',
         file: chapter.path,
         line: block.line + (result.line ?? 1),
-        column: 1,
+        column: block.column + (result.column ?? 0),
         message: `Mermaid syntax error: ${result.error}`,
         hint: 'Fix the diagram (syntax: https://mermaid.js.org/intro/syntax-reference.html); try it in https://mermaid.live.',
         ruleId: 'diagram/syntax-error',
@@ -101,7 +113,7 @@ async function renderBookDiagrams(book: Book, diagnostics: DiagnosticBag, cacheD
       svgs.set(hash, result);
     }
   }
-  return { svgs, drawn };
+  return { svgs, drawn, problems: diagnostics.items };
 }
 
 async function renderInBrowser(executablePath: string, diagrams: [string, string][]): Promise<Map<string, Rendered>> {
@@ -112,15 +124,15 @@ async function renderInBrowser(executablePath: string, diagrams: [string, string
     await page.addScriptTag({ path: path.join(mermaidPackage, 'dist', 'mermaid.min.js') });
     const rendered = await page.evaluate(async (items: [string, string][]) => {
       const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
-      const out: [string, { light?: string; dark?: string; error?: string; line?: number }][] = [];
+      const out: [string, { light?: string; dark?: string; error?: string; line?: number; column?: number }][] = [];
       for (const [hash, source] of items) {
         try {
           await mermaid.parse(source);
         } catch (error) {
-          const e = error as { message?: string; hash?: { loc?: { first_line?: number } } };
+          const e = error as { message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
           const message = String(e.message ?? error);
           const line = e.hash?.loc?.first_line ?? Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
-          out.push([hash, { error: message.split('\n')[0].replace(/:$/, ''), line }]);
+          out.push([hash, { error: message.split('\n')[0].replace(/:$/, ''), line, column: e.hash?.loc?.first_column }]);
           continue;
         }
         const result: { light?: string; dark?: string } = {};
@@ -139,7 +151,7 @@ async function renderInBrowser(executablePath: string, diagrams: [string, string
         render(id: string, text: string): Promise<{ svg: string }>;
       }
     }, diagrams);
-    return new Map(rendered.map(([hash, r]) => [hash, r.error !== undefined ? { error: r.error, line: r.line } : { light: r.light!, dark: r.dark! }]));
+    return new Map(rendered.map(([hash, r]) => [hash, r.error !== undefined ? { error: r.error, line: r.line, column: r.column } : { light: r.light!, dark: r.dark! }]));
   } finally {
     await launched.close();
   }

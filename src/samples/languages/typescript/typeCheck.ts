@@ -15,6 +15,8 @@ import { judgeErrors, typeMatches, type FoundError } from '../../expectations.js
 import type { Sample, SampleProblem, TypeCheckResult } from '../../types.js';
 import { applySampleFlags, emitsCommonJs, optionsKey } from './compilerOptions.js';
 import { domOnlyGlobals, typeAssertionProblems } from './inspect.js';
+import { wantsHovers } from '../../hovers.js';
+import { identifierQuickInfo } from './quickInfo.js';
 
 type TS = typeof ts;
 
@@ -167,6 +169,12 @@ export class SampleTypeChecker {
     if (sample.typeAssertions.length > 0) problems.push(...typeAssertionProblems(ts, program, sample, sourceOf));
     const expected = found.filter((d) => verdict.consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
     const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
+    if (wantsHovers(this.book, sample)) {
+      result.types.hovers = sample.files.flatMap((file, index) => {
+        const source = /\.json$/.test(file.name) ? undefined : sourceOf(index);
+        return source ? identifierQuickInfo(ts, group.service, source, sample, index) : [];
+      });
+    }
     if (emit) this.emit(program, sample, sourceOf, result);
     return result;
   }

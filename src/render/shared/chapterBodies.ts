@@ -1,0 +1,72 @@
+import type { Code } from 'mdast';
+import { visit } from 'unist-util-visit';
+import type { Book, Chapter } from '../../book/model.js';
+import { DiskCache } from '../../util/diskCache.js';
+import type { RenderContext } from '../renderer.js';
+import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
+import { chapterCacheName } from './chapterCacheName.js';
+import { drawnDiagramsKey, type DiagramSvgs } from './diagrams.js';
+import { prepareHighlighter } from './highlight.js';
+import { chapterRenderKey } from './renderKey.js';
+
+/**
+ * Chapters rendered by this process, by render key, for each book model: the EPUB step of a build that also
+ * makes the HTML book reuses the HTML step's chapters instead of highlighting every code block again.
+ */
+const renderedThisRun = new WeakMap<Book, Map<string, RenderedChapter>>();
+
+export interface ChapterBodies {
+  bodies: Map<Chapter, RenderedChapter>;
+  /** Chapters rendered here (neither from this run nor from the disk cache). */
+  rendered: number;
+}
+
+/**
+ * Every chapter's body as the HTML book shows it (`pages` mode, drawn diagrams, type hovers): from this
+ * run, else from the disk cache, else rendered, spread over the chapter workers when there are many.
+ * Formats that show less (the EPUB has no hovers nor dark diagrams) take these apart rather than render again.
+ */
+export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<string, DiagramSvgs>, presenterKey = ''): Promise<ChapterBodies> {
+  const { book } = ctx;
+  const memo = renderedThisRun.get(book) ?? new Map<string, RenderedChapter>();
+  renderedThisRun.set(book, memo);
+  const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, chapterCacheName) : undefined;
+  // A presenter that cannot say what it depends on makes its chapters uncacheable.
+  const cacheable = !ctx.presenter || ctx.presenter.cacheKey !== undefined;
+  const bodies = new Map<Chapter, RenderedChapter>();
+  const stale: { chapter: Chapter; key: string }[] = [];
+  for (const chapter of book.chapters) {
+    const key = chapterRenderKey(book, chapter, `${presenterKey}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
+    const found = cacheable ? (memo.get(key) ?? cache?.get(key)) : undefined;
+    if (found) bodies.set(chapter, found);
+    else stale.push({ chapter, key });
+  }
+  if (stale.length === 0) return { bodies, rendered: 0 };
+  ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
+  const renderHere = async (chapters: Chapter[]) => {
+    const rendered = new Map<Chapter, RenderedChapter>();
+    if (chapters.length === 0) return rendered;
+    const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
+    for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams, hovers: true }));
+    return rendered;
+  };
+  const chapters = stale.map((s) => s.chapter);
+  const rendered =
+    ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
+  for (const { chapter, key } of stale) {
+    const body = rendered.get(chapter)!;
+    bodies.set(chapter, body);
+    if (!cacheable) continue;
+    memo.set(key, body);
+    cache?.set(key, body);
+  }
+  return { bodies, rendered: stale.length };
+}
+
+function codeLanguages(chapter: Chapter): string[] {
+  const langs: string[] = [];
+  visit(chapter.tree(), 'code', (node: Code) => {
+    if (node.lang) langs.push(node.lang.toLowerCase());
+  });
+  return langs;
+}
