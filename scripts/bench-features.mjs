@@ -3,6 +3,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generateTwoslashBook } from './generate-twoslash-book.mjs';
 
 const formulas = [
   (i) => `$\\sum_{k=1}^{${i}} k^2 = \\frac{${i}(${i}+1)(2\\cdot ${i}+1)}{6}$`,
@@ -66,5 +67,36 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
   } finally {
     rmSync(plainDir, { recursive: true, force: true });
     rmSync(mathDir, { recursive: true, force: true });
+  }
+
+  // Type hovers: quick info for every identifier is type-check work of its own. The twoslash book (432
+  // samples) cold, with and without `hovers: false`, interleaved; the type store is per book folder.
+  const hoversOn = mkdtempSync(path.join(os.tmpdir(), 'evergreen-bench-hovers-'));
+  const hoversOff = mkdtempSync(path.join(os.tmpdir(), 'evergreen-bench-nohovers-'));
+  try {
+    const { counts } = generateTwoslashBook(hoversOn);
+    const { manuscript } = generateTwoslashBook(hoversOff);
+    appendFileSync(path.join(manuscript, 'book.yaml'), 'hovers: false\n');
+    const cold = (dir) => {
+      rmSync(path.join(dir, '.evergreen'), { recursive: true, force: true });
+      return cli(['build', '--root', dir, '--format', 'html', '--no-cache']);
+    };
+    const on = [];
+    const off = [];
+    for (let i = 0; i < runs; i++) {
+      off.push(cold(hoversOff));
+      on.push(cold(hoversOn));
+    }
+    const wall = (list) => median(list.map((r) => r.wallMs));
+    const cpu = (list) => median(list.map((r) => r.cpuMs));
+    report(`HTML cold build, twoslash book (${counts.samples} samples), hovers off`, fmt(wall(off)), `CPU ${fmt(cpu(off))}`);
+    report(
+      'HTML cold build, twoslash book, hovers on',
+      fmt(wall(on)),
+      `CPU ${fmt(cpu(on))} · ${(wall(on) / wall(off)).toFixed(2)}× (CPU ${(cpu(on) / cpu(off)).toFixed(2)}×) · target ≤ 1.25×`,
+    );
+  } finally {
+    rmSync(hoversOn, { recursive: true, force: true });
+    rmSync(hoversOff, { recursive: true, force: true });
   }
 }

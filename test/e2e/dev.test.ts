@@ -76,8 +76,8 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
 
   it('shows a failing sample as an overlay with its position, and removes it when fixed', async () => {
     atomicWrite(chapterFile('basics.md'), basics(badSample));
-    await page.waitForSelector('#evergreen-dev-overlay', { timeout: 90_000 });
-    const text = await page.$eval('#evergreen-dev-overlay', (el) => el.textContent ?? '');
+    await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.match(/basics\.md:\d+:\d+/), { timeout: 90_000 });
+    const text = await page.evaluate(() => document.querySelector('#evergreen-dev-overlay')?.textContent ?? '');
     expect(text).toMatch(/manuscript\/basics\.md:\d+:\d+/);
     expect(text).toMatch(/not assignable|number/i);
     expect(output).toMatch(/basics\.md:\d+:\d+/);
@@ -88,16 +88,17 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
   it('checks samples in the same sandbox as evergreen check', async () => {
     atomicWrite(chapterFile('basics.md'), basics("import { readFileSync } from 'node:fs';\nconsole.log(readFileSync('/etc/passwd', 'utf8'));"));
     await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.includes('FileSystemRead of /etc/passwd'), { timeout: 90_000 });
-    expect(await page.$eval('#evergreen-dev-overlay', (el) => el.textContent ?? '')).not.toContain('root:x:0:0');
+    expect(await page.evaluate(() => document.querySelector('#evergreen-dev-overlay')?.textContent ?? '')).not.toContain('root:x:0:0');
     atomicWrite(chapterFile('basics.md'), basics(goodSample));
     await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 90_000 });
   });
 
   it('shows an invalid book.yaml as an overlay while serving the last good build, then recovers', async () => {
     writeFileSync(path.join(root, 'manuscript', 'book.yaml'), 'title: [broken\n');
-    await page.waitForSelector('#evergreen-dev-overlay', { timeout: 30_000 });
-    expect(await page.$eval('#evergreen-dev-overlay', (el) => el.textContent ?? '')).toContain('book.yaml');
-    expect(await page.$eval('.chapter-body', (el) => el.textContent ?? '')).toContain('Numbers are numbers.');
+    // A function, not a selector: the fix of the previous test may still reload the page meanwhile, and a
+    // node found just before a reload cannot be handed back.
+    await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.includes('book.yaml'), { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.chapter-body')?.textContent?.includes('Numbers are numbers.'), { timeout: 10_000 });
     expect(output).toContain('still serving the last good build');
     writeBookYaml(root, ['intro.md', 'basics.md']);
     await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 30_000 });
