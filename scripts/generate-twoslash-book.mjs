@@ -4,18 +4,7 @@
 // Same options, same bytes, on every machine (seeded, no Math.random).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** mulberry32, as in generate-book.mjs. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './generate-book.mjs';
 
 const words = (
   'types narrow when the compiler follows control flow through a function and each branch refines what a value ' +
