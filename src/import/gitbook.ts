@@ -112,7 +112,7 @@ async function readBookJson(root: string, settings: GitBookSettings): Promise<vo
   if (typeof structure?.summary === 'string' && settings.summary === undefined) settings.summary = structure.summary;
   if (typeof structure?.readme === 'string' && settings.readme === undefined) settings.readme = structure.readme;
   for (const key of Object.keys(value)) {
-    if (!['title', 'description', 'author', 'language', 'root', 'structure'].includes(key)) settings.unmapped.push({ file, message: `book.json "${key}" not taken over` });
+    if (!['title', 'description', 'author', 'language', 'root', 'structure'].includes(key)) settings.unmapped.push({ file, message: `"${key}" not taken over` });
   }
   settings.from.push('book.json');
 }
