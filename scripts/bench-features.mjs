@@ -36,6 +36,12 @@ export function addFeatures(manuscript, chapters) {
   });
 }
 
+/** One cold HTML build in a fresh CLI process: no caches, the shared type store included. */
+function coldBuild(cli, dir) {
+  rmSync(path.join(dir, '.evergreen'), { recursive: true, force: true });
+  return cli(['build', '--root', dir, '--format', 'html', '--no-cache']);
+}
+
 export async function run({ report, fmt, median, cli, runs, generateBook }) {
   const plainDir = mkdtempSync(path.join(os.tmpdir(), 'evergreen-bench-plain-'));
   const mathDir = mkdtempSync(path.join(os.tmpdir(), 'evergreen-bench-math-'));
@@ -46,10 +52,7 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     const text = chapters.map((c) => readFileSync(path.join(manuscript, c), 'utf8')).join('\n');
     const count = (text.match(/^\$\$$/gm) ?? []).length + (text.match(/An inline formula/g) ?? []).length;
     const diagrams = (text.match(/^```mermaid$/gm) ?? []).length;
-    const cold = (dir) => {
-      rmSync(path.join(dir, '.evergreen'), { recursive: true, force: true });
-      return cli(['build', '--root', dir, '--format', 'html', '--no-cache']);
-    };
+    const cold = (dir) => coldBuild(cli, dir);
     const plain = [];
     const math = [];
     // Interleaved, so a change in the machine's load hits both books alike.
@@ -77,10 +80,7 @@ export async function run({ report, fmt, median, cli, runs, generateBook }) {
     const { counts } = generateTwoslashBook(hoversOn);
     const { manuscript } = generateTwoslashBook(hoversOff);
     appendFileSync(path.join(manuscript, 'book.yaml'), 'hovers: false\n');
-    const cold = (dir) => {
-      rmSync(path.join(dir, '.evergreen'), { recursive: true, force: true });
-      return cli(['build', '--root', dir, '--format', 'html', '--no-cache']);
-    };
+    const cold = (dir) => coldBuild(cli, dir);
     const on = [];
     const off = [];
     for (let i = 0; i < runs; i++) {
