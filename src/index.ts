@@ -39,7 +39,8 @@ export type { CheckResult, CheckTimings, SampleResult, SampleStatus } from './sa
 export { formatCheckResult, formatTimings, reporterNames, type ReporterName } from './samples/reporters.js';
 export { mergeCheckReports } from './samples/mergeReports.js';
 export { parseShard, writeTimings, timingsFileName, type Shard } from './samples/shard.js';
-export { release, diffVersions, yank, refreshSite, refreshManifest, rotateKey } from './api/release.js';
+export { release, diffVersions, yank, refreshSite, refreshManifest, rotateKey, verifyArtifacts, fetchArtifacts, exportArtifacts } from './api/release.js';
+export type { ArtifactEntry, FetchResult } from './release/artifacts.js';
 export { ReleaseRefused } from './release/errors.js';
 export { formatDiff } from './release/format.js';
 export { changeSentence } from './release/changeSentence.js';

@@ -1,4 +1,5 @@
 import type { Project } from '../driver/project.js';
+import type { ArtifactEntry, FetchResult } from '../release/artifacts.js';
 import type { BookDiff } from '../release/diff.js';
 import type { ReleaseOptions, ReleaseResult } from '../release/release.js';
 import type { SiteOptions, SiteResult } from '../release/site/index.js';
@@ -16,12 +17,17 @@ export async function release(project: Project, options: ReleaseOptions): Promis
 }
 
 /** `evergreen diff`: what changed between two releases, or from a release to the project's manuscript. */
-export async function diffVersions(project: Project, options: { from: string; to?: string }): Promise<BookDiff> {
+export async function diffVersions(project: Project, options: { from: string; to?: string; notice?: (message: string) => void }): Promise<BookDiff> {
   return (await import('../release/release.js')).diffVersions(project, options);
 }
 
 /** `evergreen yank`: withdraws a published version (it stays listed, with the reason) and regenerates the site. */
-export async function yank(project: Project, version: string, reason: string, options: { date?: string } = {}): Promise<{ record: YankRecord; site: SiteResult }> {
+export async function yank(
+  project: Project,
+  version: string,
+  reason: string,
+  options: { date?: string; notice?: (message: string) => void } = {},
+): Promise<{ record: YankRecord; site: SiteResult }> {
   return (await import('../release/yank.js')).yank(project, version, reason, options);
 }
 
@@ -38,4 +44,19 @@ export async function refreshManifest(project: Project): Promise<SiteResult> {
 /** `evergreen manifest rotate-key`: announces the configured signing key, signed by the old one, so readers follow it. */
 export async function rotateKey(project: Project, oldKeyFile: string): Promise<{ rotation: KeyRotation; site: SiteResult }> {
   return (await import('../release/manifestCommands.js')).rotateKey(project, oldKeyFile);
+}
+
+/** `evergreen artifacts verify`: every published artifact checked by sha256 against the history. */
+export async function verifyArtifacts(project: Project, options: { version?: string } = {}): Promise<{ store: string; entries: ArtifactEntry[] }> {
+  return (await import('../release/artifacts.js')).verifyArtifacts(project, options);
+}
+
+/** `evergreen artifacts fetch`: fills the artifact store from a source, accepting only the published bytes. */
+export async function fetchArtifacts(project: Project, options: { from?: string; progress?: (message: string) => void } = {}): Promise<FetchResult> {
+  return (await import('../release/artifacts.js')).fetchArtifacts(project, options);
+}
+
+/** `evergreen artifacts export`: copies verified artifacts out of the store (by sha256, or by name for release assets). */
+export async function exportArtifacts(project: Project, options: { to: string; version?: string; names?: boolean }): Promise<{ written: string[] }> {
+  return (await import('../release/artifacts.js')).exportArtifacts(project, options);
 }

@@ -125,6 +125,13 @@ export const bookConfigSchema = z.strictObject({
       signingKeyFile: z.string().optional(),
       /** A signed manifest expires this many days after it is signed; CI re-signs it (`evergreen manifest refresh`). */
       manifestExpiryDays: z.number().positive().max(366).optional(),
+      /** The folder of the content-addressed artifact store, relative to the book root (default .evergreen/artifacts; keep it out of git). */
+      artifactStore: z.string().min(1).optional(),
+      /**
+       * Where `evergreen artifacts fetch` gets artifacts the store lacks: a folder, a URL, or a URL template with
+       * {sha256}, {name} and {version} (e.g. GitHub release assets). Default: the reader site at `url`.
+       */
+      artifactSource: z.string().min(1).optional(),
     })
     .optional(),
 });

@@ -14,7 +14,8 @@ export function diffCommand(): Command {
       const { openProject, diffVersions, formatDiff, redlinePdf } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
       const title = project.book.config.title;
-      const diff = await diffVersions(project, { from, to }).finally(() => project.close());
+      const notice = (message: string) => process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
+      const diff = await diffVersions(project, { from, to, notice }).finally(() => project.close());
       if (opts.pdf) {
         await redlinePdf(diff, { title, file: opts.pdf });
         process.stderr.write(`Redline PDF: ${opts.pdf}\n`);

@@ -9,6 +9,7 @@ import { getCommand } from './getCommand.js';
 import { releaseCommand, yankCommand } from './releaseCommand.js';
 import { initCommand } from './initCommand.js';
 import { manifestCommand } from './manifestCommand.js';
+import { artifactsCommand } from './artifactsCommand.js';
 import { colors, printDiagnostics } from './terminal.js';
 import { UsageError } from './usageError.js';
 
@@ -53,5 +54,5 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Every command; each loads its stage only when it runs, so help and usage errors stay instant. */
 function commands(): Command[] {
-  return [buildCommand(), checkCommand(), devCommand(), releaseCommand(), diffCommand(), yankCommand(), getCommand(), manifestCommand(), initCommand()];
+  return [buildCommand(), checkCommand(), devCommand(), releaseCommand(), diffCommand(), yankCommand(), artifactsCommand(), getCommand(), manifestCommand(), initCommand()];
 }

@@ -95,7 +95,8 @@ export function yankCommand(): Command {
     .action(async (version: string, opts: { reason: string; root: string }) => {
       const { openProject, yank } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
-      const { record, site } = await yank(project, version, opts.reason).finally(() => project.close());
+      const notice = (message: string) => process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
+      const { record, site } = await yank(project, version, opts.reason, { notice }).finally(() => project.close());
       printDiagnostics(site.diagnostics);
       process.stderr.write(`${colors.green('✓')} Yanked ${record.version}: ${record.reason}\n`);
       process.exitCode = site.ok ? 0 : 1;

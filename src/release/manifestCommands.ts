@@ -26,7 +26,7 @@ export async function refreshManifest(project: Project): Promise<SiteResult> {
       [],
     );
   }
-  const history = await openHistory(project.root, { verifyArtifacts: true });
+  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore });
   if (history.releases.length === 0) throw new EvergreenError('Cannot refresh the manifest: nothing has been released yet', []);
   return refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir, history });
 }
@@ -40,7 +40,7 @@ export async function rotateKey(project: Project, oldKeyFile: string): Promise<{
     throw new EvergreenError(`Cannot read the old key ${oldKeyFile}: ${(error as Error).message}`, []);
   }
   const rotation = await rotateSigningKey(project.book, pem, new DiagnosticBag());
-  const history = await openHistory(project.root, { verifyArtifacts: true });
+  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore });
   const site = history.releases.length
     ? await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir, history })
     : { ok: true, diagnostics: [], stats: {} };

@@ -10,12 +10,13 @@ import { commitStaging } from '../driver/outputDir.js';
 import type { Project } from '../driver/project.js';
 import { processAlive } from '../util/processAlive.js';
 import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
-import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
+import { crashPoint, fetchCommand, type History, type MissingArtifact, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { type GitState, readGitState, type SourceRecord, versionsInSite } from './gitState.js';
 import type { VerificationRecord } from './history/index.js';
-import { clearReleasePending, findUnfinishedRelease, markReleasePending, unfinishedMessage } from './pending.js';
+import { clearReleasePending, markReleasePending } from './pending.js';
+import { finishInterruptedRelease } from './finishInterrupted.js';
 import { zipFolder } from './zip.js';
 import { ReleaseRefused } from './errors.js';
 
@@ -180,8 +181,9 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const { root, book } = project;
   const progress = options.progress ?? (() => {});
   const warnings: string[] = [];
-  const history = await openHistory(root, { cleanup: true });
-  await finishUnfinished(project, options);
+  const history = await openHistory(root, { cleanup: true, artifactStore: book.config.release?.artifactStore });
+  const finished = await finishInterruptedRelease(project, options.progress);
+  if (finished) options.notice?.(finished);
   const version = resolveVersion(history, options.version);
   const git = await readGitState(root);
   const source = sourceRecord(git, options, version);
@@ -291,23 +293,6 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   }
 }
 
-/** A release a killed process left behind is finished (or declared unpublished) before anything else happens. */
-async function finishUnfinished(project: Project, options: ReleaseOptions): Promise<void> {
-  const unfinished = await findUnfinishedRelease(project.root);
-  if (!unfinished) return;
-  if (unfinished.published) {
-    options.progress?.(`finishing the interrupted release of ${unfinished.version}`);
-    const site = await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir });
-    if (!site.ok)
-      throw new ReleaseRefused(
-        `The interrupted release of ${unfinished.version} could not be finished`,
-        site.diagnostics.filter((d) => d.severity === 'error'),
-      );
-  }
-  await clearReleasePending(project.root);
-  options.notice?.(unfinishedMessage(unfinished));
-}
-
 /** The release time: now, or noon of the date asked for when that is not today (SOURCE_DATE_EPOCH is honoured). */
 function releaseTime(date: string): string {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH);
@@ -329,9 +314,13 @@ async function cleanupWorkDirs(root: string): Promise<void> {
 }
 
 /** `evergreen diff <from> [<to>]`: between two releases, or from a release to the project's current manuscript. */
-export async function diffVersions(project: Project, options: { from: string; to?: string }): Promise<BookDiff> {
-  // Every command that reads the history verifies what it reads, artifacts included.
-  const history = await openHistory(project.root, { verifyArtifacts: true });
+export async function diffVersions(project: Project, options: { from: string; to?: string; notice?: (message: string) => void }): Promise<BookDiff> {
+  const finished = await finishInterruptedRelease(project);
+  if (finished) options.notice?.(finished);
+  // Every command that reads the history verifies what it reads, artifacts included; the diff itself reads
+  // only snapshots, so an artifact absent from the store (a fresh clone) is reported, not fatal.
+  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore, missingArtifacts: 'allow' });
+  if (history.missingArtifacts.length) options.notice?.(missingArtifactsNote(history.missingArtifacts));
   const find = (v: string) => {
     const version = v === 'latest' ? history.latest?.version : (semver.clean(v) ?? v);
     const release = version ? history.get(version) : undefined;
@@ -349,4 +338,10 @@ export async function diffVersions(project: Project, options: { from: string; to
   refuseBookErrors(project.book);
   const { snapshot, store } = snapshotBook(project.book, new Map(history.store), { cacheDir: project.cacheDir });
   return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: 'current manuscript', snapshot }, store);
+}
+
+/** What a command that does not need the artifacts says about those it could not verify. */
+export function missingArtifactsNote(missing: MissingArtifact[]): string {
+  const names = missing.slice(0, 3).map((m) => `${m.name} (${m.version})`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  return `${missing.length} artifact${missing.length === 1 ? ' is' : 's are'} not in the artifact store, so ${missing.length === 1 ? 'it was' : 'they were'} not verified: ${names}. The diff reads only the snapshots; run \`${fetchCommand}\` to fetch and verify them.`;
 }

@@ -253,8 +253,9 @@ describe('the reader site', () => {
         const file = path.join(site(), a.path);
         expect(sha256(file), a.path).toBe(a.sha256);
         expect(readFileSync(file).length).toBe(a.size);
-        // …and is the very file kept in the history.
-        expect(sha256(path.join(root, 'releases', v.version, 'artifacts', path.basename(a.path)))).toBe(a.sha256);
+        // …and is the very file kept in the artifact store (outside git), named by its sha256.
+        expect(sha256(path.join(root, '.evergreen', 'artifacts', a.sha256))).toBe(a.sha256);
+        expect(existsSync(path.join(root, 'releases', v.version, 'artifacts')), 'no artifact bytes in releases/').toBe(false);
         checked++;
       }
       for (const entry of Object.values(v.changesSince) as { summary: string; sha256: string; page?: string }[]) {
@@ -348,10 +349,15 @@ describe('refusals', () => {
   it('detects a history file deleted after publishing', async () => {
     const dir = tempDir('evergreen-release-deleted-');
     cpSync(root, dir, { recursive: true });
-    rmSync(path.join(dir, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0-html.zip'));
+    const record = JSON.parse(readFileSync(path.join(dir, 'releases', '1.0.0', 'release.json'), 'utf8'));
+    rmSync(path.join(dir, '.evergreen', 'artifacts', record.artifacts[0].sha256));
     const r = await release(dir, '3.0.0');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('fixture-1.0.0-html.zip is missing');
+    // Which artifact, and which command fetches it; nothing published.
+    expect(r.stderr).toContain('fixture-1.0.0-html.zip of release 1.0.0');
+    expect(r.stderr).toContain('is not in the artifact store .evergreen/artifacts');
+    expect(r.stderr).toContain('`evergreen artifacts fetch`');
+    expect(existsSync(path.join(dir, 'releases', '3.0.0'))).toBe(false);
 
     const dir2 = tempDir('evergreen-release-deleted-');
     cpSync(root, dir2, { recursive: true });
@@ -412,7 +418,8 @@ describe('PDF artifacts', () => {
       const dir = copyFixture('release/book');
       const r = await runCli(['release', '1.0.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-01-10']);
       expect(r.code, r.stderr).toBe(0);
-      const stored = path.join(dir, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0.pdf');
+      const record = JSON.parse(readFileSync(path.join(dir, 'releases', '1.0.0', 'release.json'), 'utf8'));
+      const stored = path.join(dir, '.evergreen', 'artifacts', record.artifacts.find((a: { kind: string }) => a.kind === 'pdf').sha256);
       expect(readFileSync(stored).subarray(0, 5).toString()).toBe('%PDF-');
       const published = sha256(stored);
       const manifest = JSON.parse(readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8'));

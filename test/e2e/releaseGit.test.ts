@@ -116,13 +116,13 @@ describe('releases tied to git', () => {
     expect(feed('feed > link[rel="self"]').attr('href')).toBe('https://example.com/fixture/feed.xml');
 
     // Every command that reads the history verifies it: a damaged artifact (same size) fails `diff`.
-    const zip = path.join(root, 'releases', '1.0.0', 'artifacts', 'fixture-1.0.0-html.zip');
+    const zip = path.join(root, '.evergreen', 'artifacts', rec.artifacts[0].sha256);
     const bytes = readFileSync(zip);
     bytes[bytes.length >> 1] ^= 0xff;
     writeFileSync(zip, bytes);
     const diff = await runCli(['diff', '1.0.0', '--root', root]);
     expect(diff.code).toBe(1);
-    expect(diff.stderr).toContain('releases/1.0.0/artifacts/fixture-1.0.0-html.zip was modified after it was published (sha256 mismatch)');
+    expect(diff.stderr).toContain(`.evergreen/artifacts/${rec.artifacts[0].sha256} (fixture-1.0.0-html.zip of release 1.0.0) does not match the sha256 it was published with`);
 
     rmSync(path.join(root, 'releases'), { recursive: true, force: true });
     const again = await release(root, '1.0.0');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { SourceRecord } from '../gitState.js';
 import type { Block, BlockKind, BlockStore, Snapshot } from '../snapshot.js';
+import { storedArtifactPath } from './artifactStore.js';
 
 /**
  * The release history: `releases/` at the book root, committed with the book (never under dist/).
@@ -12,15 +13,22 @@ import type { Block, BlockKind, BlockStore, Snapshot } from '../snapshot.js';
  *     releases/<version>/snapshot.json normalized content (chapters → sections → block hashes)
  *     releases/<version>/blocks.json   the blocks first seen in this release (content-addressed, shared)
  *     releases/<version>/notes.md      the human release notes
- *     releases/<version>/artifacts/    the published PDF and HTML zip, byte for byte
+ *     releases/<version>/artifacts/    (history format 1 only) the published PDF and HTML zip, byte for byte
  *     releases/yanked/<version>.json   a withdrawn version's reason (the version stays listed)
+ *
+ * Since history format 2 the artifacts' bytes are not in releases/: release.json records their name, size
+ * and sha256, and the bytes live in the content-addressed artifact store (artifactStore.ts), outside git.
+ * Releases made before keep their artifacts in their folder and are read as they are (a record is never
+ * rewritten: each release.json's hash is chained into the next and into history.json).
  *
  * Nothing here is ever overwritten or deleted: a release is staged in `releases/.staging-*`, verified,
  * renamed into place, and only then listed in history.json (written to a temporary file and renamed).
  * A kill at any point leaves the previous history intact; the half-published leftovers are recognized by
  * their `.publishing` marker and removed by the next command.
  */
-export const historyFormat = 1;
+export const historyFormat = 2;
+/** Formats this version reads: 1 kept artifacts in releases/<version>/artifacts/, 2 keeps them in the store. */
+export const readableHistoryFormats: readonly number[] = [1, 2];
 
 export interface FileRecord {
   /** Path relative to the release folder, with forward slashes. */
@@ -37,6 +45,21 @@ export interface ArtifactRecord extends FileRecord {
   /** What readers see on the download link (recorded since the format registry; older records have none). */
   label?: string;
   mediaType?: string;
+  /**
+   * `store`: the bytes are in the artifact store under `sha256` (history format 2); `path` then only names
+   * the file (`artifacts/<name>`) for downloads. Absent: the file is in the release folder at `path`.
+   */
+  storage?: 'store';
+}
+
+/** An artifact the history records whose bytes are not in the store (a fresh clone before `evergreen artifacts fetch`). */
+export interface MissingArtifact {
+  version: string;
+  name: string;
+  sha256: string;
+  size: number;
+  /** Where it was looked for. */
+  file: string;
 }
 
 export interface ReleaseRecord {
@@ -102,6 +125,10 @@ export interface History {
   latest?: PublishedRelease;
   /** Every block of every release, by hash. */
   store: BlockStore;
+  /** The artifact store folder (absolute). */
+  artifactStore: string;
+  /** Artifacts absent from the store, when the history was opened with `missingArtifacts: 'allow'`. */
+  missingArtifacts: MissingArtifact[];
   get(version: string): PublishedRelease | undefined;
 }
 
@@ -133,10 +160,18 @@ export async function readIndex(root: string): Promise<HistoryIndex | undefined>
   }
 }
 
-/** The absolute path of a stored artifact. */
-export function artifactPath(release: PublishedRelease, artifact: FileRecord): string {
-  return path.join(release.dir, ...artifact.path.split('/'));
+/** The absolute path of a published artifact's bytes: in the store, or (format 1) in its release folder. */
+export function artifactPath(history: History, release: PublishedRelease, artifact: ArtifactRecord): string {
+  return artifact.storage === 'store' ? storedArtifactPath(history.artifactStore, artifact.sha256) : path.join(release.dir, ...artifact.path.split('/'));
 }
+
+/** The file name readers download (`evergreen-1.2.0.pdf`). */
+export function artifactName(artifact: FileRecord): string {
+  return path.posix.basename(artifact.path);
+}
+
+/** What to run to fill the store, for messages. */
+export const fetchCommand = 'evergreen artifacts fetch';
 
 /**
  * A block as blocks.json stores it: one-letter keys keep a long history small. Only this module sees them;

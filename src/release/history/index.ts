@@ -2,3 +2,4 @@
 export * from './format.js';
 export { openHistory } from './read.js';
 export { crashPoint, publishRelease, yankRelease, type NewRelease } from './publish.js';
+export { artifactStoreDir, checkStored, defaultArtifactStore, storeArtifact, storedArtifactPath, type StoredState } from './artifactStore.js';

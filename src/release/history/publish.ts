@@ -26,6 +26,7 @@ import {
 } from './format.js';
 import type { SourceRecord } from '../gitState.js';
 import { openHistory } from './read.js';
+import { checkStored, storeArtifact } from './artifactStore.js';
 
 export interface NewRelease {
   version: string;
@@ -110,10 +111,22 @@ async function publishLocked(history: History, release: NewRelease): Promise<Pub
     await put('snapshot.json', `${JSON.stringify(release.snapshot)}\n`);
     await put('blocks.json', `${JSON.stringify(newBlocks)}\n`);
     await put('notes.md', release.notes.endsWith('\n') || release.notes === '' ? release.notes : `${release.notes}\n`);
+    // The artifacts' bytes go to the content-addressed store (outside git); the record keeps name, size and sha256.
+    // Written before the record: a kill leaves at most an unreferenced object, never a record without its bytes.
     const artifacts: ArtifactRecord[] = [];
     for (const artifact of release.artifacts) {
-      await put(`artifacts/${artifact.name}`, artifact.bytes);
-      artifacts.push({ kind: artifact.kind, label: artifact.label, mediaType: artifact.mediaType, ...files[files.length - 1] });
+      const sha256 = await storeArtifact(history.artifactStore, artifact.bytes);
+      const stored = await checkStored(history.artifactStore, { sha256, size: artifact.bytes.length });
+      if (stored.state !== 'ok') throw new Error(`the artifact store did not keep ${artifact.name} (${stored.state})`);
+      artifacts.push({
+        kind: artifact.kind,
+        label: artifact.label,
+        mediaType: artifact.mediaType,
+        path: `artifacts/${artifact.name}`,
+        size: artifact.bytes.length,
+        sha256,
+        storage: 'store',
+      });
     }
     const record: ReleaseRecord = {
       format: historyFormat,
@@ -157,7 +170,7 @@ async function publishLocked(history: History, release: NewRelease): Promise<Pub
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  const reopened = await openHistory(history.root, { verifyArtifacts: false });
+  const reopened = await openHistory(history.root, { verifyArtifacts: false, artifactStore: history.artifactStore });
   return reopened.get(version)!;
 }
 

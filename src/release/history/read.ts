@@ -7,12 +7,17 @@ import { EvergreenError } from '../../diagnostics/diagnostic.js';
 import { sha256Bytes, sha256File } from '../../util/hash.js';
 import { lockHeldByOther } from '../../util/pidLock.js';
 import { blockHash, type Snapshot } from '../snapshot.js';
+import { artifactStoreDir, checkStored, type StoredState, storedArtifactPath } from './artifactStore.js';
 import {
+  type ArtifactRecord,
+  artifactName,
   blockFromStorage,
+  fetchCommand,
+  historyFormat,
+  readableHistoryFormats,
   damaged,
   type StoredBlock,
   type History,
-  historyFormat,
   type HistoryIndex,
   type PublishedRelease,
   publishingMarker,
@@ -35,7 +40,22 @@ function isVersionDir(name: string): boolean {
 }
 
 /** Reads and verifies the whole history. Damage (a missing file, a hash mismatch) is an EvergreenError naming the file. */
-export async function openHistory(root: string, options: { verifyArtifacts?: boolean; cleanup?: boolean } = {}): Promise<History> {
+export interface OpenHistoryOptions {
+  /** false: artifacts are checked by size only (right after publishing them); default: by sha256. */
+  verifyArtifacts?: boolean;
+  /** Remove the leftovers of an interrupted release. */
+  cleanup?: boolean;
+  /** The artifact store folder (book.yaml's `release.artifactStore`), relative to the root; default .evergreen/artifacts. */
+  artifactStore?: string;
+  /**
+   * `allow`: an artifact absent from the store is listed in `history.missingArtifacts` (for commands that do
+   * not need the bytes, such as diff); default `error`. A damaged artifact is an error either way.
+   * `unchecked`: the store is not looked at (the artifacts commands check each artifact themselves).
+   */
+  missingArtifacts?: 'error' | 'allow' | 'unchecked';
+}
+
+export async function openHistory(root: string, options: OpenHistoryOptions = {}): Promise<History> {
   const absRoot = path.resolve(root);
   const dir = releasesDir(absRoot);
   const history: History = {
@@ -43,6 +63,8 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
     dir,
     releases: [],
     store: new Map(),
+    artifactStore: artifactStoreDir(absRoot, options.artifactStore),
+    missingArtifacts: [],
     get(version) {
       return this.releases.find((r) => r.version === version);
     },
@@ -56,7 +78,7 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
   if (existsSync(indexPath)) {
     const read = await readJson<HistoryIndex>(indexPath, problems);
     if (read) index = read;
-    if (read && (read.format !== historyFormat || !Array.isArray(read.releases))) {
+    if (read && (!readableHistoryFormats.includes(read.format) || !Array.isArray(read.releases))) {
       problems.push(damaged(indexPath, `releases/history.json has an unknown format (${String(read.format)})`, 'Upgrade Evergreen, or restore the file from version control.'));
       index = { format: historyFormat, releases: [] };
     }
@@ -106,6 +128,10 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
       continue;
     }
     const record = JSON.parse(bytes.toString('utf8')) as ReleaseRecord;
+    if (!readableHistoryFormats.includes(record.format)) {
+      problems.push(damaged(releasePath, `Release ${entry.version} has record format ${String(record.format)}, which this Evergreen cannot read`, 'Upgrade Evergreen.'));
+      continue;
+    }
     if (record.version !== entry.version) problems.push(damaged(releasePath, `release.json says version ${record.version}, the index says ${entry.version}`));
     if ((previous?.version ?? null) !== (record.previous?.version ?? null)) {
       problems.push(
@@ -133,6 +159,12 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
         problems.push(damaged(abs, `${path.relative(absRoot, abs)} was modified after it was published (sha256 mismatch)`));
         ok = false;
       }
+    }
+    // A problem with a stored artifact is reported, but the release is still read (its snapshot is intact),
+    // so that one missing artifact is not also reported as a broken chain of releases.
+    for (const artifact of record.artifacts) {
+      if (artifact.storage !== 'store' || options.missingArtifacts === 'unchecked') continue;
+      await checkStoreArtifact(history, entry.version, artifact, options, problems);
     }
     if (!ok) continue;
     const stored = JSON.parse(await readFile(path.join(versionDir, 'blocks.json'), 'utf8')) as Record<string, StoredBlock>;
@@ -169,6 +201,42 @@ export async function openHistory(root: string, options: { verifyArtifacts?: boo
   }
   history.latest = history.releases[history.releases.length - 1];
   return history;
+}
+
+/** Checks one artifact of the store against its record; a problem when it is damaged (or missing, unless allowed). */
+async function checkStoreArtifact(history: History, version: string, artifact: ArtifactRecord, options: OpenHistoryOptions, problems: Diagnostic[]): Promise<void> {
+  const file = storedArtifactPath(history.artifactStore, artifact.sha256);
+  const shown = path.relative(history.root, file) || file;
+  const name = artifactName(artifact);
+  let state: StoredState;
+  if (options.verifyArtifacts === false) {
+    const size = existsSync(file) ? (await stat(file)).size : undefined;
+    state = size === undefined ? { state: 'missing' } : size === artifact.size ? { state: 'ok' } : { state: 'damaged', actual: '', size };
+  } else {
+    state = await checkStored(history.artifactStore, artifact);
+  }
+  if (state.state === 'ok') return;
+  if (state.state === 'missing') {
+    if (options.missingArtifacts === 'allow') {
+      history.missingArtifacts.push({ version, name, sha256: artifact.sha256, size: artifact.size, file });
+      return;
+    }
+    problems.push({
+      severity: 'error',
+      file,
+      message: `${name} of release ${version} (sha256 ${artifact.sha256.slice(0, 12)}…, ${artifact.size} bytes) is not in the artifact store ${path.relative(history.root, history.artifactStore) || history.artifactStore}`,
+      hint: `The release history in git records the artifacts' hashes, not their bytes (a fresh clone has none). Run \`${fetchCommand}\` to fetch and verify them (from the reader site at the book's url, release.artifactSource, or --from <folder|url>).`,
+      ruleId: 'release/artifact-missing',
+    });
+    return;
+  }
+  problems.push({
+    severity: 'error',
+    file,
+    message: `${shown} (${name} of release ${version}) does not match the sha256 it was published with (the artifact store is content-addressed: the file must hash to its name)`,
+    hint: `Delete it and run \`${fetchCommand}\` to fetch a verified copy.`,
+    ruleId: 'release/damaged-history',
+  });
 }
 
 function dedupe(items: Diagnostic[]): Diagnostic[] {

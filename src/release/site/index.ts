@@ -61,7 +61,7 @@ export async function refreshSite(options: SiteOptions): Promise<SiteResult> {
   const { book } = options;
   const diagnostics = new DiagnosticBag();
   if (!existsSync(path.join(book.root, 'releases'))) return { ok: true, diagnostics: [], stats: {} };
-  const history = options.history ?? (await openHistory(book.root, { verifyArtifacts: true }));
+  const history = options.history ?? (await openHistory(book.root, { verifyArtifacts: true, artifactStore: book.config.release?.artifactStore }));
   if (history.releases.length === 0) return { ok: true, diagnostics: [], stats: {} };
   options.progress?.('generating the release site');
   const started = performance.now();
@@ -101,7 +101,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
     for (const artifact of v.release.artifacts) {
       const target = path.join(siteDir, ...downloadPath(artifact).split('/'));
       await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(artifactPath(v.release, artifact), target);
+      await copyFile(artifactPath(history, v.release, artifact), target);
     }
     await unpackVersionBook(siteDir, v, latest, versions, history, facts);
   }

@@ -22,7 +22,7 @@ export async function unpackVersionBook(
 ): Promise<void> {
   const book = v.release.artifacts.find((a) => facts(a).browsable);
   if (!book) return;
-  const files = unzipBook(await readFile(artifactPath(v.release, book)));
+  const files = unzipBook(await readFile(artifactPath(history, v.release, book)));
   const dir = path.join(siteDir, 'v', v.release.version);
   const isLatest = v.release === latest;
   const older = versions.indexOf(v) < versions.findIndex((x) => x.release === latest);
