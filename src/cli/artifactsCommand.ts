@@ -16,12 +16,12 @@ export function artifactsCommand(): Command {
   command
     .command('verify')
     .description('Check every published artifact against the sha256 the release history records')
-    .option('--version <version>', 'only this release')
+    .option('--release <version>', 'only this release')
     .option(...rootOption)
-    .action(async (opts: { root: string; version?: string }) => {
+    .action(async (opts: { root: string; release?: string }) => {
       const { openProject, verifyArtifacts } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
-      const { store, entries } = await verifyArtifacts(project, { version: opts.version }).finally(() => project.close());
+      const { store, entries } = await verifyArtifacts(project, { version: opts.release }).finally(() => project.close());
       for (const e of entries) {
         const mark = e.state === 'ok' ? colors.green('✓') : colors.red('✗');
         const where = e.storage === 'store' ? 'store' : `releases/${e.version}/artifacts/`;
@@ -75,13 +75,13 @@ export function artifactsCommand(): Command {
     .command('export')
     .description('Copy verified artifacts out of the store: named by sha256 (a store mirror) or, with --names, as readers download them (release assets)')
     .argument('<folder>', 'where to copy them')
-    .option('--version <version>', 'only this release (e.g. for `gh release upload v<version> <folder>/*`)')
+    .option('--release <version>', 'only this release (e.g. for `gh release upload v<version> <folder>/*`)')
     .option('--names', 'name the files as readers download them (evergreen-1.2.0.pdf) instead of by sha256')
     .option(...rootOption)
-    .action(async (folder: string, opts: { root: string; version?: string; names?: boolean }) => {
+    .action(async (folder: string, opts: { root: string; release?: string; names?: boolean }) => {
       const { openProject, exportArtifacts } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
-      const { written } = await exportArtifacts(project, { to: path.resolve(folder), version: opts.version, names: opts.names }).finally(() => project.close());
+      const { written } = await exportArtifacts(project, { to: path.resolve(folder), version: opts.release, names: opts.names }).finally(() => project.close());
       process.stderr.write(`${colors.green('✓')} Exported ${written.length} verified artifact${written.length === 1 ? '' : 's'} to ${displayPath(path.resolve(folder))}\n`);
       process.exitCode = 0;
     });

@@ -17,6 +17,7 @@ import { buildManifest, downloadPath } from './manifest.js';
 import { landingContent, sitePage, versionsContent } from './pages.js';
 import { prepareSigner, writeSignature } from './signing.js';
 import { unpackVersionBook } from './versionBooks.js';
+import { SharedFileWriter } from './sharedFiles.js';
 
 export { changeSummary, changesFormat } from './changeSummary.js';
 export { manifestFormat } from './manifest.js';
@@ -32,7 +33,8 @@ export { changesPage } from './diffs.js';
  *     versions.html              every version with its notes (yanked ones marked)
  *     changes-since-<X>.html     what changed from X directly to the latest, with the notes in between
  *     changes/<X>..<Y>.json      machine-readable change summary for every pair of versions
- *     v/<version>/               each version's HTML book, from its published zip
+ *     v/<version>/               each version's HTML book, from its published zip (a file identical to one of
+ *                                an earlier version is a hard link to it: stored once)
  *     downloads/                 the published artifacts, byte for byte
  *     feed.xml                   Atom feed, one entry per release
  *     manifest.json (+ .sig, public-key.pem when signing is configured)
@@ -96,14 +98,15 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await copyFonts(path.join(siteDir, 'assets'));
   await writeFile(path.join(siteDir, 'search-data.js'), 'window.EVERGREEN_SEARCH = [];\n');
 
-  // Downloads, byte for byte, and each version's HTML book from its published zip.
+  // Downloads, byte for byte, and each version's HTML book from its published zip (identical files stored once).
+  const shared = new SharedFileWriter();
   for (const v of versions) {
     for (const artifact of v.release.artifacts) {
       const target = path.join(siteDir, ...downloadPath(artifact).split('/'));
       await mkdir(path.dirname(target), { recursive: true });
       await copyFile(artifactPath(history, v.release, artifact), target);
     }
-    await unpackVersionBook(siteDir, v, latest, versions, history, facts);
+    await unpackVersionBook(siteDir, v, latest, versions, history, facts, shared);
   }
 
   crashPoint('site-writing');
@@ -132,5 +135,5 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   if (signer) await writeSignature(book, signer, manifestText, siteDir, diagnostics);
   const signed = signer !== undefined;
   await writeFile(path.join(siteDir, 'feed.xml'), atomFeed(book, versions, latest, facts));
-  return { versions: releases.length, pages: pages.length, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
+  return { versions: releases.length, pages: pages.length, sharedFiles: shared.sharedFiles, sharedBytes: shared.sharedBytes, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from '../../render/theme.js';
 import { artifactPath, type History, type PublishedRelease } from '../history/index.js';
@@ -6,6 +6,7 @@ import { unzipBook } from '../zip.js';
 import type { ArtifactFacts } from './artifacts.js';
 import { type ChangeMarker, lastChangedMarkers } from './changeMarkers.js';
 import { changesPage, type SiteVersion } from './diffs.js';
+import type { SharedFileWriter } from './sharedFiles.js';
 
 /**
  * Unpacks a version's published HTML book into `v/<version>/`. Published zips are immutable, so what the
@@ -19,10 +20,11 @@ export async function unpackVersionBook(
   versions: SiteVersion[],
   history: History,
   facts: (a: PublishedRelease['artifacts'][number]) => ArtifactFacts,
+  files: SharedFileWriter,
 ): Promise<void> {
   const book = v.release.artifacts.find((a) => facts(a).browsable);
   if (!book) return;
-  const files = unzipBook(await readFile(artifactPath(history, v.release, book)));
+  const unpacked = unzipBook(await readFile(artifactPath(history, v.release, book)));
   const dir = path.join(siteDir, 'v', v.release.version);
   const isLatest = v.release === latest;
   const older = versions.indexOf(v) < versions.findIndex((x) => x.release === latest);
@@ -30,11 +32,10 @@ export async function unpackVersionBook(
   const markers = isLatest && previousVersion ? lastChangedMarkers(versions, latest) : new Map<string, ChangeMarker[]>();
   // The reader's "my version" choice (or ?since=X) shows every marker since then; the list of versions is on the tag.
   const published = versions.filter((x) => !x.release.yanked).map((x) => x.release.version);
-  for (const [name, data] of files) {
+  for (const [name, data] of unpacked) {
     const target = path.join(dir, ...name.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
     if (!name.endsWith('.html')) {
-      await writeFile(target, data);
+      await files.write(target, data);
       continue;
     }
     const up = '../'.repeat(name.split('/').length + 1);
@@ -60,7 +61,7 @@ export async function unpackVersionBook(
       const attributes = `class="evergreen-updated" data-changed-in="${escapeHtml(m.version)}" data-anchor="${escapeHtml(m.anchor)}"${m.version === latest.version ? '' : ' hidden'}`;
       html = insertAfterHeading(html, m.id, `<p ${attributes}><a href="${link}">${escapeHtml(m.label)}</a></p>`);
     }
-    await writeFile(target, html);
+    await files.write(target, html);
   }
 }
 
