@@ -19,6 +19,7 @@ import { clearReleasePending, markReleasePending } from './pending.js';
 import { finishInterruptedRelease } from './finishInterrupted.js';
 import { zipFolder } from './zip.js';
 import { ReleaseRefused } from './errors.js';
+import { checkPublishedManifest, type PublishedManifestCheck } from './publishedManifest.js';
 
 export type VersionRequest = 'major' | 'minor' | 'patch' | string;
 
@@ -165,6 +166,19 @@ async function refuseKnownVersion(root: string, version: string, git: GitState |
   if ((await versionsInSite(root)).includes(version)) throw why('dist/site/manifest.json, the reader site generated earlier, lists it');
 }
 
+/** The reader site at the book's url lists the version: refused. It cannot be reached: said, not fatal. */
+async function refusePublishedVersion(check: PublishedManifestCheck | undefined, version: string, options: ReleaseOptions): Promise<void> {
+  if (!check) return;
+  if (check.state === 'listed') {
+    throw new ReleaseRefused(
+      `Version ${version} was already published (the reader site's manifest at ${check.url} lists it); a published version is never replaced, even after its record was deleted. Release a new version instead.`,
+    );
+  }
+  if (check.state === 'unchecked') {
+    options.notice?.(`Could not check the published manifest at ${check.url} (${check.why}); whether ${version} was published was checked against git, releases/ and dist/site only.`);
+  }
+}
+
 const bumpRank: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
 /** The bump a version request amounts to, relative to the latest release. */
@@ -188,8 +202,11 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const git = await readGitState(root);
   const source = sourceRecord(git, options, version);
   await refuseKnownVersion(root, version, git);
+  // Asked while the samples are checked; answered before anything is built.
+  const published = book.config.url ? checkPublishedManifest(book.config.url, version) : undefined;
   refuseBookErrors(book);
   const verification = await verifySamples(project, options, progress);
+  await refusePublishedVersion(await published, version, options);
 
   const { snapshot, store } = snapshotBook(book, new Map(history.store), { cacheDir: project.cacheDir });
   let diff: BookDiff | undefined;

@@ -222,3 +222,32 @@ describe('histories written before the store (format 1)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('the re-release check asks the reader site at the book\'s url', () => {
+  it('refuses a version the published manifest lists, and says so when the site cannot be reached', async () => {
+    const setUrl = (root: string, url: string) => {
+      const yaml = path.join(root, 'manuscript', 'book.yaml');
+      writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^url: .*$/m, `url: ${url}`));
+    };
+    // A new copy of the book (no releases/, no tags, no dist/): only the site knows 1.0.0 and 1.0.1.
+    const root = copyFixture('release/book');
+    setUrl(root, server.url);
+    const refused = await release(root, '1.0.1');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`Version 1.0.1 was already published (the reader site's manifest at ${server.url}manifest.json lists it)`);
+    expect(existsSync(path.join(root, 'releases'))).toBe(false);
+    const fresh = await release(root, '2.0.0');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr).not.toContain('Could not check');
+
+    // Offline (nothing listens on the port): a note, not a failure.
+    const closed = await serveFolder(tempDir('evergreen-empty-'));
+    const closedUrl = closed.url;
+    await closed.close();
+    const offline = copyFixture('release/book');
+    setUrl(offline, closedUrl);
+    const r = await release(offline, '1.0.0');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: Could not check the published manifest at ${closedUrl}manifest.json (ECONNREFUSED); whether 1.0.0 was published was checked against git, releases/ and dist/site only.`);
+  });
+});

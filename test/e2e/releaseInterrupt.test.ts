@@ -109,6 +109,33 @@ describe('an interrupted release', () => {
     }
   }, 1_200_000);
 
+  it('diff and yank also finish an interrupted release and say so', async () => {
+    const root = copyFixture('release/book');
+    const first = await runCli(['release', '1.0.0', '--root', root, '--format', 'html', '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    edit(root, 1);
+    const killed = await run(['release', 'patch', '--root', root, '--format', 'html', '--yes'], { EVERGREEN_RELEASE_CRASH_AT: 'published' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(versionsIn(path.join(root, 'dist', 'site', 'manifest.json'))).toEqual(['1.0.0']);
+    const diff = await runCli(['diff', '1.0.0', '1.0.1', '--root', root]);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stderr).toContain('note: The release of 1.0.1 was interrupted after it was recorded in releases/; finished it: the reader site, feed and manifest were regenerated.');
+    expect(versionsIn(path.join(root, 'dist', 'site', 'manifest.json'))).toEqual(['1.0.0', '1.0.1']);
+    expect(existsSync(path.join(root, '.evergreen', 'release-pending.json'))).toBe(false);
+
+    edit(root, 2);
+    const killedAgain = await run(['release', 'patch', '--root', root, '--format', 'html', '--yes'], { EVERGREEN_RELEASE_CRASH_AT: 'indexed' });
+    expect(killedAgain.signal).toBe('SIGKILL');
+    const yank = await runCli(['yank', '1.0.0', '--reason', 'Superseded', '--root', root]);
+    expect(yank.code, yank.stderr).toBe(0);
+    expect(yank.stderr).toContain('note: The release of 1.0.2 was interrupted after it was recorded in releases/; finished it');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'dist', 'site', 'manifest.json'), 'utf8')) as { versions: { version: string; yanked?: unknown }[] };
+    expect(manifest.versions.map((v) => v.version)).toEqual(['1.0.2', '1.0.1', '1.0.0']);
+    expect(manifest.versions[2].yanked).toBeTruthy();
+    const quiet = await runCli(['diff', '1.0.0', '--root', root]);
+    expect(quiet.stderr).not.toContain('was interrupted');
+  }, 300_000);
+
   it.skipIf(!findBrowser())(
     'no Chromium or helper process outlives an Evergreen killed mid-PDF',
     async () => {
