@@ -272,10 +272,12 @@ describe('the reader site', () => {
     expect(html).toMatch(/book-version">2\.0\.0</);
   });
 
-  it('regenerates the whole site from the history alone (fresh clone + build)', async () => {
+  it('regenerates the whole site from the history and the fetched artifacts (fresh clone + artifacts fetch + build)', async () => {
     const clone = tempDir('evergreen-clone-');
     cpSync(path.join(root, 'manuscript'), path.join(clone, 'manuscript'), { recursive: true });
     cpSync(path.join(root, 'releases'), path.join(clone, 'releases'), { recursive: true });
+    const fetched = await runCli(['artifacts', 'fetch', '--from', path.join(root, 'dist', 'site'), '--root', clone]);
+    expect(fetched.code, fetched.stderr).toBe(0);
     const r = await runCli(['build', '--root', clone, '--format', 'html']);
     expect(r.code, r.stderr).toBe(0);
     const a = readFileSync(path.join(clone, 'dist', 'site', 'manifest.json'), 'utf8');
