@@ -91,6 +91,7 @@ function editOneWord(file, n) {
   return true;
 }
 
+/** @param {{ book: string, releases?: number, formats?: string, cli?: string, log?: (message: string) => void }} options */
 export function runScenario({ book, releases = 10, formats = 'html', cli = path.join(here, '..', 'bin', 'evergreen.js'), log = () => {} }) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'evergreen-storage-'));
   cpSync(book, root, { recursive: true, filter: (src) => !/[\\/](dist|\.evergreen|releases|\.git)$/.test(src) });

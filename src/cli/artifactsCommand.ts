@@ -42,7 +42,10 @@ export function artifactsCommand(): Command {
   command
     .command('fetch')
     .description('Fill the artifact store with every artifact it lacks, accepting only the published sha256 (after a fresh clone)')
-    .option('--from <source>', 'a folder, a URL (a reader site or a store), or a URL template with {sha256}, {name}, {version}; default: release.artifactSource, else the url in book.yaml')
+    .option(
+      '--from <source>',
+      'a folder, a URL (a reader site or a store), or a URL template with {sha256}, {name}, {version}; default: release.artifactSource, else the url in book.yaml',
+    )
     .option(...rootOption)
     .action(async (opts: { root: string; from?: string }) => {
       const { openProject, fetchArtifacts } = await import('../index.js');

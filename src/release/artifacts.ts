@@ -4,16 +4,7 @@ import path from 'node:path';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
 import type { Project } from '../driver/project.js';
 import { sha256Bytes } from '../util/hash.js';
-import {
-  type ArtifactRecord,
-  artifactName,
-  artifactPath,
-  checkStored,
-  type History,
-  openHistory,
-  type PublishedRelease,
-  storeArtifact,
-} from './history/index.js';
+import { type ArtifactRecord, artifactName, artifactPath, checkStored, type History, openHistory, type PublishedRelease, storeArtifact } from './history/index.js';
 
 /**
  * `evergreen artifacts verify|fetch|export`: the content-addressed artifact store beside the history in git.
@@ -176,10 +167,7 @@ export async function exportArtifacts(project: Project, options: { to: string; v
   const entries = await entriesOf(history, options.version);
   const bad = entries.filter((e) => e.state !== 'ok');
   if (bad.length) {
-    throw new EvergreenError(
-      `Cannot export: ${bad.map((e) => `${e.name} (${e.version}) is ${e.state}`).join(', ')}; run \`evergreen artifacts fetch\` first`,
-      [],
-    );
+    throw new EvergreenError(`Cannot export: ${bad.map((e) => `${e.name} (${e.version}) is ${e.state}`).join(', ')}; run \`evergreen artifacts fetch\` first`, []);
   }
   await mkdir(options.to, { recursive: true });
   const written: string[] = [];

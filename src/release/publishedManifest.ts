@@ -4,10 +4,7 @@
  * folder). One short request; when the site cannot be reached the release goes on and says that this part
  * could not be checked.
  */
-export type PublishedManifestCheck =
-  | { state: 'listed'; url: string }
-  | { state: 'not-listed'; url: string }
-  | { state: 'unchecked'; url: string; why: string };
+export type PublishedManifestCheck = { state: 'listed'; url: string } | { state: 'not-listed'; url: string } | { state: 'unchecked'; url: string; why: string };
 
 const maxManifestBytes = 16 * 1024 * 1024;
 

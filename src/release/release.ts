@@ -175,7 +175,9 @@ async function refusePublishedVersion(check: PublishedManifestCheck | undefined,
     );
   }
   if (check.state === 'unchecked') {
-    options.notice?.(`Could not check the published manifest at ${check.url} (${check.why}); whether ${version} was published was checked against git, releases/ and dist/site only.`);
+    options.notice?.(
+      `Could not check the published manifest at ${check.url} (${check.why}); whether ${version} was published was checked against git, releases/ and dist/site only.`,
+    );
   }
 }
 
@@ -359,6 +361,10 @@ export async function diffVersions(project: Project, options: { from: string; to
 
 /** What a command that does not need the artifacts says about those it could not verify. */
 export function missingArtifactsNote(missing: MissingArtifact[]): string {
-  const names = missing.slice(0, 3).map((m) => `${m.name} (${m.version})`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+  const names =
+    missing
+      .slice(0, 3)
+      .map((m) => `${m.name} (${m.version})`)
+      .join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
   return `${missing.length} artifact${missing.length === 1 ? ' is' : 's are'} not in the artifact store, so ${missing.length === 1 ? 'it was' : 'they were'} not verified: ${names}. The diff reads only the snapshots; run \`${fetchCommand}\` to fetch and verify them.`;
 }

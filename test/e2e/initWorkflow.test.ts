@@ -35,6 +35,12 @@ describe('the init workflow', () => {
     expect(workflow.jobs.deploy.steps.map((s) => s.uses)).toEqual(['actions/deploy-pages@v4']);
     expect(workflow.jobs.deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
     expect(workflow.jobs.deploy.environment?.name).toBe('github-pages');
+    // The artifacts (not in git) are fetched and verified before anything regenerates the site.
+    const fetchIndex = build.steps.findIndex((s) => s.run === 'npx evergreen artifacts fetch');
+    expect(fetchIndex).toBeGreaterThan(-1);
+    expect(build.steps[fetchIndex].if).toBe("hashFiles('releases/history.json') != ''");
+    expect(build.steps.findIndex((s) => s.run === 'npx evergreen build')).toBeGreaterThan(fetchIndex);
+    expect(build.steps.findIndex((s) => s.run === 'npx evergreen manifest refresh')).toBeGreaterThan(fetchIndex);
     const refresh = build.steps.find((s) => s.if?.includes("== 'schedule'") && s.run);
     expect(refresh?.run).toBe('npx evergreen manifest refresh');
     const keyEnv = Object.keys(build.env ?? {})[0];
@@ -47,6 +53,9 @@ describe('the init workflow', () => {
     const env = { [keyEnv]: key };
     const released = await runCli(['release', '1.0.0', '--root', target, '--format', 'html', '--yes'], { env });
     expect(released.code, released.stderr).toBe(0);
+    const fetched = await runCli(['artifacts', 'fetch', '--root', target]);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(fetched.stderr).toContain('every one verified by sha256 (0 fetched, 1 already there)');
     const before = JSON.parse(readFileSync(path.join(target, 'dist', 'site', 'manifest.json'), 'utf8'));
     // The scheduled step, as the job runs it (npx evergreen → this checkout's CLI).
     const args = refresh!.run!.replace(/^npx evergreen /, '').split(' ');

@@ -67,7 +67,11 @@ afterAll(async () => {
 
 describe('the artifact store', () => {
   it('keeps artifact bytes out of git: a one-word patch release adds under 5 % of a full release to what git tracks', () => {
-    expect(git(origin, 'ls-files', 'releases').split('\n').filter((f) => f.includes('/artifacts/'))).toEqual([]);
+    expect(
+      git(origin, 'ls-files', 'releases')
+        .split('\n')
+        .filter((f) => f.includes('/artifacts/')),
+    ).toEqual([]);
     const rec = record(origin, '1.0.1');
     expect(rec.format).toBe(2);
     expect(rec.artifacts.map((a: { storage: string }) => a.storage)).toEqual(['store']);
@@ -128,7 +132,9 @@ describe('the artifact store', () => {
     expect(again.stderr).toContain('(0 fetched, 2 already there)');
     const rebuilt = await cli(clone, 'build', '--format', 'html');
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    expect(readFileSync(path.join(clone, 'dist', 'site', 'downloads', 'fixture-1.0.0-html.zip'))).toEqual(readFileSync(path.join(origin, 'dist', 'site', 'downloads', 'fixture-1.0.0-html.zip')));
+    expect(readFileSync(path.join(clone, 'dist', 'site', 'downloads', 'fixture-1.0.0-html.zip'))).toEqual(
+      readFileSync(path.join(origin, 'dist', 'site', 'downloads', 'fixture-1.0.0-html.zip')),
+    );
   });
 
   it('refuses a tampered artifact in the store, and fetch replaces it with a verified copy', async () => {
@@ -145,7 +151,11 @@ describe('the artifact store', () => {
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain('fixture-1.0.0-html.zip');
     expect(verify.stdout).toContain('damaged (sha256 mismatch)');
-    for (const command of [['build', '--format', 'html'], ['diff', '1.0.0'], ['release', 'patch', '--format', 'html', '--yes', '--allow-dirty']]) {
+    for (const command of [
+      ['build', '--format', 'html'],
+      ['diff', '1.0.0'],
+      ['release', 'patch', '--format', 'html', '--yes', '--allow-dirty'],
+    ]) {
       const r = await cli(clone, ...command);
       expect(r.code, command.join(' ')).toBe(1);
       expect(r.stderr).toContain(`.evergreen/artifacts/${artifact.sha256} (fixture-1.0.0-html.zip of release 1.0.0) does not match the sha256 it was published with`);
@@ -223,7 +233,7 @@ describe('histories written before the store (format 1)', () => {
   });
 });
 
-describe('the re-release check asks the reader site at the book\'s url', () => {
+describe("the re-release check asks the reader site at the book's url", () => {
   it('refuses a version the published manifest lists, and says so when the site cannot be reached', async () => {
     const setUrl = (root: string, url: string) => {
       const yaml = path.join(root, 'manuscript', 'book.yaml');
@@ -248,6 +258,8 @@ describe('the re-release check asks the reader site at the book\'s url', () => {
     setUrl(offline, closedUrl);
     const r = await release(offline, '1.0.0');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`note: Could not check the published manifest at ${closedUrl}manifest.json (ECONNREFUSED); whether 1.0.0 was published was checked against git, releases/ and dist/site only.`);
+    expect(r.stderr).toContain(
+      `note: Could not check the published manifest at ${closedUrl}manifest.json (ECONNREFUSED); whether 1.0.0 was published was checked against git, releases/ and dist/site only.`,
+    );
   });
 });

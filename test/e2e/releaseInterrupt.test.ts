@@ -119,7 +119,9 @@ describe('an interrupted release', () => {
     expect(versionsIn(path.join(root, 'dist', 'site', 'manifest.json'))).toEqual(['1.0.0']);
     const diff = await runCli(['diff', '1.0.0', '1.0.1', '--root', root]);
     expect(diff.code, diff.stderr).toBe(0);
-    expect(diff.stderr).toContain('note: The release of 1.0.1 was interrupted after it was recorded in releases/; finished it: the reader site, feed and manifest were regenerated.');
+    expect(diff.stderr).toContain(
+      'note: The release of 1.0.1 was interrupted after it was recorded in releases/; finished it: the reader site, feed and manifest were regenerated.',
+    );
     expect(versionsIn(path.join(root, 'dist', 'site', 'manifest.json'))).toEqual(['1.0.0', '1.0.1']);
     expect(existsSync(path.join(root, '.evergreen', 'release-pending.json'))).toBe(false);
 

@@ -135,5 +135,12 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   if (signer) await writeSignature(book, signer, manifestText, siteDir, diagnostics);
   const signed = signer !== undefined;
   await writeFile(path.join(siteDir, 'feed.xml'), atomFeed(book, versions, latest, facts));
-  return { versions: releases.length, pages: pages.length, sharedFiles: shared.sharedFiles, sharedBytes: shared.sharedBytes, diffs: versions.reduce((n, v) => n + v.changesSince.size, 0), signed: signed ? 1 : 0 };
+  return {
+    versions: releases.length,
+    pages: pages.length,
+    sharedFiles: shared.sharedFiles,
+    sharedBytes: shared.sharedBytes,
+    diffs: versions.reduce((n, v) => n + v.changesSince.size, 0),
+    signed: signed ? 1 : 0,
+  };
 }
