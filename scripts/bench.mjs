@@ -101,6 +101,7 @@ for (const extra of [
   'bench-dev.mjs',
   'bench-release.mjs',
   'bench-features.mjs',
+  'bench-storage.mjs',
 ]) {
   const name = extra.replace(/^bench-|\.mjs$/g, '');
   if (!wanted(name)) continue;
