@@ -78,6 +78,7 @@ export function releaseCommand(): Command {
       const artifacts = result.release?.artifacts.map((a) => `${path.posix.basename(a.path)} (${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`) ?? [];
       process.stderr.write(
         `${colors.green('✓')} Released ${result.version} in ${formatDuration(performance.now() - started)}: releases/${result.version}/ ${artifacts.length ? `with ${artifacts.join(', ')}` : ''}\n` +
+          (artifacts.length ? `  artifacts: in the artifact store (outside git; \`evergreen artifacts export\` copies them for uploading)\n` : '') +
           `  site: ${displayPath(path.join(path.resolve(opts.root), 'dist', 'site'))}\n` +
           (result.tag ? `  tagged ${result.tag}\n` : ''),
       );
