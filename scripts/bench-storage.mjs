@@ -17,7 +17,7 @@ export async function run({ report, generateBook }) {
   if (process.env.BENCH_BEFORE_CLI) runs.push(['before', path.resolve(process.env.BENCH_BEFORE_CLI)]);
   for (const [label, cli] of runs) {
     const r = runScenario({ book: dir, releases, formats: 'html', ...(cli ? { cli } : {}) });
-    const full = r.artifactBytes + r.firstRelease.releases;
+    const full = r.fullRelease;
     const tracked = r.perPatch.releases;
     report(`storage (${label}): git-tracked bytes per one-word patch`, kb(tracked), `${((100 * tracked) / full).toFixed(1)} % of a full release (${kb(full)}) · target < 5 %`);
     report(`storage (${label}): git objects after ${releases} patches + gc`, kb(r.total.gitObjectsAfterGc));

@@ -143,7 +143,14 @@ export function runScenario({ book, releases = 10, formats = 'html', cli = path.
     releases,
     chapters: chapters.length,
     artifactBytes,
-    firstRelease: { releases: afterFirst.releases - start.releases, gitObjects: afterFirst.gitObjects - start.gitObjects, site: afterFirst.site.unique },
+    firstRelease: {
+      releases: afterFirst.releases - start.releases,
+      store: afterFirst.store - start.store,
+      gitObjects: afterFirst.gitObjects - start.gitObjects,
+      site: afterFirst.site.unique,
+    },
+    // A whole release, wherever its bytes went: its records plus its artifacts (in releases/ before the store).
+    fullRelease: afterFirst.releases - start.releases + (afterFirst.store - start.store),
     perPatch: {
       releases: per('releases'),
       gitObjects: per('gitObjects'),
