@@ -39,7 +39,8 @@ describe('a format registered by evergreen.config.mjs', () => {
   it('is released, offered on the reader site and in the feed, and downloaded by evergreen get', async () => {
     const released = await runCli(['release', '1.0.0', '--root', root, '--yes', '--date', '2026-05-01']);
     expect(released.code, released.stderr).toBe(0);
-    const stored = path.join(root, 'releases', '1.0.0', 'artifacts', 'plain-words-1.0.0.txt');
+    const record = JSON.parse(readFileSync(path.join(root, 'releases', '1.0.0', 'release.json'), 'utf8')) as { artifacts: { kind: string; sha256: string }[] };
+    const stored = path.join(root, '.evergreen', 'artifacts', record.artifacts.find((a) => a.kind === 'text')!.sha256);
     expect(readFileSync(stored, 'utf8')).toContain('Plain Words (1.0.0)');
 
     const site = path.join(root, 'dist', 'site');
