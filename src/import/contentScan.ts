@@ -16,10 +16,36 @@ interface Construct {
 const constructs: Record<ImportSource, Construct[]> = {
   mdbook: [
     {
-      pattern: /(?<!\\)\{\{#(include|rustdoc_include|playground|title|template)\b[^}]*\}\}/,
+      pattern: /(?<!\\)\{\{\s*#include\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#include}}',
+      advice: 'expanded as mdBook expands it (dialect: mdbook), line ranges and ANCHOR markers too',
+      mapped: true,
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#(playground|playpen)\s+[^}]+\}\}/,
       where: 'anywhere',
       what: (m) => `{{#${m[1]}}}`,
-      advice: 'not expanded: the line shows as written. For a TypeScript file, write the fence as ```ts include=path/to/file.ts#region with // #region markers',
+      advice: 'the file shown as a ```rust block, as mdBook does (dialect: mdbook); there is no Run button',
+      mapped: true,
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#rustdoc_include\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#rustdoc_include}}',
+      advice: "read as {{#include}}: the selected lines are shown and the rest of the file is left out (rustdoc's hidden `# ` lines are not made; Evergreen does not run Rust)",
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#title\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#title}}',
+      advice: "removed, as mdBook removes it, but the page's <title> stays the chapter's title (give another with title: in book.yaml)",
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#(?!(?:include|rustdoc_include|playground|playpen|title)\s)(\w+)\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: (m) => `{{#${m[1]}}}`,
+      advice: 'a helper of an mdBook preprocessor Evergreen does not have: it shows as written',
     },
   ],
   gitbook: [

@@ -48,10 +48,12 @@ export const importMdBook: Importer = async (root, options) => {
     });
   }
 
+  const unnumbered = summary.chapters.filter((c) => c.numbered === false).length;
   const title = typeof book.title === 'string' && book.title.trim() ? book.title.trim() : titleOrFolder(options.title, root);
   const authors = Array.isArray(book.authors) ? book.authors.filter((a): a is string => typeof a === 'string') : [];
   const imported: ImportedBook = {
     source: 'mdbook',
+    dialect: 'mdbook',
     title: options.title ?? title,
     authors,
     language: typeof book.language === 'string' ? book.language : undefined,
@@ -61,6 +63,8 @@ export const importMdBook: Importer = async (root, options) => {
     mapped: [
       `title${authors.length ? ', authors' : ''}${book.language ? ', language' : ''}${book.description ? ', description' : ''} from book.toml`,
       `${summary.chapters.length} chapters${partCount(summary.chapters) ? ` in ${partCount(summary.chapters)} parts` : ''}, with their titles, from ${src}/SUMMARY.md`,
+      ...(unnumbered ? [`${unnumbered} prefix/suffix chapter${unnumbered === 1 ? '' : 's'} unnumbered (numbered: false), as mdBook shows them`] : []),
+      'dialect: mdbook: {{#include}} (line ranges, ANCHOR markers), {{#rustdoc_include}}, {{#playground}} and {{#title}} are read as mdBook reads them',
     ],
     unmapped,
   };
