@@ -95,10 +95,10 @@ export const bookConfigSchema = z.strictObject({
   chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
   /**
    * The other tool's Markdown the chapters are written in, read as that tool reads it, so a book imported by
-   * `evergreen init --from` keeps building with both: `mdbook` expands `{{#include}}` and its helpers
-   * (book/mdbookLinks.ts); `markua` reads `{id: …}` before a heading and `{pagebreak}` (parse/markua.ts).
+   * `evergreen init --from` keeps building with both: `mdbook` expands `{{#include}}` and mdBook's other
+   * helpers (book/mdbookLinks.ts). Only mdBook needs it: its helpers read files and change the text.
    */
-  dialect: z.enum(['mdbook', 'markua']).optional(),
+  dialect: z.enum(['mdbook']).optional(),
   /** Names from the format registry (checked against it when the project opens: a config can register more). */
   formats: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))

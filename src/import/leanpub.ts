@@ -32,7 +32,6 @@ export const importLeanpub: Importer = async (root, options) => {
   }
   return {
     source: 'leanpub',
-    dialect: 'markua',
     title: titleOrFolder(options.title, root),
     authors: [],
     manuscript: 'manuscript',
@@ -40,7 +39,7 @@ export const importLeanpub: Importer = async (root, options) => {
     mapped: [
       options.title ? 'title from --title' : 'title from the folder name (Leanpub keeps the title outside the files: pass --title)',
       `${chapters.length} chapters from manuscript/Book.txt (titles from each chapter's first heading)`,
-      'dialect: markua: {id: …} before a heading sets its id, {pagebreak} breaks the PDF page',
+      "Markua's {id: …} before a heading sets the heading's id, and {pagebreak} starts a new page in the PDF",
     ],
     unmapped,
   };

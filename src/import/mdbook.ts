@@ -64,7 +64,7 @@ export const importMdBook: Importer = async (root, options) => {
       `title${authors.length ? ', authors' : ''}${book.language ? ', language' : ''}${book.description ? ', description' : ''} from book.toml`,
       `${summary.chapters.length} chapters${partCount(summary.chapters) ? ` in ${partCount(summary.chapters)} parts` : ''}, with their titles, from ${src}/SUMMARY.md`,
       ...(unnumbered ? [`${unnumbered} prefix/suffix chapter${unnumbered === 1 ? '' : 's'} unnumbered (numbered: false), as mdBook shows them`] : []),
-      'dialect: mdbook: {{#include}} (line ranges, ANCHOR markers), {{#rustdoc_include}}, {{#playground}} and {{#title}} are read as mdBook reads them',
+      'dialect: mdbook in book.yaml: the chapters are read as mdBook reads them (its {{#…}} helpers), so they keep building with both tools',
     ],
     unmapped,
   };

@@ -38,7 +38,7 @@ export interface ImportedBook {
   language?: string;
   description?: string;
   /** The Markdown dialect book.yaml names (`dialect:`), so Evergreen reads the chapters as the tool does. */
-  dialect?: 'mdbook' | 'markua';
+  dialect?: 'mdbook';
   /** The chapters folder, relative to the project ('.' for the project folder itself). */
   manuscript: string;
   chapters: ImportedChapter[];

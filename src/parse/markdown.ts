@@ -15,6 +15,7 @@ import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
 import { remarkUnclosedFences } from './unclosedFence.js';
 import { remarkToolCallouts } from './toolCallouts.js';
+import { remarkMarkua } from './markua.js';
 import { applyExpansions, type SourceExpansion } from './sourceExpansion.js';
 
 /**
@@ -31,6 +32,7 @@ const processor = unified()
   .use(remarkMath)
   .use(remarkDollarMath)
   .use(remarkFrontMatterData)
+  .use(remarkMarkua)
   .use(remarkHeadingIds)
   .use(remarkChapterOutline)
   .use(remarkToolCallouts)

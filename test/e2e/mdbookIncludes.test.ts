@@ -16,7 +16,8 @@ function includingBook(chapters = 9): string {
     'src/shared/note.md': 'A note **shared** by every chapter.\n',
   };
   for (let i = 0; i < chapters; i++) {
-    files[`src/c${i}.md`] = `# Chapter ${i}\n\n{{#include shared/note.md}}\n\n\`\`\`rust\n{{#include ../listings/main.rs:body}}\n\`\`\`\n\n## After the listing {#after}\n\nText ${i}.\n`;
+    files[`src/c${i}.md`] =
+      `# Chapter ${i}\n\n{{#include shared/note.md}}\n\n\`\`\`rust\n{{#include ../listings/main.rs:body}}\n\`\`\`\n\n## After the listing {#after}\n\nText ${i}.\n`;
   }
   return writeBook(files);
 }

@@ -85,7 +85,7 @@ describe('evergreen dev: rebuilds', () => {
     expect(existsSync(path.join(server.outDir, 'html')) && readdirSync(server.outDir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  it("rebuilds a chapter when a file its mdBook {{#include}} reads changes, inside manuscript/ or outside it", async () => {
+  it('rebuilds a chapter when a file its mdBook {{#include}} reads changes, inside manuscript/ or outside it', async () => {
     const root = makeDevBook({ ...defaultChapters, 'basics.md': '# Basics\n\n{{#include parts/note.md}}\n\n```rust\n{{#include ../listings/main.rs:body}}\n```\n' });
     writeBookYaml(root, ['intro.md', 'basics.md', 'advanced.md'], 'dialect: mdbook\n');
     mkdirSync(path.join(root, 'manuscript', 'parts'));
