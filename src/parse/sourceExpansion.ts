@@ -98,3 +98,29 @@ export function applyExpansions(source: string, expansions: readonly SourceExpan
   };
   return { text, remap };
 }
+
+/**
+ * For a code block whose lines start at `firstLine` of the chapter and may hold expansions: the chapter
+ * line each of its `count` lines comes from (an included line: the line of its directive), or undefined
+ * when no expansion lies in those lines. Samples use it to report compiler errors where the author can act.
+ */
+export function expandedBlockLines(source: string, expansions: readonly SourceExpansion[] | undefined, firstLine: number, count: number): number[] | undefined {
+  if (!expansions?.length || count === 0) return undefined;
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const blockStart = lineStarts[firstLine - 1] ?? source.length;
+  if (!expansions.some((e) => e.start >= blockStart)) return undefined;
+  const out: number[] = [];
+  let touched = false;
+  for (let line = firstLine; out.length < count && line <= lineStarts.length; line++) {
+    const start = lineStarts[line - 1]!;
+    const end = lineStarts[line] ?? source.length + 1;
+    // A directive's own line ends where it ends; the lines it stands for all come from here.
+    const here = expansions.filter((e) => e.start >= start && e.start < end);
+    const added = here.reduce((n, e) => n + (e.text.match(/\n/g)?.length ?? 0) - (source.slice(e.start, e.end).match(/\n/g)?.length ?? 0), 0);
+    if (here.length > 0) touched = true;
+    for (let k = 0; k <= added && out.length < count; k++) out.push(line);
+    line += here.reduce((n, e) => n + (source.slice(e.start, e.end).match(/\n/g)?.length ?? 0), 0);
+  }
+  return touched ? out : undefined;
+}

@@ -63,4 +63,23 @@ describe('mdBook includes through the CLI', () => {
     expect(built.stderr).toContain(`${path.join('src', 'c0.md')}:4:1`);
     expect(built.stderr).toContain('has no "ANCHOR: bdy"; did you mean "body"?');
   });
+
+  it('checks a TypeScript sample with included lines, reporting an error at the directive, and never rewrites an included file', async () => {
+    const chapter = '# C\n\n```ts\nconst before: number = 1;\n{{#include ../code/sample.ts:broken}}\nconsole.log(before);\n```\n\n{{#include shared.md}}\n';
+    const root = writeBook({
+      'manuscript/book.yaml': 'title: Checked\nformats: [html]\nmanuscript: src\ndialect: mdbook\nchapters:\n  - c.md\n',
+      'src/c.md': chapter,
+      'code/sample.ts': '// ANCHOR: broken\nconst wrong: string = 42;\n// ANCHOR_END: broken\n',
+      'src/shared.md': '```ts\nconsole.log(2);\n```\n\n```output\n3\n```\n',
+    });
+    const checked = await runCli(['check', '--root', root, '--update']);
+    expect(checked.code).toBe(1);
+    // The type error is in an included line: reported at the directive (line 5 of c.md).
+    const output = checked.stdout + checked.stderr;
+    expect(output).toMatch(/src[\\/]c\.md:5:7\s+error\s+TS2322/);
+    expect(output).toContain('comes from a file the chapter includes');
+    // The output block of the included Markdown stays as written, in both files.
+    expect(readFileSync(path.join(root, 'src', 'shared.md'), 'utf8')).toContain('```output\n3\n```');
+    expect(readFileSync(path.join(root, 'src', 'c.md'), 'utf8')).toBe(chapter);
+  });
 });

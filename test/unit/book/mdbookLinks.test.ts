@@ -5,7 +5,7 @@ import { visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../../../src/book/loadBook.js';
 import { expandMdBookLinks } from '../../../src/book/mdbookLinks.js';
-import { applyExpansions } from '../../../src/parse/sourceExpansion.js';
+import { applyExpansions, expandedBlockLines } from '../../../src/parse/sourceExpansion.js';
 import { writeBook } from '../../helpers/cli.js';
 
 const listing = [
@@ -133,5 +133,15 @@ describe('loading a book with dialect: mdbook', () => {
   it('stops the build at an include it cannot resolve', async () => {
     const loaded = await loadBook(book('# One\n\n{{#include file.rs:nope}}\n'), { noCache: true });
     expect(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.column, d.ruleId])).toEqual([[3, 1, 'chapter/mdbook-include']]);
+  });
+});
+
+describe('code blocks with included lines', () => {
+  it('maps each line of the block to the chapter line it comes from (included lines: the directive)', () => {
+    const source = '# T\n\n```ts\nconst a = 1;\n{{#include x.ts}}\nconst z = 2;\n```\n';
+    const start = source.indexOf('{{');
+    const expansions = [{ start, end: source.indexOf('}}') + 2, text: 'const b = 1;\nconst c = 2;\nconst d = 3;' }];
+    expect(expandedBlockLines(source, expansions, 4, 5)).toEqual([4, 5, 5, 5, 6]);
+    expect(expandedBlockLines(source, [], 4, 3)).toBeUndefined();
   });
 });
