@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
@@ -40,6 +41,16 @@ export const importMdBook: Importer = async (root, options) => {
   }
   for (const key of Object.keys(book)) {
     if (!['title', 'authors', 'language', 'description', 'src', 'multilingual'].includes(key)) unmapped.push({ file: tomlPath, message: `[book] ${key} not taken over` });
+  }
+  const notFound =
+    typeof (toml.output as { html?: { 'input-404'?: unknown } } | undefined)?.html?.['input-404'] === 'string'
+      ? String((toml.output as { html: { 'input-404': string } }).html['input-404'])
+      : '404.md';
+  if (existsSync(path.join(manuscriptDir, notFound)) && !summary.chapters.some((c) => c.file === notFound)) {
+    unmapped.push({
+      file: path.join(manuscriptDir, notFound),
+      message: `${notFound} is mdBook's page for a missing page, not a chapter; Evergreen makes its own (the build lists it as not in the book)`,
+    });
   }
   if (summary.nested > 0) {
     unmapped.push({
