@@ -32,6 +32,7 @@ export function analyzeChapter(tree: Root, file: VFile): ChapterAnalysis {
         id: id?.id ?? '',
         explicitId: id?.explicit ?? false,
         ...(id?.unlisted ? { unlisted: true } : {}),
+        ...(id?.unnumbered ? { unnumbered: true } : {}),
         text: toString(node).trim(),
         ...at,
       };

@@ -22,6 +22,8 @@ const chapterPath = z
 export const chapterFileSchema = z.strictObject({
   file: chapterPath,
   title: z.string().trim().min(1, 'a chapter title must not be empty').optional(),
+  /** `false`: shown without a chapter number (a preface, mdBook's prefix and suffix chapters); later chapters are not shifted. */
+  numbered: z.boolean().optional(),
 });
 
 const chapterItem = z.union([chapterPath, chapterFileSchema]);
@@ -91,6 +93,12 @@ export const bookConfigSchema = z.strictObject({
     .regex(/\.(png|jpe?g|gif|svg)$/i, 'a PNG, JPEG, GIF or SVG image under manuscript/, such as "images/cover.png"')
     .optional(),
   chapters: z.array(z.union([chapterPath, chapterFileSchema, partSchema])).optional(),
+  /**
+   * The other tool's Markdown the chapters are written in, read as that tool reads it, so a book imported by
+   * `evergreen init --from` keeps building with both: `mdbook` expands `{{#include}}` and mdBook's other
+   * helpers (book/mdbookLinks.ts). Only mdBook needs it: its helpers read files and change the text.
+   */
+  dialect: z.enum(['mdbook']).optional(),
   /** Names from the format registry (checked against it when the project opens: a config can register more). */
   formats: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a format name such as "html" or "pdf"'))

@@ -29,14 +29,21 @@ export function crossRefTable(book: Pick<Book, 'chapters'>): Map<string, CrossRe
     for (const label of chapter.analysis.features?.labels ?? []) {
       const n = (counters.get(label.kind) ?? 0) + 1;
       counters.set(label.kind, n);
-      const number = `${chapter.index + 1}.${n}`;
+      // An unnumbered chapter's figures are numbered within it alone ("Figure 2"), as pandoc-crossref does.
+      const number = chapter.number === undefined ? `${n}` : `${chapter.number}.${n}`;
       if (!table.has(label.key)) table.set(label.key, { kind: label.kind, id: label.id, chapter, number, text: `${kindNames[label.kind]} ${number}` });
     }
     for (const heading of chapter.analysis.headings) {
       const match = /^sec[:-](.+)$/.exec(heading.id);
       if (!match || !heading.explicitId || table.has(`sec:${match[1]}`)) continue;
       const isTitle = heading.id === chapter.analysis.titleHeadingId;
-      table.set(`sec:${match[1]}`, { kind: 'sec', id: heading.id, chapter, number: '', text: isTitle ? `Chapter ${chapter.index + 1}` : heading.text });
+      table.set(`sec:${match[1]}`, {
+        kind: 'sec',
+        id: heading.id,
+        chapter,
+        number: '',
+        text: isTitle ? (chapter.number === undefined ? chapter.title : `Chapter ${chapter.number}`) : heading.text,
+      });
     }
   }
   tables.set(book.chapters, table);

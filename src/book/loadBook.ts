@@ -11,6 +11,8 @@ import { slugify } from '../util/slug.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { analyzeChapter } from './analyzeChapter.js';
 import { resolveIncludes } from './includes.js';
+import { expandMdBookLinks } from './mdbookLinks.js';
+import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import { chapterTitle } from './chapterTitle.js';
 import { chapterFilePattern, type BookConfig, type ChapterItem } from './configSchema.js';
 import { loadConfig } from './loadConfig.js';
@@ -42,7 +44,9 @@ export interface ParallelAnalyzer {
   /** Fewest uncached chapters worth sending to workers. */
   minBatch: number;
   /** `analyzeHere` analyses a chapter on this thread (keeping its tree), for the share done here. */
-  analyze(chapters: { path: string; source: string; hash: string; title?: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]>;
+  analyze(
+    chapters: { path: string; source: string; hash: string; title?: string; expansions?: readonly SourceExpansion[]; analyzeHere: () => ChapterAnalysis }[],
+  ): Promise<ChapterAnalysis[]>;
 }
 
 interface ChapterPlan {
@@ -50,6 +54,8 @@ interface ChapterPlan {
   part?: string;
   /** The title given in book.yaml (`- file: x.md` with `title: X`). */
   title?: string;
+  /** `numbered: false` in book.yaml. */
+  numbered?: boolean;
   /** Where the chapter was listed in book.yaml, for "missing chapter" errors. */
   listedAt?: { line: number; column: number };
 }
@@ -76,17 +82,28 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   const cache = options.noCache ? undefined : new DiskCache<ChapterAnalysis>(cacheRoot(absRoot), `${analysisCacheName}${toolchainFingerprint()}`);
 
   const reusable = new Map<string, Chapter>();
-  if (options.previous && options.previous.book.root === absRoot) {
-    for (const c of options.previous.book.chapters) if (!options.previous.changed.has(c.path)) reusable.set(c.path, c);
+  if (options.previous && options.previous.book.root === absRoot && options.previous.book.config.dialect === config.dialect) {
+    const changed = options.previous.changed;
+    // A chapter is changed when its file is, or any file it includes (mdBook's `{{#include}}`).
+    for (const c of options.previous.book.chapters) if (!changed.has(c.path) && !c.includedFiles?.some((f) => changed.has(f))) reusable.set(c.path, c);
   }
   // A chapter is parsed knowing its book.yaml title: a new title there means parsing it again.
   const reusableFor = (plan: ChapterPlan) => {
     const kept = reusable.get(path.join(manuscriptDir, plan.relPath));
     return kept?.configuredTitle === plan.title ? kept : undefined;
   };
-  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusableFor(plan))));
+  const dialect = config.dialect;
+  const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusableFor(plan), dialect)));
   await analyzeUncached(loaded, cache, options.parallel);
-  const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
+  const unnumbered = new Set(plans.filter((p) => p.numbered === false).map((p) => p.relPath));
+  let number = 0;
+  const chapters = loaded
+    .filter((c): c is Omit<Chapter, 'index'> => c !== undefined)
+    .map((c, index) => {
+      const titleHeading = c.analysis.headings.find((h) => h.id === c.titleHeadingId && c.titleHeadingId !== undefined);
+      const numbered = !unnumbered.has(c.relPath) && !titleHeading?.unnumbered;
+      return { ...c, index, number: numbered ? ++number : undefined } as Chapter;
+    });
   assignUniqueSlugs(chapters, diagnostics);
 
   const book: Book = {
@@ -120,6 +137,10 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
     diagnostics.push(...checkLinks(book, chapter), ...checkMath(config, chapter));
   }
   diagnostics.push(...checkCrossRefs(book), ...checkIndex(book));
+  // A Markdown file that a chapter includes (mdBook's `{{#include part.md}}`) is part of the book after all.
+  const includedByChapters = new Set(chapters.flatMap((c) => c.includedFiles ?? []));
+  if (includedByChapters.size > 0)
+    diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((d) => d.ruleId !== 'book/unlisted-chapter' || !includedByChapters.has(d.file ?? '')));
   if (chapters.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({
       severity: 'error',
@@ -145,7 +166,7 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
   const seen = new Set<string>();
   let n = 0;
   for (const entry of config.chapters) {
-    const list: { relPath: string; title?: string; part?: string }[] =
+    const list: { relPath: string; title?: string; numbered?: boolean; part?: string }[] =
       typeof entry === 'object' && 'part' in entry ? entry.chapters.map((item) => ({ ...listedChapter(item), part: entry.part })) : [listedChapter(entry)];
     for (const item of list) {
       const relPath = path.posix.normalize(item.relPath.replace(/\\/g, '/'));
@@ -162,7 +183,7 @@ async function planChapters(config: BookConfig, manuscriptDir: string, configPat
         continue;
       }
       seen.add(relPath);
-      plans.push({ relPath, part: item.part, title: item.title, listedAt });
+      plans.push({ relPath, part: item.part, title: item.title, numbered: item.numbered, listedAt });
     }
   }
   diagnostics.push(...(await unlistedChapters(manuscriptDir, seen)));
@@ -192,8 +213,8 @@ async function unlistedChapters(manuscriptDir: string, listed: ReadonlySet<strin
   );
 }
 
-function listedChapter(item: ChapterItem): { relPath: string; title?: string } {
-  return typeof item === 'string' ? { relPath: item } : { relPath: item.file, title: item.title };
+function listedChapter(item: ChapterItem): { relPath: string; title?: string; numbered?: boolean } {
+  return typeof item === 'string' ? { relPath: item } : { relPath: item.file, title: item.title, numbered: item.numbered };
 }
 
 /** A `manuscript:` folder that does not exist is reported at the setting (nothing else can load). */
@@ -253,6 +274,7 @@ async function loadChapter(
   cache: DiskCache<ChapterAnalysis> | undefined,
   diagnostics: Diagnostic[],
   unchanged?: Chapter,
+  dialect?: BookConfig['dialect'],
 ): Promise<LoadedChapter | undefined> {
   const absPath = path.join(manuscriptDir, plan.relPath);
   if (unchanged) {
@@ -293,15 +315,22 @@ async function loadChapter(
     return undefined;
   }
   const source = decoded.text;
-  const hash = chapterParseHash(source, plan.title);
+  // mdBook's includes are read on every load (the files may have changed while the chapter did not); what
+  // they stand for is part of the chapter's hash, so every cache keyed by it sees the change.
+  const links = dialect === 'mdbook' ? expandMdBookLinks(source, absPath) : undefined;
+  if (links) diagnostics.push(...links.diagnostics);
+  const expansions = links?.expansions.length ? links.expansions : undefined;
+  const hash = chapterParseHash(source, plan.title, expansions);
   let parsed: { tree: Root; file: VFile } | undefined;
-  const parse = () => (parsed ??= parseMarkdown(source, absPath, { title: plan.title }));
+  const parse = () => (parsed ??= parseMarkdown(source, absPath, { title: plan.title, expansions }));
   const cached = cache?.get(hash);
   const chapter: LoadedChapter = {
     relPath: plan.relPath,
     path: absPath,
     source,
     hash,
+    ...(expansions ? { expansions } : {}),
+    ...(links?.files.length ? { includedFiles: links.files } : {}),
     part: plan.part,
     slug: '',
     title: '',
@@ -325,8 +354,9 @@ type LoadedChapter = Omit<Chapter, 'index'> & { analyzeHere?: () => ChapterAnaly
  * The key of a chapter's parse (analysis cache, render cache, dev's change detection): its text, and its
  * book.yaml title when it has one, since that title changes which heading is the page's h1.
  */
-export function chapterParseHash(source: string, configuredTitle: string | undefined): string {
-  return configuredTitle === undefined ? sha256(source) : sha256(source, 'book.yaml title', configuredTitle);
+export function chapterParseHash(source: string, configuredTitle: string | undefined, expansions?: readonly SourceExpansion[]): string {
+  const included = expansions?.length ? ['included', JSON.stringify(expansions)] : [];
+  return configuredTitle === undefined ? sha256(source, ...included) : sha256(source, 'book.yaml title', configuredTitle, ...included);
 }
 
 /** Marks a chapter whose analysis is still to come (never visible outside loadBook). */
@@ -352,7 +382,9 @@ async function analyzeUncached(loaded: (LoadedChapter | undefined)[], cache: Dis
   if (misses.length === 0) return;
   const analyses =
     parallel && misses.length >= parallel.minBatch
-      ? await parallel.analyze(misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash, title: c.configuredTitle, analyzeHere: c.analyzeHere! })))
+      ? await parallel.analyze(
+          misses.map((c) => ({ path: c.path, source: c.source, hash: c.hash, title: c.configuredTitle, expansions: c.expansions, analyzeHere: c.analyzeHere! })),
+        )
       : misses.map((c) => c.analyzeHere!());
   misses.forEach((chapter, i) => {
     cache?.set(chapter.hash, analyses[i]);

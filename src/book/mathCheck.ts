@@ -26,7 +26,9 @@ export function checkMath(config: Pick<BookConfig, 'math'>, chapter: Chapter): D
     }
     if (error === undefined) continue;
     const [message, position] = error.split('\0');
-    const at = position === '' ? { line: formula.line, column: formula.column } : pointAt(chapter.source, formula.offset + Number(position));
+    // A formula from an included file (offset past the chapter's text) is reported at its directive.
+    const at =
+      position === '' || formula.offset >= chapter.source.length ? { line: formula.line, column: formula.column } : pointAt(chapter.source, formula.offset + Number(position));
     problems.push({
       severity: 'error',
       file: chapter.path,

@@ -2,6 +2,7 @@ import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FrontMatter } from '../parse/frontMatter.js';
+import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { BookConfig } from './configSchema.js';
 import type { ChapterFeatures } from './crossRefAnalysis.js';
 
@@ -37,6 +38,8 @@ export interface HeadingInfo {
   explicitId: boolean;
   /** `{.unlisted}`: on the page, not in the contents (sidebar, contents pages, EPUB navigation). */
   unlisted?: boolean;
+  /** `{.unnumbered}` / `{-}` (pandoc): on a chapter's title heading, the chapter has no number. */
+  unnumbered?: boolean;
   text: string;
   line: number;
   column: number;
@@ -77,6 +80,12 @@ export interface ChapterAnalysis {
 export interface Chapter {
   /** Position in reading order, from 0. */
   index: number;
+  /**
+   * The chapter's number in the contents, the sidebar, the PDF and cross-references ("Figure 3.2"); undefined
+   * for an unnumbered chapter (`numbered: false` in book.yaml, `{.unnumbered}` on its title heading), which
+   * the following chapters do not count.
+   */
+  number?: number;
   /** Path relative to the manuscript folder, with forward slashes (as written in book.yaml). */
   relPath: string;
   /** Absolute path of the Markdown file. */
@@ -102,6 +111,10 @@ export interface Chapter {
   /** Title of the part this chapter belongs to, if any. */
   part?: string;
   analysis: ChapterAnalysis;
+  /** Text parsed in place of spans of the source (mdBook's `{{#include}}` with `dialect: mdbook`); see mdbookLinks.ts. */
+  expansions?: SourceExpansion[];
+  /** Files those expansions read (absolute): the dev watcher watches them, and a change to one changes the chapter. */
+  includedFiles?: string[];
   /** Code blocks shown from other files (`include=`), read when the book is loaded (book/includes.ts). */
   includes?: IncludedCode[];
   /**

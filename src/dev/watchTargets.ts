@@ -3,7 +3,8 @@ import type { Book } from '../book/model.js';
 
 /**
  * What `evergreen dev` watches beyond manuscript/ and templates/: the book's tsconfig, and every file a
- * sample includes (`include=path#region`, relative to the project folder), which may live anywhere.
+ * sample includes (`include=path#region`, relative to the project folder) or an mdBook `{{#include}}`
+ * reads (relative to its chapter), which may live anywhere.
  */
 export function fixedWatchPaths(root: string): string[] {
   return [path.join(root, 'manuscript'), path.join(root, 'templates'), path.join(root, 'tsconfig.json')];
@@ -22,11 +23,11 @@ export function isBookSource(root: string, file: string, manuscriptDir?: string)
 
 const includeAttribute = /^[ \t>]*(?:`{3,}|~{3,})[^\n]*?\binclude=(?:"([^"]*)"|'([^']*)'|([^\s#]+))/gm;
 
-/** Files included by samples, per chapter (absolute paths, without `#region`). */
+/** Files included by samples and by mdBook's `{{#include}}`, per chapter (absolute paths, without `#region`). */
 export function includedFiles(book: Book): Map<string, string[]> {
   const byChapter = new Map<string, string[]>();
   for (const chapter of book.chapters) {
-    const files: string[] = [];
+    const files: string[] = [...(chapter.includedFiles ?? [])];
     for (const match of chapter.source.matchAll(includeAttribute)) {
       const value = (match[1] ?? match[2] ?? match[3] ?? '').split('#')[0];
       if (value) files.push(path.resolve(book.root, value));

@@ -8,6 +8,7 @@ import type { VFile } from 'vfile';
 import { analyzeChapter } from '../book/analyzeChapter.js';
 import type { Book, Chapter } from '../book/model.js';
 import { parseMarkdown } from '../parse/markdown.js';
+import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import { renderChapterHtml } from '../render/shared/chapterHtml.js';
 import { prepareHighlighter } from '../render/shared/highlight.js';
@@ -16,10 +17,10 @@ import type { BookIndex, WorkerRequest, WorkerResponse } from './chapterWorkerPr
 const parsed = new Map<string, { hash: string; tree: Root; file: VFile }>();
 let book: Book | undefined;
 
-function parse(path: string, source: string, hash: string, title: string | undefined): { tree: Root; file: VFile } {
+function parse(path: string, source: string, hash: string, title: string | undefined, expansions?: readonly SourceExpansion[]): { tree: Root; file: VFile } {
   const hit = parsed.get(path);
   if (hit && hit.hash === hash) return hit;
-  const result = { hash, ...parseMarkdown(source, path, { title }) };
+  const result = { hash, ...parseMarkdown(source, path, { title, expansions }) };
   parsed.set(path, result);
   return result;
 }
@@ -32,8 +33,8 @@ function bookFromIndex(index: BookIndex): Book {
         ...c,
         index: i,
         analysis: { ...c.analysis, links: [], words: 0, search: [], diagnostics: [] },
-        tree: () => parse(c.path, c.source, c.hash, c.configuredTitle).tree,
-        file: () => parse(c.path, c.source, c.hash, c.configuredTitle).file,
+        tree: () => parse(c.path, c.source, c.hash, c.configuredTitle, c.expansions).tree,
+        file: () => parse(c.path, c.source, c.hash, c.configuredTitle, c.expansions).file,
       }) as Chapter,
   );
   return { manuscriptDir: index.manuscriptDir, config: index.config, chapters } as unknown as Book;
@@ -42,7 +43,7 @@ function bookFromIndex(index: BookIndex): Book {
 async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.op) {
     case 'analyze': {
-      const { tree, file } = parse(request.path, request.source, request.hash, request.title);
+      const { tree, file } = parse(request.path, request.source, request.hash, request.title, request.expansions);
       return { id: request.id, analysis: analyzeChapter(tree, file) };
     }
     case 'index':

@@ -1,3 +1,4 @@
+import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { BookConfig } from '../book/configSchema.js';
 import type { ChapterAnalysis, IncludedCode } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
@@ -15,7 +16,9 @@ export interface BookIndex {
     title: string;
     titleHeadingId?: string;
     hash: string;
+    number?: number;
     source: string;
+    expansions?: readonly SourceExpansion[];
     configuredTitle?: string;
     id?: string;
     part?: string;
@@ -27,7 +30,7 @@ export interface BookIndex {
 
 export type WorkerJob =
   /** `title`: the chapter's book.yaml title, which the parse must know (see parseMarkdown). */
-  | { op: 'analyze'; path: string; source: string; hash: string; title?: string }
+  | { op: 'analyze'; path: string; source: string; hash: string; title?: string; expansions?: readonly SourceExpansion[] }
   | { op: 'index'; index: BookIndex }
   /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
   | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][] };

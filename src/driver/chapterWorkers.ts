@@ -6,6 +6,7 @@ import type { Code } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { ParallelAnalyzer } from '../book/loadBook.js';
 import type { Book, Chapter, ChapterAnalysis } from '../book/model.js';
+import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { CodePresentation, CodePresenter } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 import { diagramHash, type DiagramSvgs } from '../render/shared/diagrams.js';
@@ -43,10 +44,12 @@ export class ChapterWorkers implements ParallelAnalyzer {
     return new ChapterWorkers(size);
   }
 
-  async analyze(chapters: { path: string; source: string; hash: string; title?: string; analyzeHere: () => ChapterAnalysis }[]): Promise<ChapterAnalysis[]> {
+  async analyze(
+    chapters: { path: string; source: string; hash: string; title?: string; expansions?: readonly SourceExpansion[]; analyzeHere: () => ChapterAnalysis }[],
+  ): Promise<ChapterAnalysis[]> {
     const owners = chapters.map((c) => this.assign(c.path, c.source.length));
     const remote = chapters.map((c, i) =>
-      owners[i] === mainThread ? undefined : this.send(owners[i], { op: 'analyze', path: c.path, source: c.source, hash: c.hash, title: c.title }),
+      owners[i] === mainThread ? undefined : this.send(owners[i], { op: 'analyze', path: c.path, source: c.source, hash: c.hash, title: c.title, expansions: c.expansions }),
     );
     // The main thread's share runs while the workers work on theirs.
     const local = chapters.map((c, i) => (owners[i] === mainThread ? c.analyzeHere() : undefined));
@@ -143,7 +146,9 @@ function bookIndex(book: Book): BookIndex {
       title: c.title,
       titleHeadingId: c.titleHeadingId,
       hash: c.hash,
+      number: c.number,
       source: c.source,
+      expansions: c.expansions,
       configuredTitle: c.configuredTitle,
       id: c.id,
       part: c.part,

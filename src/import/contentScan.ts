@@ -16,10 +16,36 @@ interface Construct {
 const constructs: Record<ImportSource, Construct[]> = {
   mdbook: [
     {
-      pattern: /(?<!\\)\{\{#(include|rustdoc_include|playground|title|template)\b[^}]*\}\}/,
+      pattern: /(?<!\\)\{\{\s*#include\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#include}}',
+      advice: 'expanded as mdBook expands it (dialect: mdbook), line ranges and ANCHOR markers too',
+      mapped: true,
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#(playground|playpen)\s+[^}]+\}\}/,
       where: 'anywhere',
       what: (m) => `{{#${m[1]}}}`,
-      advice: 'not expanded: the line shows as written. For a TypeScript file, write the fence as ```ts include=path/to/file.ts#region with // #region markers',
+      advice: 'the file shown as a ```rust block, as mdBook does (dialect: mdbook); there is no Run button',
+      mapped: true,
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#rustdoc_include\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#rustdoc_include}}',
+      advice: "read as {{#include}}: the selected lines are shown and the rest of the file is left out (rustdoc's hidden `# ` lines are not made; Evergreen does not run Rust)",
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#title\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: () => '{{#title}}',
+      advice: "removed, as mdBook removes it, but the page's <title> stays the chapter's title (give another with title: in book.yaml)",
+    },
+    {
+      pattern: /(?<!\\)\{\{\s*#(?!(?:include|rustdoc_include|playground|playpen|title)\s)(\w+)\s+[^}]+\}\}/,
+      where: 'anywhere',
+      what: (m) => `{{#${m[1]}}}`,
+      advice: 'a helper of an mdBook preprocessor Evergreen does not have: it shows as written',
     },
   ],
   gitbook: [
@@ -40,13 +66,21 @@ const constructs: Record<ImportSource, Construct[]> = {
       mapped: true,
     },
     {
-      pattern: /^\{(id|class|title|caption|width|format)\s*[:=][^}]*\}\s*$/,
+      pattern: /^\{\s*(?:#[A-Za-z][\w:.-]*|id\s*[:=][^}]*)\}\s*$/,
+      where: 'text',
+      what: () => 'Markua {id: …}',
+      advice: 'the id of the heading that follows (anywhere else: a warning, and it shows as text)',
+      mapped: true,
+    },
+    { pattern: /^\{pagebreak\}\s*$/, where: 'text', what: () => 'Markua {pagebreak}', advice: 'a new page in the PDF and the EPUB; nothing on screen', mapped: true },
+    {
+      pattern: /^\{(class|title|caption|width|format)\s*[:=][^}]*\}\s*$/,
       where: 'text',
       what: (m) => `Markua attribute list {${m[1]}: …}`,
-      advice: 'for a heading id write `## Heading {#id}`',
+      advice: 'shows as text; Evergreen takes ids only (for classes on a heading write `## Heading {.name}`)',
     },
     {
-      pattern: /^\{(pagebreak|frontmatter|mainmatter|backmatter|sample[^}]*|blurb[^}]*)\}\s*$/,
+      pattern: /^\{(frontmatter|mainmatter|backmatter|sample[^}]*|blurb[^}]*)\}\s*$/,
       where: 'text',
       what: (m) => `Markua directive {${m[1].split(/[:\s]/)[0]}}`,
       advice: 'Evergreen has no such directive; it shows as text',
@@ -71,7 +105,7 @@ const constructs: Record<ImportSource, Construct[]> = {
       pattern: /^#{1,6}\s.*\{[^}]*(?<![#\w])\.[\w-]+[^}]*\}\s*$/,
       where: 'text',
       what: () => 'heading attributes such as {.unnumbered}',
-      advice: 'read as pandoc reads them: {#id} sets the anchor, .unlisted keeps a section out of the contents; chapters stay numbered',
+      advice: "read as pandoc reads them: {#id} sets the anchor, .unnumbered on a chapter's title leaves the chapter unnumbered, .unlisted keeps a section out of the contents",
       mapped: true,
     },
     { pattern: /\{\{<\s*([\w-]+)/, where: 'anywhere', what: (m) => `{{< ${m[1]} >}} shortcodes`, advice: 'shortcodes show as text' },

@@ -121,7 +121,8 @@ function checkChapters(root: string, imported: ImportedBook): void {
 /** book.yaml for the imported book: plain settings, the outline as chapters (in parts), a header saying where it came from. */
 export function bookYaml(imported: ImportedBook): string {
   const chapters: unknown[] = [];
-  const entry = (c: ImportedChapter) => (c.title ? { file: c.file, title: c.title } : c.file);
+  const entry = (c: ImportedChapter) =>
+    c.title || c.numbered === false ? { file: c.file, ...(c.title ? { title: c.title } : {}), ...(c.numbered === false ? { numbered: false } : {}) } : c.file;
   for (const chapter of imported.chapters) {
     const last = chapters[chapters.length - 1] as { part?: string; chapters: unknown[] } | undefined;
     if (!chapter.part) chapters.push(entry(chapter));
@@ -134,6 +135,7 @@ export function bookYaml(imported: ImportedBook): string {
   if (imported.language) value.language = imported.language;
   if (imported.description) value.description = imported.description;
   value.manuscript = imported.manuscript;
+  if (imported.dialect) value.dialect = imported.dialect;
   value.chapters = chapters;
   const doc = new Document(value);
   doc.commentBefore =

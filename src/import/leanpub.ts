@@ -39,6 +39,7 @@ export const importLeanpub: Importer = async (root, options) => {
     mapped: [
       options.title ? 'title from --title' : 'title from the folder name (Leanpub keeps the title outside the files: pass --title)',
       `${chapters.length} chapters from manuscript/Book.txt (titles from each chapter's first heading)`,
+      "Markua's {id: …} before a heading sets the heading's id, and {pagebreak} starts a new page in the PDF",
     ],
     unmapped,
   };

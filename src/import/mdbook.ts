@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
@@ -41,6 +42,16 @@ export const importMdBook: Importer = async (root, options) => {
   for (const key of Object.keys(book)) {
     if (!['title', 'authors', 'language', 'description', 'src', 'multilingual'].includes(key)) unmapped.push({ file: tomlPath, message: `[book] ${key} not taken over` });
   }
+  const notFound =
+    typeof (toml.output as { html?: { 'input-404'?: unknown } } | undefined)?.html?.['input-404'] === 'string'
+      ? String((toml.output as { html: { 'input-404': string } }).html['input-404'])
+      : '404.md';
+  if (existsSync(path.join(manuscriptDir, notFound)) && !summary.chapters.some((c) => c.file === notFound)) {
+    unmapped.push({
+      file: path.join(manuscriptDir, notFound),
+      message: `${notFound} is mdBook's page for a missing page, not a chapter; Evergreen makes its own (the build lists it as not in the book)`,
+    });
+  }
   if (summary.nested > 0) {
     unmapped.push({
       file: summaryPath,
@@ -48,10 +59,12 @@ export const importMdBook: Importer = async (root, options) => {
     });
   }
 
+  const unnumbered = summary.chapters.filter((c) => c.numbered === false).length;
   const title = typeof book.title === 'string' && book.title.trim() ? book.title.trim() : titleOrFolder(options.title, root);
   const authors = Array.isArray(book.authors) ? book.authors.filter((a): a is string => typeof a === 'string') : [];
   const imported: ImportedBook = {
     source: 'mdbook',
+    dialect: 'mdbook',
     title: options.title ?? title,
     authors,
     language: typeof book.language === 'string' ? book.language : undefined,
@@ -61,6 +74,8 @@ export const importMdBook: Importer = async (root, options) => {
     mapped: [
       `title${authors.length ? ', authors' : ''}${book.language ? ', language' : ''}${book.description ? ', description' : ''} from book.toml`,
       `${summary.chapters.length} chapters${partCount(summary.chapters) ? ` in ${partCount(summary.chapters)} parts` : ''}, with their titles, from ${src}/SUMMARY.md`,
+      ...(unnumbered ? [`${unnumbered} prefix/suffix chapter${unnumbered === 1 ? '' : 's'} unnumbered (numbered: false), as mdBook shows them`] : []),
+      'dialect: mdbook in book.yaml: the chapters are read as mdBook reads them (its {{#…}} helpers), so they keep building with both tools',
     ],
     unmapped,
   };

@@ -18,6 +18,8 @@ export interface ImportedChapter {
   /** The title the outline gives (undefined: the chapter's own front matter or heading decides). */
   title?: string;
   part?: string;
+  /** False for a chapter the tool shows without a number (mdBook's prefix and suffix chapters). */
+  numbered?: boolean;
   /** Where the outline lists it, for errors about the file. */
   listedAt: SourcePlace;
 }
@@ -35,6 +37,8 @@ export interface ImportedBook {
   authors: string[];
   language?: string;
   description?: string;
+  /** The Markdown dialect book.yaml names (`dialect:`), so Evergreen reads the chapters as the tool does. */
+  dialect?: 'mdbook';
   /** The chapters folder, relative to the project ('.' for the project folder itself). */
   manuscript: string;
   chapters: ImportedChapter[];

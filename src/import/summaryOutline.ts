@@ -36,7 +36,7 @@ export function readSummary(text: string, summaryPath: string, manuscriptDir: st
     column: node.position?.start.column,
   });
 
-  const addLink = (link: Link, depth: number) => {
+  const addLink = (link: Link, depth: number, numbered = true) => {
     seenEntry = true;
     const title = toString(link).trim();
     const url = link.url.trim();
@@ -53,7 +53,7 @@ export function readSummary(text: string, summaryPath: string, manuscriptDir: st
     const absolute = path.resolve(summaryDir, decodeURIComponent(target));
     const file = path.relative(manuscriptDir, absolute).split(path.sep).join('/');
     if (depth > 0) outline.nested++;
-    outline.chapters.push({ file, title: title || undefined, part, listedAt: at(link) });
+    outline.chapters.push({ file, title: title || undefined, part, ...(numbered ? {} : { numbered: false }), listedAt: at(link) });
   };
 
   const walkList = (list: List, depth: number) => {
@@ -104,7 +104,8 @@ export function readSummary(text: string, summaryPath: string, manuscriptDir: st
     } else if (node.type === 'list') {
       walkList(node, 0);
     } else if (node.type === 'paragraph') {
-      for (const link of linksIn(node)) addLink(link, 0);
+      // mdBook's prefix and suffix chapters (bare links outside the list) are shown without a number.
+      for (const link of linksIn(node)) addLink(link, 0, false);
     } else if (node.type === 'thematicBreak') {
       outline.notes.push({ ...at(node), message: 'separator (---) dropped: Evergreen separates chapters only by parts' });
       // mdBook: chapters after the numbered list's separator are suffix chapters, outside any part.

@@ -23,6 +23,8 @@ export interface HeadingIdData {
    * contents pages, EPUB navigation).
    */
   unlisted?: boolean;
+  /** `{.unnumbered}` / `{-}`: on a chapter's title heading, the chapter has no number (book/loadBook.ts). */
+  unnumbered?: boolean;
 }
 
 interface HeadingAttributes {
@@ -56,7 +58,7 @@ function takeAttributes(node: Heading): HeadingAttributes | undefined {
 /**
  * Gives every heading an id: the author's `{#id}` or a GitHub-style slug. The attribute block is removed
  * from the visible text; its classes go on the heading's element. Evergreen numbers chapters, never
- * sections, so `{.unnumbered}` on a section is honoured as it is; `{.unlisted}` leaves the section out of
+ * sections, so `{.unnumbered}` on a section changes nothing, and on a chapter's title it unnumbers the chapter; `{.unlisted}` leaves the section out of
  * the contents.
  * A duplicate id within a chapter is an error at the second heading.
  */
@@ -95,7 +97,8 @@ export function remarkHeadingIds() {
       const data = (node.data ??= {});
       const attrs = attributes.get(node);
       const unlisted = attrs?.classes.includes('unlisted') ? { unlisted: true } : {};
-      (data as { evergreenHeading?: HeadingIdData }).evergreenHeading = { id, explicit: given !== undefined, ...unlisted };
+      const unnumbered = attrs?.classes.includes('unnumbered') ? { unnumbered: true } : {};
+      (data as { evergreenHeading?: HeadingIdData }).evergreenHeading = { id, explicit: given !== undefined, ...unlisted, ...unnumbered };
       data.hProperties = { ...(data.hProperties ?? {}), id, ...(attrs ? htmlAttributes(attrs) : {}) };
     }
   };

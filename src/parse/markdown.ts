@@ -15,6 +15,8 @@ import { remarkFrontMatterData } from './frontMatter.js';
 import { remarkHeadingIds } from './headingIds.js';
 import { remarkUnclosedFences } from './unclosedFence.js';
 import { remarkToolCallouts } from './toolCallouts.js';
+import { remarkMarkua } from './markua.js';
+import { applyExpansions, type SourceExpansion } from './sourceExpansion.js';
 
 /**
  * The one Markdown dialect of Evergreen: CommonMark + GFM (tables, footnotes, task lists, strikethrough,
@@ -30,6 +32,7 @@ const processor = unified()
   .use(remarkMath)
   .use(remarkDollarMath)
   .use(remarkFrontMatterData)
+  .use(remarkMarkua)
   .use(remarkHeadingIds)
   .use(remarkChapterOutline)
   .use(remarkToolCallouts)
@@ -50,10 +53,18 @@ export interface ParseOptions {
    * a front-matter one, to decide whether the chapter's `# H1` is its title or a top section.
    */
   title?: string;
+  /** Text that stands in for spans of the chapter (mdBook's `{{#include}}`), parsed in their place. */
+  expansions?: readonly SourceExpansion[];
 }
 
 /** Parses one chapter. Author problems are vfile messages on `file` (fatal ones are errors). */
 export function parseMarkdown(source: string, path: string, options: ParseOptions = {}): ParsedChapter {
+  if (options.expansions?.length) {
+    const expanded = applyExpansions(source, options.expansions);
+    const parsed = parseMarkdown(expanded.text, path, { title: options.title });
+    expanded.remap(parsed.tree, parsed.file);
+    return parsed;
+  }
   const lifted = liftMathLabels(source);
   const file = new VFile({ path, value: lifted.source });
   if (options.title !== undefined) file.data.configuredTitle = options.title;

@@ -345,6 +345,14 @@ function applyUpdates(samples: readonly Sample[], results: SampleResult[]): stri
     const result = results[i]!;
     const mismatch = result.diagnostics.find((d) => d.ruleId === 'samples/output-mismatch' || d.ruleId === 'samples/output-missing');
     if (!mismatch || result.actualOutput === undefined) return;
+    // A block that came from an included file (mdBook's {{#include}}) is not in the chapter's text: the
+    // mismatch stays reported rather than written into the wrong file.
+    const target = sample.output?.node ?? sample.node;
+    if ((target.position?.start.offset ?? 0) > sample.chapter.source.length || (target.position?.end.offset ?? 0) > sample.chapter.source.length) {
+      mismatch.hint =
+        'This block comes from a file the chapter includes (an mdBook {{#include}}): update the output there; --update rewrites only blocks written in the chapter itself.';
+      return;
+    }
     const edits = byChapter.get(sample.chapter) ?? [];
     if (sample.output) edits.push({ node: sample.output.node, text: result.actualOutput });
     else edits.push({ node: sample.node, text: result.actualOutput, insertAfter: true });

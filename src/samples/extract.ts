@@ -6,6 +6,7 @@ import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseFenceMeta } from '../parse/fenceMeta.js';
+import { expandedBlockLines } from '../parse/sourceExpansion.js';
 import { cacheRoot, DiskCache } from '../util/diskCache.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { extractRegion, parseDirectives, targetLineAbove } from './directives.js';
@@ -123,14 +124,18 @@ function extractChapter(
     const attr = (name: string) => meta.attributes.find((a) => a.name === name);
     const firstLine = fenceLine + 1;
     const blockLines = node.value === '' ? [] : node.value.split('\n');
+    // Lines an mdBook {{#include}} brought in are reported at the directive's line (dialect: mdbook).
+    const fromIncludedText = (node.position.start.offset ?? 0) > chapter.source.length;
+    const expandedLines = fromIncludedText ? blockLines.map(() => fenceLine) : expandedBlockLines(chapter.source, chapter.expansions, firstLine, blockLines.length);
     const origins: LineOrigin[] = blockLines.map((text, i) => {
-      const source = sourceLines[firstLine - 1 + i] ?? '';
-      return { file: chapter.path, line: firstLine + i, indent: source.endsWith(text) ? source.length - text.length : 0 };
+      const line = expandedLines?.[i] ?? firstLine + i;
+      const source = sourceLines[line - 1] ?? '';
+      return { file: chapter.path, line, indent: source.endsWith(text) ? source.length - text.length : 0 };
     });
     const directives = parseDirectives(blockLines);
     const hiddenLines = new Set(directives.notationLines);
     if (directives.cutLine !== undefined) for (let i = 0; i <= directives.cutLine; i++) hiddenLines.add(i);
-    const at = (line: number, column: number) => ({ file: chapter.path, line: firstLine + line, column: column + 1 + (origins[line]?.indent ?? 0) });
+    const at = (line: number, column: number) => ({ file: chapter.path, line: origins[line]?.line ?? firstLine + line, column: column + 1 + (origins[line]?.indent ?? 0) });
     for (const problem of directives.problems)
       diagnostics.push({ severity: 'error', ...at(problem.line, problem.column), message: problem.message, hint: problem.hint, ruleId: 'samples/notation' });
     for (const query of directives.queries) {

@@ -31,10 +31,19 @@ const cases: Case[] = [
   {
     tool: 'mdbook',
     outline: 'src/SUMMARY.md',
-    contents: ['1. Preface', 'Getting started', '2. Installation', '3. Hello, world', '4. Printing values', 'Going further', '5. Ownership', '6. Contributors'],
+    // Preface and Contributors are prefix and suffix chapters: unnumbered, as mdBook shows them.
+    contents: ['Preface', 'Getting started', '1. Installation', '2. Hello, world', '3. Printing values', 'Going further', '4. Ownership', 'Contributors'],
     // Contributors is a suffix chapter: after the last part, in none.
     bookmarks: ['Preface', 'Getting started', '  Installation', '  Hello, world', '  Printing values', 'Going further', '  Ownership', 'Contributors'],
-    unmapped: ['draft chapter "Future topic"', 'separator (---) dropped', '[output]', '[preprocessor]', '{{#include}}: 1 place', '{{#playground}}: 1 place', '1 nested chapter'],
+    mapped: ['2 prefix/suffix chapters unnumbered', 'dialect: mdbook', '{{#include}}: 4 places, expanded', '{{#playground}}: 1 place, the file shown as a ```rust block'],
+    unmapped: [
+      'draft chapter "Future topic"',
+      'separator (---) dropped',
+      '[output]',
+      '[preprocessor]',
+      '{{#rustdoc_include}}: 1 place (the first here); read as {{#include}}',
+      '1 nested chapter',
+    ],
   },
   {
     tool: 'gitbook',
@@ -54,14 +63,21 @@ const cases: Case[] = [
     ],
     contents: ['1. Preface', '2. First Steps', '3. Types in Practice'],
     bookmarks: ['Preface', 'First Steps', 'Types in Practice'],
-    mapped: ['Markua aside A>: 1 place, shown as an alert', 'Markua aside W>: 1 place', 'Markua aside T>: 1 place'],
-    unmapped: ['Markua attribute list {id: …}', 'Markua directive {pagebreak}', 'Markua directive {frontmatter}'],
+    mapped: [
+      'Markua aside A>: 1 place, shown as an alert',
+      'Markua aside W>: 1 place',
+      'Markua aside T>: 1 place',
+      'Markua {id: …}: 1 place, the id of the heading that follows',
+      'Markua {pagebreak}: 1 place, a new page in the PDF',
+    ],
+    unmapped: ['Markua directive {frontmatter}', 'Markua directive {mainmatter}'],
   },
   {
     tool: 'quarto',
     outline: '_quarto.yml',
     alerts: [['intro.html', 'note']],
-    contents: ['1. Preface', 'Basics', '2. Introduction', '3. Summary', 'Advanced topics', '4. Working with models', 'Appendices', '5. Tools'],
+    // `# Preface {.unnumbered}`: no number, and the chapters after it count from 1 (as Quarto numbers them).
+    contents: ['Preface', 'Basics', '1. Introduction', '2. Summary', 'Advanced topics', '3. Working with models', 'Appendices', '4. Tools'],
     bookmarks: ['Preface', 'Basics', '  Introduction', '  Summary', 'Advanced topics', '  Working with models', 'Appendices', '  Tools'],
     mapped: ['callout-note divs: 1 place, shown as alerts of the same kind', 'heading attributes such as {.unnumbered}: 2 places, read as pandoc reads them'],
     unmapped: ['{python} code cells: 1 place', 'shown as code, not run', '@sec- cross-references', 'book: date', 'format: settings', 'part page "advanced.qmd"'],
@@ -139,6 +155,51 @@ describe.each(cases)('evergreen init --from $tool, then build', (c) => {
       const $ = load(readFileSync(path.join(root, 'dist', 'html', page), 'utf8'));
       expect($(`main .markdown-alert-${kind}`).length, `${page} ${kind}`).toBeGreaterThan(0);
     }
+  });
+
+  it.skipIf(c.tool !== 'mdbook')("expands mdBook's includes as mdBook does: anchors, line ranges, Markdown, escapes, playground", async () => {
+    const page = (name: string) => load(readFileSync(path.join(root, 'dist', 'html', name), 'utf8'));
+    const hello = page('basics-hello.html');
+    const blocks = hello('main pre code')
+      .map((_, e) => hello(e).text().trimEnd())
+      .get();
+    expect(blocks).toEqual([
+      // :main — the greeting's ANCHOR lines inside it are left out.
+      'fn main() {\n    let name = "world";\n    println!("Hello, {name}!");\n}',
+      // :greeting — as indented in the file (mdBook does not dedent).
+      '    let name = "world";',
+      // :6 — line 6 alone.
+      '    println!("Hello, {name}!");',
+    ]);
+    // An included Markdown file is Markdown: a quote here, with its inline code.
+    expect(hello('main blockquote code').text()).toBe('cargo run');
+    // `\{{#include …}}` shows without its backslash, not expanded.
+    expect(hello('main code').filter((_, e) => hello(e).text() === '{{#include file.rs}}').length).toBe(1);
+    const printing = page('basics-printing.html');
+    // {{#playground}}: the whole file as a rust block (a whole-file include keeps ANCHOR lines, as in mdBook).
+    expect(printing('main pre code').text()).toContain('// ANCHOR: main\nfn main() {');
+    expect(page('ownership.html')('main pre code').last().text().trimEnd()).toBe('    let name = "world";');
+    // The PDF numbers the chapters between the prefix and the suffix chapter from 1.
+    const { execFileSync } = await import('node:child_process');
+    const text = execFileSync('pdftotext', ['-layout', readdirPdf(path.join(root, 'dist')), '-'], { encoding: 'utf8' });
+    expect(text).toMatch(/CHAPTER\s+1\s+Installation/);
+    expect(text).toMatch(/CHAPTER\s+4\s+Ownership/);
+    expect(text).not.toMatch(/CHAPTER\s+\d+\s+(Preface|Contributors)/);
+    expect(text).not.toMatch(/\{\{#(playground|rustdoc_include|include \.\.)/);
+  });
+
+  it.skipIf(c.tool !== 'leanpub')("reads Markua's {id: …} as the heading's id and {pagebreak} as a new PDF page", async () => {
+    const $ = load(readFileSync(path.join(root, 'dist', 'html', 'chapter1.html'), 'utf8'));
+    expect($('main h1').attr('id')).toBe('first-steps');
+    expect($('main').text()).not.toContain('{id:');
+    const chapter2 = load(readFileSync(path.join(root, 'dist', 'html', 'chapter2.html'), 'utf8'));
+    expect(chapter2('main hr.page-break').next().is('h2')).toBe(true);
+    const { execFileSync } = await import('node:child_process');
+    const pages = execFileSync('pdftotext', ['-layout', readdirPdf(path.join(root, 'dist')), '-'], { encoding: 'utf8' }).split('\f');
+    const pageOf = (text: string) => pages.findIndex((p) => p.includes(text));
+    expect(pageOf('A tip aside.')).toBeGreaterThan(0);
+    expect(pageOf('Narrow with')).toBe(pageOf('A tip aside.') + 1);
+    expect(pages.join('')).not.toContain('{pagebreak}');
   });
 
   it('is the worked example of the guide chapter "Coming from another tool"', () => {

@@ -20,7 +20,7 @@ const link = (href: string, label: string, properties: Element['properties'] = {
 export function navigationBody(book: Book, files: FileIndex, pages: PageTarget[]): ElementContent[] {
   const chapterItem = (chapter: Chapter) => {
     const first = files.fileOf(chapter.slug)!;
-    const children: ElementContent[] = [link(first, `${chapter.index + 1}. ${chapter.title}`)];
+    const children: ElementContent[] = [link(first, chapter.number === undefined ? chapter.title : `${chapter.number}. ${chapter.title}`)];
     const sections = sectionTree(chapter, files);
     if (sections.length) children.push(el('ol', {}, sections));
     return el('li', {}, children);

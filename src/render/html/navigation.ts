@@ -34,7 +34,7 @@ function chapterItem(chapter: Chapter, isCurrent: boolean): string {
     : '';
   return (
     `<li class="chapter${isCurrent ? ' current' : ''}"><a href="${chapter.slug}.html"${isCurrent ? ' aria-current="page"' : ''}>` +
-    `<span class="chapter-number">${chapter.index + 1}</span><span>${escapeHtml(chapter.title)}</span></a>` +
+    `<span class="chapter-number">${chapter.number ?? ''}</span><span>${escapeHtml(chapter.title)}</span></a>` +
     (sections ? `<ol class="sections">${sections}</ol>` : '') +
     `</li>`
   );
@@ -62,7 +62,7 @@ export function renderTitlePage(book: Book, versionLabel: string, date: string):
     const sections = c.analysis.headings
       .filter((h) => h.depth === 2 && h.id !== c.titleHeadingId && !h.unlisted)
       .map((h) => `<a href="${c.slug}.html#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a>`);
-    return `<li><a href="${c.slug}.html">${c.index + 1}. ${escapeHtml(c.title)}</a>${sections.length ? `<div class="chapter-sections">${sections.join(' · ')}</div>` : ''}</li>`;
+    return `<li><a href="${c.slug}.html">${c.number === undefined ? '' : `${c.number}. `}${escapeHtml(c.title)}</a>${sections.length ? `<div class="chapter-sections">${sections.join(' · ')}</div>` : ''}</li>`;
   };
   const list = book.toc
     .map((e) => (e.kind === 'chapter' ? chapterItem(e.chapter) : `<li class="part-heading">${escapeHtml(e.title)}</li>${e.chapters.map(chapterItem).join('')}`))

@@ -123,7 +123,10 @@ function tableOfContents(book: Book): string {
     const sections = chapter.analysis.headings
       .filter((h) => h.depth === tocSectionDepth && h.id !== chapter.titleHeadingId && !h.unlisted)
       .map((h) => entry(`${chapter.slug}--${h.id}`, '', h.text, 'toc-section'));
-    return entry(chapter.slug, String(chapter.index + 1), chapter.title, 'toc-chapter') + (sections.length ? `<li class="toc-sections"><ol>${sections.join('')}</ol></li>` : '');
+    return (
+      entry(chapter.slug, chapter.number === undefined ? '' : String(chapter.number), chapter.title, 'toc-chapter') +
+      (sections.length ? `<li class="toc-sections"><ol>${sections.join('')}</ol></li>` : '')
+    );
   };
   let parts = 0;
   const items = book.toc.map((e) => (e.kind === 'chapter' ? chapterItems(e.chapter) : entry(partId(parts++), '', e.title, 'toc-part') + e.chapters.map(chapterItems).join('')));
@@ -137,7 +140,10 @@ function mainMatter({ book, chapters }: PrintDocumentInput): string {
   // `data-part`: the chapter's bookmark goes under its part's (finishPdf); Chromium nests by heading level only.
   const chapter = (c: Chapter, part?: string) =>
     `<section class="chapter" id="${escapeHtml(c.slug)}" data-page="${chapterPageName(c)}"${part ? ` data-part="${part}"` : ''}>\n` +
-    `<p class="chapter-label" aria-hidden="true"><span>Chapter</span> <span class="chapter-number">${c.index + 1}</span></p>\n` +
+    // An unnumbered chapter keeps the label's room (its title sits where every chapter's does), without the words.
+    (c.number === undefined
+      ? `<p class="chapter-label chapter-unnumbered" aria-hidden="true"></p>\n`
+      : `<p class="chapter-label" aria-hidden="true"><span>Chapter</span> <span class="chapter-number">${c.number}</span></p>\n`) +
     `${byChapter.get(c) ?? ''}\n</section>`;
   let parts = 0;
   const sections = book.toc.map((e) =>

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DevServer, type RebuildReport, startDevServer } from '../../../src/dev/devServer.js';
 import { PortInUseError } from '../../../src/dev/httpServer.js';
-import { atomicWrite, makeDevBook, writeBookYaml } from './devBook.js';
+import { atomicWrite, defaultChapters, makeDevBook, writeBookYaml } from './devBook.js';
 import { get, nextRebuild, rawGet, read, readIfPresent, record, waitFor } from './devHarness.js';
 
 const open: DevServer[] = [];
@@ -83,6 +83,40 @@ describe('evergreen dev: rebuilds', () => {
     expect(log.rebuilds.length).toBeLessThanOrEqual(6);
     expect(read(page('advanced'))).toContain('Version 20.');
     expect(existsSync(path.join(server.outDir, 'html')) && readdirSync(server.outDir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('rebuilds a chapter when a file its mdBook {{#include}} reads changes, inside manuscript/ or outside it', async () => {
+    const root = makeDevBook({ ...defaultChapters, 'basics.md': '# Basics\n\n{{#include parts/note.md}}\n\n```rust\n{{#include ../listings/main.rs:body}}\n```\n' });
+    writeBookYaml(root, ['intro.md', 'basics.md', 'advanced.md'], 'dialect: mdbook\n');
+    mkdirSync(path.join(root, 'manuscript', 'parts'));
+    writeFileSync(path.join(root, 'manuscript', 'parts', 'note.md'), 'An included note.\n');
+    mkdirSync(path.join(root, 'listings'));
+    const listing = path.join(root, 'listings', 'main.rs');
+    writeFileSync(listing, 'fn main() {\n    // ANCHOR: body\n    let shown = 1;\n    // ANCHOR_END: body\n}\n');
+    const { server, page } = await start(root);
+    expect(read(page('basics'))).toContain('An included note.');
+    expect(read(page('basics'))).toContain('shown');
+    // Outside manuscript/: watched because the chapter includes it (the watcher takes it on after the first
+    // build, so the save is repeated until a rebuild sees it).
+    const log = record(server);
+    let n = 0;
+    await waitFor(
+      () => {
+        if (n++ % 25 === 0) writeFileSync(listing, `fn main() {\n    // ANCHOR: body\n    let edited = ${n};\n    // ANCHOR_END: body\n}\n`);
+        return readIfPresent(page('basics')).includes('edited');
+      },
+      20_000,
+      'the edited listing to be built',
+    );
+    await server.idle();
+    const outside = log.rebuilds.find((r) => r.changed.includes(listing))!;
+    expect(outside.ok).toBe(true);
+    expect(outside.changed).toEqual([listing]);
+    expect(outside.reload?.pages).toEqual(['/basics.html']);
+    expect(read(page('basics'))).not.toContain('ANCHOR');
+    const inside = await nextRebuild(server, () => writeFileSync(path.join(root, 'manuscript', 'parts', 'note.md'), 'An edited note.\n'));
+    expect(inside.ok).toBe(true);
+    expect(read(page('basics'))).toContain('An edited note.');
   });
 
   it('adds a chapter listed in book.yaml to the navigation, and drops a deleted one', async () => {

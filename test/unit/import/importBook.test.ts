@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../../../src/book/loadBook.js';
@@ -101,12 +101,13 @@ describe('SUMMARY.md outlines', () => {
       '/b/src/SUMMARY.md',
       '/b/src',
     );
-    expect(outline.chapters.map((c) => [c.file, c.title, c.part])).toEqual([
-      ['README.md', 'Intro', undefined],
-      ['one.md', 'One', 'Part A'],
-      ['one/1.md', 'One.1', 'Part A'],
-      ['two.md', 'Two', 'Part B'],
-      ['thanks.md', 'Thanks', undefined],
+    // Prefix and suffix chapters are unnumbered, as mdBook shows them.
+    expect(outline.chapters.map((c) => [c.file, c.title, c.part, c.numbered ?? true])).toEqual([
+      ['README.md', 'Intro', undefined, false],
+      ['one.md', 'One', 'Part A', true],
+      ['one/1.md', 'One.1', 'Part A', true],
+      ['two.md', 'Two', 'Part B', true],
+      ['thanks.md', 'Thanks', undefined, false],
     ]);
     expect(outline.nested).toBe(1);
     expect(outline.notes.map((n) => [n.line, n.message.split(' ').slice(0, 2).join(' ')])).toEqual([
@@ -138,10 +139,16 @@ describe('SUMMARY.md outlines', () => {
       'text/SUMMARY.md': '# Summary\n\n- [Outline title](a.md)\n',
       'text/a.md': '## Outline title\n\nBody.\n',
     });
+    writeFileSync(path.join(root, 'text', '404.md'), '# Not found\n');
     const result = await importBook({ from: 'mdbook', dir: root });
     expect(result.manuscript).toBe('text');
+    expect(result.dialect).toBe('mdbook');
+    expect(readFileSync(result.configPath, 'utf8')).toContain('dialect: mdbook');
+    expect(result.unmapped.map((n) => n.message)).toContain(
+      "404.md is mdBook's page for a missing page, not a chapter; Evergreen makes its own (the build lists it as not in the book)",
+    );
     const book = await loadBook(root, { noCache: true });
-    expect(book.diagnostics).toEqual([]);
+    expect(book.diagnostics.map((d) => d.ruleId)).toEqual(['book/unlisted-chapter']);
     expect(book.chapters.map((c) => [c.relPath, c.title, c.titleHeadingId])).toEqual([['a.md', 'Outline title', 'outline-title']]);
   });
 });

@@ -5,6 +5,7 @@ import { printDocument, shortHash } from '../../../src/render/pdf/printDocument.
 function chapter(index: number, slug: string, title: string, sections: string[]): Chapter {
   return {
     index,
+    number: index + 1,
     slug,
     title,
     analysis: {
