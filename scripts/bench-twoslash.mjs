@@ -144,6 +144,24 @@ export async function run({ report, fmt, median, runs }) {
     }
   }
 
+  // The print PDF against Vivliostyle CLI, both timed by /usr/bin/time so that Chromium's CPU counts too.
+  const pdfBook = books.find((b) => b.label === 'TypeScript Handbook');
+  if (pdfBook && process.env.VIVLIOSTYLE) {
+    const evergreenPdf = repeat(() => {
+      clean(pdfBook.root);
+      return peer(process.execPath, [path.join(here, '..', 'bin', 'evergreen.js'), 'build', '--root', pdfBook.root, '--format', 'pdf', '--no-cache']);
+    });
+    report('TypeScript Handbook: cold PDF build', wall(evergreenPdf), `CPU ${cpu(evergreenPdf)} (Node + Chromium)`);
+    const viv = repeat(() => peer(process.execPath, [path.join(here, 'peers', 'vivliostyle-pdf.mjs'), pdfBook.root, path.join(work, 'vivliostyle.pdf')]));
+    report(
+      'TypeScript Handbook: Vivliostyle CLI, same chapters (no highlighting, no types)',
+      wall(viv),
+      `CPU ${cpu(viv)} · Evergreen ${ratio(viv, evergreenPdf, 'wallMs')} faster (CPU ${ratio(viv, evergreenPdf, 'cpuMs')}) · target ≥ 2×`,
+    );
+  } else if (pdfBook) {
+    console.log('  (PDF against Vivliostyle skipped: set VIVLIOSTYLE to its `vivliostyle` binary, see scripts/peers/vivliostyle-pdf.mjs)');
+  }
+
   const handbookCopy = books.find((b) => b.label === 'TypeScript Handbook');
   if (handbookCopy) {
     const five = path.join(work, 'handbook-x5');

@@ -5,6 +5,7 @@ import { type Diagnostic, DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { BookVersion, Renderer, RenderResult } from '../render/renderer.js';
 import { commitStaging, createStaging, discardStaging } from './outputDir.js';
 import type { Project } from './project.js';
+import type { HighlightedEntries } from '../render/shared/highlight.js';
 import { checkProject } from './checkProject.js';
 
 export interface BuildOptions {
@@ -58,7 +59,7 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     diagnostics.addAll(checked.diagnostics.filter((d) => !book.diagnostics.includes(d)));
     if (checked.failed > 0 || diagnostics.hasErrors()) return failed();
   }
-  const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book));
+  const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book, project));
   if (presenter?.typeChecked !== undefined) stats['samples.typeChecked'] = presenter.typeChecked;
   const formats = options.formats ?? book.config.formats;
   const renderers = options.renderers ?? (await project.formats.renderers(formats, { extraHead: options.extraHead }));
@@ -107,7 +108,27 @@ export function buildDate(): string {
 }
 
 /** Shows samples as readers should see them (setup hidden, `^?` types filled in), from the sample stage. */
-async function samplePresenter(book: Book): Promise<CodePresenter> {
+async function samplePresenter(book: Book, project: Project): Promise<CodePresenter> {
   const { createSamplePresenter } = await import('../samples/index.js');
-  return createSamplePresenter(book);
+  const { blocksToHighlight, rememberHighlighted } = await import('../render/shared/highlight.js');
+  const { chapterCodeBlocks } = await import('../render/shared/chapterHtml.js');
+  let highlighting: Promise<HighlightedEntries> | undefined;
+  const presenter = await createSamplePresenter(book, {
+    // Type-checking keeps this thread busy for seconds; the chapter workers highlight meanwhile.
+    beforeTypeCheck: (untyped) => {
+      const workers = project.parallel;
+      if (!workers) return;
+      const blocks = blocksToHighlight(
+        book.chapters.flatMap((c) => chapterCodeBlocks(c, untyped)),
+        project.cacheDir,
+      );
+      if (blocks.length >= minBlocksWorthAWorker) highlighting = workers.highlight(blocks, project.cacheDir);
+    },
+  });
+  // A worker that failed only costs speed: rendering highlights whatever is missing itself.
+  if (highlighting) rememberHighlighted(await highlighting.catch((): HighlightedEntries => []));
+  return presenter;
 }
+
+/** Below this many new blocks, loading Shiki in a worker costs more than it saves. */
+const minBlocksWorthAWorker = 24;

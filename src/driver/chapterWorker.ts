@@ -10,8 +10,8 @@ import type { Book, Chapter } from '../book/model.js';
 import { parseMarkdown } from '../parse/markdown.js';
 import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { CodePresentation } from '../book/codePresentation.js';
-import { renderChapterHtml } from '../render/shared/chapterHtml.js';
-import { prepareHighlighter } from '../render/shared/highlight.js';
+import { chapterCodeBlocks, renderChapterHtml } from '../render/shared/chapterHtml.js';
+import { highlightForAnotherThread, prepareHighlighter } from '../render/shared/highlight.js';
 import type { BookIndex, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
 const parsed = new Map<string, { hash: string; tree: Root; file: VFile }>();
@@ -49,14 +49,14 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     case 'index':
       book = bookFromIndex(request.index);
       return { id: request.id };
+    case 'highlight':
+      return { id: request.id, highlighted: await highlightForAnotherThread(request.blocks, request.cacheDir) };
     case 'render': {
       if (!book) throw new Error('render before index');
       const chapter = book.chapters.find((c) => c.path === request.path)!;
-      const langs: string[] = [];
-      visitCode(chapter.tree(), (node) => node.lang && langs.push(node.lang.toLowerCase()));
-      const highlighter = await prepareHighlighter(langs);
       const presentations = request.presentations ? new Map(request.presentations) : undefined;
       const presenter = presentations ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1) : undefined;
+      const highlighter = await prepareHighlighter(chapterCodeBlocks(chapter, presenter), request.cacheDir);
       const rendered = renderChapterHtml({
         book,
         chapter,
@@ -68,15 +68,6 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       });
       return { id: request.id, rendered };
     }
-  }
-}
-
-function visitCode(tree: Root, fn: (node: Code) => void): void {
-  const stack: unknown[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop() as { type: string; children?: unknown[] };
-    if (node.type === 'code') fn(node as Code);
-    if (node.children) stack.push(...node.children);
   }
 }
 

@@ -3,6 +3,7 @@ import type { BookConfig } from '../book/configSchema.js';
 import type { ChapterAnalysis, IncludedCode } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
+import type { HighlightedEntries } from '../render/shared/highlight.js';
 
 /** What a worker needs to know about the whole book to resolve links and render one chapter. */
 export interface BookIndex {
@@ -33,8 +34,12 @@ export type WorkerJob =
   | { op: 'analyze'; path: string; source: string; hash: string; title?: string; expansions?: readonly SourceExpansion[] }
   | { op: 'index'; index: BookIndex }
   /** `presentations`: how to show each code block, keyed by the block's offset in the chapter. */
-  | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][] };
+  /** `cacheDir`: the book's cache folder, where highlighted blocks are shared between runs. */
+  | HighlightJob
+  | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][]; cacheDir?: string };
+
+export type HighlightJob = { op: 'highlight'; blocks: Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>[]; cacheDir?: string };
 
 export type WorkerRequest = WorkerJob & { id: number };
 
-export type WorkerResponse = { id: number; error?: string; analysis?: ChapterAnalysis; rendered?: RenderedChapter };
+export type WorkerResponse = { id: number; error?: string; analysis?: ChapterAnalysis; rendered?: RenderedChapter; highlighted?: HighlightedEntries };

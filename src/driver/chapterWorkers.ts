@@ -10,7 +10,8 @@ import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { CodePresentation, CodePresenter } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
 import { diagramHash, type DiagramSvgs } from '../render/shared/diagrams.js';
-import type { BookIndex, WorkerJob, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
+import type { HighlightedEntries } from '../render/shared/highlight.js';
+import type { BookIndex, HighlightJob, WorkerJob, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
 const workerScript = new URL('./chapterWorker.js', import.meta.url);
 
@@ -63,6 +64,7 @@ export class ChapterWorkers implements ParallelAnalyzer {
     presenter: CodePresenter | undefined,
     renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedChapter>>,
     diagrams?: Map<string, DiagramSvgs>,
+    cacheDir?: string,
   ): Promise<Map<Chapter, RenderedChapter>> {
     const owners = chapters.map((c) => this.assign(c.path, c.source.length));
     const index = bookIndex(book);
@@ -77,12 +79,30 @@ export class ChapterWorkers implements ParallelAnalyzer {
               path: chapter.path,
               presentations: presenter ? presentationsOf(chapter, presenter) : undefined,
               diagrams: diagramsOf(chapter, diagrams),
+              cacheDir,
             }),
           ),
     );
     const local = await renderHere(chapters.filter((_c, i) => owners[i] === mainThread));
     const results = await Promise.all(remote.map((r) => r?.then((response) => response.rendered!)));
     return new Map(chapters.map((c, i) => [c, local.get(c) ?? results[i]!]));
+  }
+
+  /**
+   * Highlights code blocks in the workers while this thread does other work (a build's type-check), and
+   * hands the trees back: highlighting needs only the code shown, which is known before the types are.
+   */
+  async highlight(blocks: HighlightJob['blocks'], cacheDir?: string): Promise<HighlightedEntries> {
+    while (this.workers.length < this.size) this.spawn();
+    const shares = this.workers.map(() => [] as HighlightJob['blocks']);
+    const sizes = this.workers.map(() => 0);
+    for (const block of [...blocks].sort((a, b) => b.code.length - a.code.length)) {
+      const least = sizes.indexOf(Math.min(...sizes));
+      shares[least]!.push(block);
+      sizes[least]! += block.code.length;
+    }
+    const responses = await Promise.all(shares.map((share, i) => (share.length ? this.send(i, { op: 'highlight', blocks: share, cacheDir }) : undefined)));
+    return responses.flatMap((r) => r?.highlighted ?? []);
   }
 
   async close(): Promise<void> {

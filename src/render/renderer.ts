@@ -48,6 +48,8 @@ export interface ParallelChapterRenderer {
     renderHere: (chapters: Chapter[]) => Promise<Map<Chapter, RenderedBody>>,
     /** Diagrams already drawn as SVG (render/shared/diagrams.ts), by content hash. */
     diagrams?: Map<string, { light: string; dark: string }>,
+    /** The book's cache folder, where workers share highlighted blocks between runs. */
+    cacheDir?: string,
   ): Promise<Map<Chapter, RenderedBody>>;
 }
 

@@ -16,9 +16,11 @@ import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
  * (never by running anything). Types come from the check cache when the sample is unchanged; otherwise
  * only the samples with queries or expected errors are type-checked, in one program.
  */
-export async function createSamplePresenter(book: Book): Promise<CodePresenter> {
+export async function createSamplePresenter(book: Book, options: { beforeTypeCheck?: (untyped: CodePresenter) => void } = {}): Promise<CodePresenter> {
   const cached = cachedSamplePresenter(book);
   if (cached.missing.length === 0) return Object.assign(cached.presenter, { typeChecked: 0 });
+  // The code each block shows does not depend on its types: other work can start on it now.
+  options.beforeTypeCheck?.(cached.presenter);
   const { samples, types, cache, keyOf } = cached;
   const byLanguage = new Map<string, Sample[]>();
   for (const sample of cached.missing) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);

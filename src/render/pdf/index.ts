@@ -1,20 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Code } from 'mdast';
-import { visit } from 'unist-util-visit';
 import type { Chapter } from '../../book/model.js';
 import { BrowserNotFoundError, findBrowser, launchBrowser, noBrowserHint } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
 import type { Root as HastRoot } from 'hast';
-import { renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
+import { chapterCodeBlocks, presentingOnce, renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { hyphenateTree, hyphenatorFor } from '../shared/hyphenate.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
 import { bookDiagrams, drawnDiagramsKey } from '../shared/diagrams.js';
-import { codeThemes, prepareHighlighter } from '../shared/highlight.js';
+import { lightThemeForeground, prepareHighlighter } from '../shared/highlight.js';
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { linkOrCopy, loadTheme } from '../theme.js';
 import type { PrintPageMap } from '../shared/pageMap.js';
@@ -208,11 +206,15 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     if (cached) rendered.set(chapter, cached);
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
-  const highlighter = stale.length ? await prepareHighlighter(stale.flatMap(codeLanguages)) : undefined;
-  const defaultColour = highlighter?.getTheme(codeThemes.light).fg ?? '#1F2328';
+  const presenter = presentingOnce(ctx.presenter as CodePresenter | undefined);
+  const highlighter = await prepareHighlighter(
+    stale.flatMap((c) => chapterCodeBlocks(c, presenter)),
+    ctx.cacheDir,
+  );
+  const defaultColour = await lightThemeForeground();
   for (const chapter of stale) {
     const finish = hyphenate ? (tree: HastRoot) => hyphenateTree(tree, hyphenate) : undefined;
-    const screen = renderChapterHtml({ book, chapter, highlighter: highlighter!, presenter: ctx.presenter as CodePresenter | undefined, mode: 'single', finish, diagrams });
+    const screen = renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'single', finish, diagrams });
     const html = { ...screen, html: compactHighlighting(screen.html, defaultColour) };
     rendered.set(chapter, html);
     cache?.set(renderKey(chapter), html);
@@ -252,12 +254,4 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     }),
   ]);
   return { htmlFile, geometry };
-}
-
-function codeLanguages(chapter: Chapter): string[] {
-  const langs: string[] = [];
-  visit(chapter.tree(), 'code', (node: Code) => {
-    if (node.lang) langs.push(node.lang.toLowerCase());
-  });
-  return langs;
 }

@@ -1,9 +1,7 @@
-import type { Code } from 'mdast';
-import { visit } from 'unist-util-visit';
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import type { RenderContext } from '../renderer.js';
-import { renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
+import { chapterCodeBlocks, presentingOnce, renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
 import { chapterCacheName } from './chapterCacheName.js';
 import { drawnDiagramsKey, type DiagramSvgs } from './diagrams.js';
 import { prepareHighlighter } from './highlight.js';
@@ -46,13 +44,19 @@ export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<stri
   const renderHere = async (chapters: Chapter[]) => {
     const rendered = new Map<Chapter, RenderedChapter>();
     if (chapters.length === 0) return rendered;
-    const highlighter = await prepareHighlighter(chapters.flatMap(codeLanguages));
-    for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter: ctx.presenter, mode: 'pages', diagrams, hovers: true }));
+    const presenter = presentingOnce(ctx.presenter);
+    const highlighter = await prepareHighlighter(
+      chapters.flatMap((c) => chapterCodeBlocks(c, presenter)),
+      ctx.cacheDir,
+    );
+    for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams, hovers: true }));
     return rendered;
   };
   const chapters = stale.map((s) => s.chapter);
   const rendered =
-    ctx.parallel && stale.length >= ctx.parallel.minBatch ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams) : await renderHere(chapters);
+    ctx.parallel && stale.length >= ctx.parallel.minBatch
+      ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams, ctx.cacheDir)
+      : await renderHere(chapters);
   for (const { chapter, key } of stale) {
     const body = rendered.get(chapter)!;
     bodies.set(chapter, body);
@@ -61,12 +65,4 @@ export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<stri
     cache?.set(key, body);
   }
   return { bodies, rendered: stale.length };
-}
-
-function codeLanguages(chapter: Chapter): string[] {
-  const langs: string[] = [];
-  visit(chapter.tree(), 'code', (node: Code) => {
-    if (node.lang) langs.push(node.lang.toLowerCase());
-  });
-  return langs;
 }

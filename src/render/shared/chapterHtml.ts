@@ -3,13 +3,12 @@ import { raw } from 'hast-util-raw';
 import { toHtml } from 'hast-util-to-html';
 import type { Code, Image, Paragraph } from 'mdast';
 import { defaultHandlers, toHast, type State } from 'mdast-util-to-hast';
-import type { Highlighter } from 'shiki';
 import { SKIP, visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
-import { bookCodePresentation, type CodePresenter } from '../../book/codePresentation.js';
+import { bookCodePresentation, type CodePresentation, type CodePresenter } from '../../book/codePresentation.js';
 import { crossRefHandlers } from './crossRefHast.js';
-import { highlightToHast } from './highlight.js';
+import { highlightToHast, type CodeHighlighter } from './highlight.js';
 import { addHovers } from './hoverHast.js';
 import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
 import { indexTermToHast } from './indexHast.js';
@@ -17,7 +16,8 @@ import { indexTermToHast } from './indexHast.js';
 export interface ChapterRenderOptions {
   book: Book;
   chapter: Chapter;
-  highlighter: Highlighter;
+  /** Prepared (prepareHighlighter) for the blocks `chapterCodeBlocks` lists with the same presenter. */
+  highlighter: CodeHighlighter;
   presenter?: CodePresenter;
   /**
    * `pages`: one HTML page per chapter (links go to `other.html#id`).
@@ -36,6 +36,38 @@ export interface RenderedChapter {
   html: string;
   /** Files under manuscript/ the chapter references (images, downloads), to copy into the output. */
   assets: { file: string; relPath: string }[];
+}
+
+/**
+ * How each code block of a chapter is shown, for preparing the highlighter before rendering. A presenter
+ * wrapped by `presentingOnce` computes each block once for both passes.
+ */
+export function chapterCodeBlocks(chapter: Chapter, presenter?: CodePresenter): CodePresentation[] {
+  const blocks: CodePresentation[] = [];
+  visit(chapter.tree(), 'code', (node: Code) => {
+    blocks.push(presentCode(presenter, chapter, node));
+  });
+  return blocks;
+}
+
+/** The presenter, remembering each block's presentation for the lifetime of the returned function. */
+export function presentingOnce(presenter?: CodePresenter): CodePresenter {
+  const seen = new WeakMap<Code, CodePresentation>();
+  const once: CodePresenter = (chapter, node) => {
+    let p = seen.get(node);
+    if (!p) {
+      p = presentCode(presenter, chapter, node);
+      seen.set(node, p);
+    }
+    return p;
+  };
+  once.cacheKey = presenter?.cacheKey;
+  once.typeChecked = presenter?.typeChecked;
+  return once;
+}
+
+function presentCode(presenter: CodePresenter | undefined, chapter: Chapter, node: Code): CodePresentation {
+  return presenter?.(chapter, node) ?? bookCodePresentation(chapter, node);
 }
 
 /** Where copied manuscript files live in the output, relative to the pages. */
@@ -64,7 +96,7 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
       code: (state: State, node: Code) => {
         const diagram = diagramToHast(node, diagrams, mode);
         if (diagram) return diagram;
-        const presentation = presenter?.(chapter, node) ?? bookCodePresentation(chapter, node);
+        const presentation = presentCode(presenter, chapter, node);
         const figure = highlightToHast(highlighter, presentation);
         if (options.hovers && presentation.hovers) addHovers(figure, presentation.hovers, `hover-${++codeBlocks}-`);
         return numbered.listing(state, node, figure);

@@ -1,7 +1,9 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { bundledLanguages, bundledLanguagesAlias, createHighlighter, createOnigurumaEngine, type Highlighter } from 'shiki';
 import type { CodePresentation } from '../../book/codePresentation.js';
+import { DiskCache } from '../../util/diskCache.js';
 import { sha256 } from '../../util/hash.js';
+import { toolchainFingerprint } from '../../util/version.js';
 
 /**
  * Build-time syntax highlighting with Shiki (TextMate grammars, the engine VS Code uses). Both a light and
@@ -34,7 +36,7 @@ export function grammarFor(lang: string): string | undefined {
 }
 
 /** Loads the grammars a set of blocks need (each grammar once per process). */
-export async function prepareHighlighter(langs: Iterable<string>): Promise<Highlighter> {
+async function loadGrammars(langs: Iterable<string>): Promise<Highlighter> {
   const h = await highlighter();
   const loaded = new Set(h.getLoadedLanguages());
   const wanted = [...new Set([...langs].map(grammarFor).filter((l): l is string => l !== undefined && !loaded.has(l)))];
@@ -42,14 +44,110 @@ export async function prepareHighlighter(langs: Iterable<string>): Promise<Highl
   return h;
 }
 
+/** Highlights the blocks a render was prepared for (see prepareHighlighter), synchronously. */
+export interface CodeHighlighter {
+  pre(grammar: string, code: string, highlightLines: number[]): Element;
+}
+
+/** Where highlighted blocks are kept between runs, under the book's cache folder. */
+export const highlightCacheName = 'highlighted-v1';
+
+/**
+ * Makes every block of a render available to `highlightToHast`: from this process, else from the disk
+ * cache, else highlighted now. Shiki is loaded only when some block is new: its WebAssembly and the first
+ * use of a grammar (compiling its regexes) cost ~0.8 s, more than re-rendering the chapter, so a rebuild
+ * after a prose edit must not pay them.
+ */
+export async function prepareHighlighter(blocks: Iterable<Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>>, cacheDir?: string): Promise<CodeHighlighter> {
+  const disk = cacheDir ? new DiskCache<Element>(cacheDir, highlightCacheName) : undefined;
+  const missing: { grammar: string; code: string; highlightLines: number[]; key: string }[] = [];
+  for (const block of blocks) {
+    const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
+    if (!grammar) continue;
+    const code = shownCode(block.code);
+    const key = blockKey(grammar, code, block.highlightLines);
+    if (highlighted.has(key)) continue;
+    const stored = disk?.get(key);
+    if (stored) remember(key, stored);
+    else missing.push({ grammar, code, highlightLines: block.highlightLines, key });
+  }
+  const shiki = missing.length > 0 ? await loadGrammars(missing.map((m) => m.grammar)) : undefined;
+  for (const block of missing) {
+    if (highlighted.has(block.key)) continue;
+    const pre = highlightWithShiki(shiki!, block.grammar, block.code, block.highlightLines);
+    remember(block.key, pre);
+    disk?.set(block.key, pre);
+  }
+  return {
+    pre(grammar, code, highlightLines) {
+      const pre = highlighted.get(blockKey(grammar, code, highlightLines));
+      // Every block a render shows was prepared above; one that was not is a bug in the caller, and
+      // showing it uncoloured would hide that.
+      if (!pre) throw new Error(`internal: code block not prepared for highlighting (${grammar}, ${code.length} characters)`);
+      // Callers add annotations and attributes to the tree they get: each gets its own copy.
+      return structuredClone(pre);
+    },
+  };
+}
+
+type HighlightBlock = Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>;
+
+/** Highlighted blocks as they travel between threads: content key and tree. */
+export type HighlightedEntries = [string, Element][];
+
+/** The blocks neither this process nor the disk cache has highlighted yet, each once. */
+export function blocksToHighlight(blocks: Iterable<HighlightBlock>, cacheDir?: string): HighlightBlock[] {
+  const seen = new Set<string>();
+  const out: HighlightBlock[] = [];
+  for (const block of blocks) {
+    const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
+    if (!grammar) continue;
+    const key = blockKey(grammar, shownCode(block.code), block.highlightLines);
+    if (seen.has(key) || highlighted.has(key) || (cacheDir && DiskCache.has(cacheDir, highlightCacheName, key))) continue;
+    seen.add(key);
+    out.push(block);
+  }
+  return out;
+}
+
+/** Highlights blocks (in a worker) and returns them for `rememberHighlighted` in the thread that renders. */
+export async function highlightForAnotherThread(blocks: HighlightBlock[], cacheDir?: string): Promise<HighlightedEntries> {
+  await prepareHighlighter(blocks, cacheDir);
+  return blocks.flatMap((block) => {
+    const grammar = grammarFor(block.lang)!;
+    const key = blockKey(grammar, shownCode(block.code), block.highlightLines);
+    const pre = highlighted.get(key);
+    return pre ? [[key, pre] as [string, Element]] : [];
+  });
+}
+
+/** Takes blocks another thread highlighted, so that rendering here finds them prepared. */
+export function rememberHighlighted(entries: HighlightedEntries): void {
+  for (const [key, pre] of entries) remember(key, pre);
+}
+
+/** The colour of unhighlighted code in the light theme, for output that inlines colours (the PDF). */
+export async function lightThemeForeground(): Promise<string> {
+  const theme = (await import('shiki/themes/github-light-default.mjs')).default as { fg?: string; colors?: Record<string, string> };
+  return theme.fg ?? theme.colors?.['editor.foreground'] ?? '#1F2328';
+}
+
+function shownCode(code: string): string {
+  return code.replace(/\n$/, '');
+}
+
+function blockKey(grammar: string, code: string, highlightLines: number[]): string {
+  return sha256(toolchainFingerprint(), codeThemes.light, codeThemes.dark, grammar, code, highlightLines.join(','));
+}
+
 /**
  * Renders a code block as hast: `<figure class="code-block">` with an optional caption, a highlighted
  * `<pre>`, emphasised lines and twoslash-style annotations under their lines.
  */
-export function highlightToHast(h: Highlighter, p: CodePresentation): Element {
+export function highlightToHast(h: CodeHighlighter, p: CodePresentation): Element {
   const grammar = p.kind === 'output' ? undefined : grammarFor(p.lang);
-  const code = p.code.replace(/\n$/, '');
-  const pre: Element = grammar ? highlightedPre(h, grammar, code, p.highlightLines) : plainPre(code, p.highlightLines);
+  const code = shownCode(p.code);
+  const pre: Element = grammar ? h.pre(grammar, code, p.highlightLines) : plainPre(code, p.highlightLines);
   pre.properties = { ...pre.properties, tabIndex: 0 };
   delete pre.properties.style;
   addAnnotations(pre, p);
@@ -71,33 +169,31 @@ export function highlightToHast(h: Highlighter, p: CodePresentation): Element {
 const highlighted = new Map<string, Element>();
 const highlightedLimit = 4000;
 
-function highlightedPre(h: Highlighter, grammar: string, code: string, highlightLines: number[]): Element {
-  const key = sha256(grammar, code, highlightLines.join(','));
-  let pre = highlighted.get(key);
-  if (!pre) {
-    const root = h.codeToHast(code, {
-      lang: grammar,
-      themes: codeThemes,
-      defaultColor: false,
-      // Shiki gives up on a line after 500 ms by default and leaves the rest uncoloured. The first lines a
-      // fresh process highlights pay for compiling the grammar's regexes, which on a busy machine can take
-      // that long: the light and dark passes then disagree. Only a pathological line should hit the limit.
-      tokenizeTimeLimit: 10_000,
-      transformers: [
-        {
-          line(node, line) {
-            if (highlightLines.includes(line)) this.addClassToHast(node, 'highlighted');
-          },
+function remember(key: string, pre: Element): void {
+  if (highlighted.size >= highlightedLimit) highlighted.clear();
+  highlighted.set(key, pre);
+}
+
+function highlightWithShiki(h: Highlighter, grammar: string, code: string, highlightLines: number[]): Element {
+  const root = h.codeToHast(code, {
+    lang: grammar,
+    themes: codeThemes,
+    defaultColor: false,
+    // Shiki gives up on a line after 500 ms by default and leaves the rest uncoloured. The first lines a
+    // fresh process highlights pay for compiling the grammar's regexes, which on a busy machine can take
+    // that long: the light and dark passes then disagree. Only a pathological line should hit the limit.
+    tokenizeTimeLimit: 10_000,
+    transformers: [
+      {
+        line(node, line) {
+          if (highlightLines.includes(line)) this.addClassToHast(node, 'highlighted');
         },
-      ],
-    }) as HastRoot;
-    pre = root.children.find((c): c is Element => c.type === 'element' && c.tagName === 'pre')!;
-    normalizeProperties(pre);
-    if (highlighted.size >= highlightedLimit) highlighted.clear();
-    highlighted.set(key, pre);
-  }
-  // Callers add annotations and attributes to the tree they get: each gets its own copy.
-  return structuredClone(pre);
+      },
+    ],
+  }) as HastRoot;
+  const pre = root.children.find((c): c is Element => c.type === 'element' && c.tagName === 'pre')!;
+  normalizeProperties(pre);
+  return pre;
 }
 
 function plainPre(code: string, highlightLines: number[]): Element {

@@ -1,9 +1,12 @@
 import type { Element } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { createHighlighter, createJavaScriptRegexEngine } from 'shiki';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import type { CodePresentation } from '../../../src/book/codePresentation.js';
-import { codeThemes, grammarFor, highlightToHast, prepareHighlighter } from '../../../src/render/shared/highlight.js';
+import { codeThemes, grammarFor, highlightCacheName, highlightToHast, prepareHighlighter } from '../../../src/render/shared/highlight.js';
 
 const blocks: [string, string][] = [
   ['ts', 'interface Box<T> {\n  contents: T;\n}\nconst b: Box<string> = { contents: `hi ${1 + 2}` };\n// a comment\nexport default b;'],
@@ -27,7 +30,7 @@ const presentation = (lang: string, code: string, extra: Partial<CodePresentatio
 
 describe('syntax highlighting', () => {
   it('colours exactly as Shiki’s JavaScript regex engine did before the switch to Oniguruma', async () => {
-    const h = await prepareHighlighter(blocks.map(([lang]) => lang));
+    const h = await prepareHighlighter(blocks.map(([lang, code]) => presentation(lang, code)));
     const reference = await createHighlighter({
       themes: [codeThemes.light, codeThemes.dark],
       langs: blocks.map(([lang]) => grammarFor(lang)!),
@@ -43,8 +46,8 @@ describe('syntax highlighting', () => {
   });
 
   it('highlights a repeated block once but gives every caller its own tree', async () => {
-    const h = await prepareHighlighter(['ts']);
     const code = 'const x = 1;\nconst y = x + 1;';
+    const h = await prepareHighlighter([presentation('ts', code)]);
     const annotated = highlightToHast(h, presentation('ts', code, { typeAnnotations: [{ line: 1, column: 7, text: 'const x: 1' }] }));
     const plain = highlightToHast(h, presentation('ts', code));
     const again = highlightToHast(h, presentation('ts', code));
@@ -58,13 +61,35 @@ describe('syntax highlighting', () => {
   });
 
   it('keys emphasised lines into the memo (same code, other highlighted lines, other output)', async () => {
-    const h = await prepareHighlighter(['ts']);
     const code = 'let a = 1;\nlet b = 2;';
+    const h = await prepareHighlighter([presentation('ts', code, { highlightLines: [1] }), presentation('ts', code, { highlightLines: [2] })]);
     const first = toHtml(highlightToHast(h, presentation('ts', code, { highlightLines: [1] })));
     const second = toHtml(highlightToHast(h, presentation('ts', code, { highlightLines: [2] })));
     expect(first).not.toBe(second);
     const emphasised = (html: string) => html.split('<span class="line').flatMap((line, i) => (line.startsWith(' highlighted') ? [i] : []));
     expect(emphasised(first)).toEqual([1]);
     expect(emphasised(second)).toEqual([2]);
+  });
+
+  it('refuses to show a block it was not prepared for, rather than showing it uncoloured', async () => {
+    const h = await prepareHighlighter([presentation('ts', 'let prepared = 1;')]);
+    expect(() => highlightToHast(h, presentation('ts', 'let other = 2;'))).toThrow(/not prepared/);
+    // Plain text needs no preparation.
+    expect(toHtml(highlightToHast(h, presentation('text', 'just words')))).toContain('just words');
+  });
+
+  it('keeps highlighted blocks on disk by content, and serves them from there in a later run', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'evergreen-highlight-'));
+    const code = `const stored${Date.now()} = { ok: true };`;
+    const first = toHtml(highlightToHast(await prepareHighlighter([presentation('ts', code)], cacheDir), presentation('ts', code)));
+    const files = readdirSync(path.join(cacheDir, highlightCacheName));
+    expect(files).toHaveLength(1);
+    // A different process would find only the file: make its content recognisable to prove it is read.
+    const file = path.join(cacheDir, highlightCacheName, files[0]!);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('stored', 'fromDisk'));
+    vi.resetModules();
+    const fresh = await import('../../../src/render/shared/highlight.js');
+    const second = toHtml(fresh.highlightToHast(await fresh.prepareHighlighter([presentation('ts', code)], cacheDir), presentation('ts', code)));
+    expect(second).toBe(first.replace('stored', 'fromDisk'));
   });
 });

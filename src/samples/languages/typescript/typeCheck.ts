@@ -17,6 +17,7 @@ import { applySampleFlags, emitsCommonJs, optionsKey } from './compilerOptions.j
 import { domOnlyGlobals, typeAssertionProblems } from './inspect.js';
 import { wantsHovers } from '../../hovers.js';
 import { identifierQuickInfo } from './quickInfo.js';
+import { createDeclarationSharingRegistry } from './declarationRegistry.js';
 
 type TS = typeof ts;
 
@@ -43,7 +44,7 @@ export class SampleTypeChecker {
     private readonly book: Book,
     private readonly baseOptions: ts.CompilerOptions,
   ) {
-    this.registry = tsApi.createDocumentRegistry();
+    this.registry = createDeclarationSharingRegistry(tsApi);
   }
 
   /** Files the compiler read outside the samples (packages' declarations and manifests). */
@@ -76,6 +77,7 @@ export class SampleTypeChecker {
     const profile = process.env.EVERGREEN_PROFILE ? performance.now() : 0;
     let done = 0;
     for (const [group, list] of byGroup) {
+      const groupStarted = profile ? performance.now() : 0;
       // One program per group for diagnostics and emit: every language-service call first re-syncs all
       // files with the host, which for hundreds of samples costs more than checking them.
       const program = group.service.getProgram()!;
@@ -92,6 +94,8 @@ export class SampleTypeChecker {
         onEach?.(sample, result);
         if (++done % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+      if (profile)
+        process.stderr.write(`  group of ${list.length}: ${Math.round(performance.now() - groupStarted)} ms ${optionsKey(group.service.getProgram()!.getCompilerOptions())}\n`);
     }
     if (profile) process.stderr.write(`type-check ${samples.length} samples in ${byGroup.size} group(s): ${Math.round(performance.now() - profile)} ms\n`);
     return results;
