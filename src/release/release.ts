@@ -11,6 +11,7 @@ import type { Project } from '../driver/project.js';
 import { processAlive } from '../util/processAlive.js';
 import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
 import { crashPoint, type History, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
+import { releaseChangeMarks } from './releaseMarks.js';
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { type GitState, readGitState, type SourceRecord, versionsInSite } from './gitState.js';
@@ -213,7 +214,8 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   // Build every format with the new version printed in it, into a private folder.
   const date = options.date ?? buildDate();
   const formats = project.formats.select(options.formats ?? book.config.formats);
-  const releasedVersion = { label: version, version, date, unreleasedChanges: false };
+  // The print book marks in its margin the sections this release changed.
+  const releasedVersion = { label: version, version, date, unreleasedChanges: false, ...(diff ? { changedSections: releaseChangeMarks(diff, version) } : {}) };
   const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
   await cleanupWorkDirs(root);
   await mkdir(workDir, { recursive: true });
