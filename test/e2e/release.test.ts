@@ -9,6 +9,15 @@ import { copyFixture, runCli, tempDir } from '../helpers/cli.js';
 import { editsForMajor, editsForMinor } from '../fixtures/release/edits.mjs';
 import { findBrowser } from '../../src/util/browser.js';
 
+/** Each page's text (pdftotext -layout) and the page number printed at its foot. */
+function pdfPages(file: string): { lines: string[]; printedNumber: string }[] {
+  const pages = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
+  return pages.map((page) => {
+    const lines = page.split('\n');
+    return { lines, printedNumber: lines.filter((l) => l.trim()).pop()?.trim() ?? '' };
+  });
+}
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 interface JsonDiff {
@@ -441,6 +450,31 @@ describe('PDF artifacts', () => {
       const text = execFileSync('pdftotext', ['-layout', path.join(site, redline.path), '-'], { encoding: 'utf8' });
       expect(text).toMatch(/type\s+again\s*retype\s+and\s+why/);
       expect(text).toContain('Advanced topics');
+
+      // The new book PDF marks in its margin what this release changed, and nothing else.
+      const bookPages = pdfPages(path.join(dir, 'releases', '1.1.0', 'artifacts', 'fixture-1.1.0.pdf'));
+      const pageWith = (heading: string) => bookPages.findIndex((p) => p.lines.some((l) => l.trim() === heading));
+      const lineAfter = (heading: string) => {
+        const { lines } = bookPages[pageWith(heading)];
+        return lines.slice(lines.findIndex((l) => l.trim() === heading) + 1).find((l) => l.trim())?.trim();
+      };
+      expect(lineAfter('Why versions matter')).toBe('Updated in 1.1.0');
+      expect(lineAfter('Advanced topics')).toBe('New in 1.1.0');
+      // Setup only moved, and the reflowed paragraph has the same words: no mark for either.
+      const marks = bookPages.flatMap((p) => p.lines.filter((l) => /^(Updated|New) in /.test(l.trim())));
+      expect(marks.map((l) => l.trim())).toEqual(['Updated in 1.1.0', 'New in 1.1.0']);
+      expect(pdfPages(stored).some((p) => p.lines.some((l) => /(Updated|New) in \d/.test(l)))).toBe(false);
+
+      // The redline names each changed section's page in the new book PDF: the number printed on the page
+      // where pdftotext finds that section's heading.
+      expect(text).toContain('Page numbers are those of fixture-1.1.0.pdf.');
+      const redlineLine = (heading: string) => text.split('\n').find((l) => new RegExp(`^${heading}\\b`).test(l.trim()))!;
+      for (const heading of ['Why versions matter', 'Advanced topics', 'Setup']) {
+        const printed = bookPages[pageWith(heading)].printedNumber;
+        expect(printed, heading).toMatch(/^\d+$/);
+        expect(redlineLine(heading), heading).toMatch(new RegExp(`\\sp\\. ${printed}$`));
+      }
+      expect(bookPages[pageWith('Setup')].printedNumber).not.toBe(bookPages[pageWith('Why versions matter')].printedNumber);
     },
     600_000,
   );
