@@ -1,3 +1,4 @@
+import { sectionOutputNote } from './outputCause.js';
 import type { BookDiff, BlockChange, ChapterDiff, SectionDiff } from './diff.js';
 import { changedParts, plural, wordsPart } from './changeSentence.js';
 import { correctionsLine, rereadDetails, rereadPlan } from './reread.js';
@@ -75,7 +76,7 @@ function sectionLine(s: SectionDiff, c: Required<FormatOptions>['color']): strin
     s.correction && 'small correction',
     s.contentChanged && !s.correction && `+${s.wordsAdded}/-${s.wordsRemoved} words`,
     s.samplesChanged && c.bold(`code changed (${s.samplesChanged})`),
-    s.outputsChanged && c.bold(`output changed, same code (${s.outputsChanged})`),
+    s.outputsChanged && c.bold(sectionOutputNote(s.blocks) ?? `output changed, same code (${s.outputsChanged})`),
     s.examplesChanged && `example changed (${s.examplesChanged})`,
   ].filter(Boolean);
   return `${s.contentChanged ? '~' : '↕'} ${title}  (${notes.join(', ')})`;
@@ -95,7 +96,7 @@ function blockLines(b: BlockChange, c: Required<FormatOptions>['color']): string
     case 'removed':
       return [c.red(`- ${clip(b.block.text)}`)];
     case 'moved':
-      return [c.dim(`↕ ${clip(b.block.text, 80)} (moved here)`)];
+      return [c.dim(`↕ ${clip(b.block.text, 80)} (${b.fromQuote ? 'code moved out of a quote' : 'moved here'})`)];
     case 'modified':
       if (b.block.kind === 'code') {
         return b.parts.filter((p) => p.op !== 'same').flatMap((p) => p.text.split('\n').map((l) => (p.op === 'ins' ? c.green(`+ ${l}`) : c.red(`- ${l}`))));
