@@ -21,7 +21,7 @@ export function codeRole(b: BlockChange): 'sample' | 'output' | 'example' | unde
   return sampleLanguages.has(b.block.lang ?? '') ? 'sample' : 'example';
 }
 
-const codeChanged = (b: BlockChange) => (b.op === 'removed' || b.op === 'modified') && codeRole(b) !== undefined;
+const codeChanged = (b: BlockChange) => (b.op === 'removed' || (b.op === 'modified' && !b.langChanged)) && codeRole(b) !== undefined;
 
 export function countChanges(blocks: BlockChange[]) {
   let wordsAdded = 0;
@@ -58,6 +58,7 @@ export function countChanges(blocks: BlockChange[]) {
 /** Typo-level edits: punctuation, or at most two words each way in one place of an existing paragraph. */
 function smallEdit(b: BlockChange): boolean {
   if (b.op === 'same') return true;
+  if (b.op === 'modified' && b.langChanged) return true;
   if (b.op !== 'modified' || b.block.kind === 'code' || b.replaced || b.movedCode) return false;
   if (b.correction) return true;
   const changed = b.parts.filter((p) => p.op !== 'same');

@@ -20,6 +20,8 @@ export type BlockChange =
       replaced?: boolean;
       /** Only punctuation changed (no word added or removed): a correction, not a change to re-read. */
       correction?: boolean;
+      /** Only a code block's fence language changed (`old.lang` → `block.lang`); its text did not. */
+      langChanged?: boolean;
       /** A code block that moved into this quote (its text is `same` in `parts`): moved, not changed. */
       movedCode?: boolean;
       /** Printed output that changed under an unchanged sample: a new TypeScript, or the author's edit. */

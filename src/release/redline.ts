@@ -6,7 +6,7 @@ import type { ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { copyPrintFonts, loadPrintFonts } from '../render/pdf/printFonts.js';
 import { launchBrowser } from '../util/browser.js';
-import { changeSentence } from './changeSentence.js';
+import { changeSentence, sectionRenamedNote } from './changeSentence.js';
 import type { BookPages } from './bookPages.js';
 import type { BookDiff, ChapterDiff, SectionDiff } from './diffModel.js';
 import { readingTime, rereadPlan } from './reread.js';
@@ -117,7 +117,7 @@ function sectionHtml(s: SectionDiff, c: ChapterDiff, page: PageMark): ElementCon
   const notes = [
     // In a new chapter every section is new: the chapter's badge says so once.
     s.status === 'added' && c.status !== 'added' ? 'new section' : s.status === 'removed' ? 'removed' : '',
-    s.renamed ? `renamed from “${s.oldTitle}”` : '',
+    s.renamed ? sectionRenamedNote(s) : '',
     s.levelChanged ? `heading level ${s.oldDepth} → ${s.depth}` : '',
     s.correction ? 'small correction' : '',
   ].filter(Boolean);
