@@ -32,7 +32,11 @@ export async function redlinePdf(diff: BookDiff, options: RedlineOptions): Promi
   const dir = await mkdtemp(path.join(os.tmpdir(), 'evergreen-redline-'));
   const browser = await launchBrowser();
   try {
-    await Promise.all([writeFile(path.join(dir, 'redline.html'), redlineHtml(diff, options.title, options)), writeFile(path.join(dir, 'fonts.css'), loadPrintFonts().css), copyPrintFonts(dir)]);
+    await Promise.all([
+      writeFile(path.join(dir, 'redline.html'), redlineHtml(diff, options.title, options)),
+      writeFile(path.join(dir, 'fonts.css'), loadPrintFonts().css),
+      copyPrintFonts(dir),
+    ]);
     const page = await browser.browser.newPage();
     await page.goto(pathToFileURL(path.join(dir, 'redline.html')).href, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
@@ -85,19 +89,21 @@ export function redlineHtml(diff: BookDiff, title: string, pageOptions: Pick<Red
     const n = pages?.pageOf(slug, id);
     return n ? h('span', { className: ['page'] }, `p. ${n}`) : null;
   };
-  const pagesNote = pages
-    ? ` Page numbers are those of ${pages.name}.`
-    : pageOptions.noPages
-      ? ` No page numbers: ${pageOptions.noPages}.`
-      : '';
+  const pagesNote = pages ? ` Page numbers are those of ${pages.name}.` : pageOptions.noPages ? ` No page numbers: ${pageOptions.noPages}.` : '';
   const body: ElementContent[] = [
     h('h1', `${title}: changes from ${diff.from} to ${diff.to}`),
-    h('p', { className: ['lede'] }, `${changeSentence(diff.summary)} Insertions are underlined, deletions struck through; a bar in the margin marks every changed block.${pagesNote}`),
+    h(
+      'p',
+      { className: ['lede'] },
+      `${changeSentence(diff.summary)} Insertions are underlined, deletions struck through; a bar in the margin marks every changed block.${pagesNote}`,
+    ),
     h('h2', 'What to re-read'),
     h(
       'ol',
       { className: ['reread'] },
-      plan.items.map((i) => h('li', [page(i.slug, i.sectionId), `${i.chapterTitle} › ${i.sectionTitle || 'Opening text'} `, h('span', { className: ['muted'] }, readingTime(i.minutes))])),
+      plan.items.map((i) =>
+        h('li', [page(i.slug, i.sectionId), `${i.chapterTitle} › ${i.sectionTitle || 'Opening text'} `, h('span', { className: ['muted'] }, readingTime(i.minutes))]),
+      ),
     ),
     ...diff.chapters.flatMap((c) => chapterHtml(c, page)),
   ];

@@ -14,7 +14,14 @@ function pdfPages(file: string): { lines: string[]; printedNumber: string }[] {
   const pages = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
   return pages.map((page) => {
     const lines = page.split('\n');
-    return { lines, printedNumber: lines.filter((l) => l.trim()).pop()?.trim() ?? '' };
+    return {
+      lines,
+      printedNumber:
+        lines
+          .filter((l) => l.trim())
+          .pop()
+          ?.trim() ?? '',
+    };
   });
 }
 
@@ -456,7 +463,10 @@ describe('PDF artifacts', () => {
       const pageWith = (heading: string) => bookPages.findIndex((p) => p.lines.some((l) => l.trim() === heading));
       const lineAfter = (heading: string) => {
         const { lines } = bookPages[pageWith(heading)];
-        return lines.slice(lines.findIndex((l) => l.trim() === heading) + 1).find((l) => l.trim())?.trim();
+        return lines
+          .slice(lines.findIndex((l) => l.trim() === heading) + 1)
+          .find((l) => l.trim())
+          ?.trim();
       };
       expect(lineAfter('Why versions matter')).toBe('Updated in 1.1.0');
       expect(lineAfter('Advanced topics')).toBe('New in 1.1.0');

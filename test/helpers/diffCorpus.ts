@@ -57,7 +57,10 @@ export function structuralReport(diff: BookDiff) {
         samplesChanged: s.samplesChanged,
         blocks: s.blocks
           .filter((b) => b.op !== 'same')
-          .map((b) => `${b.op}${b.op === 'modified' && b.movedCode ? ' (code moved in)' : ''}${b.op === 'moved' && b.fromQuote ? ' (out of a quote)' : ''}${b.op === 'modified' && b.correction ? ' (correction)' : ''} ${b.block.kind}`),
+          .map(
+            (b) =>
+              `${b.op}${b.op === 'modified' && b.movedCode ? ' (code moved in)' : ''}${b.op === 'moved' && b.fromQuote ? ' (out of a quote)' : ''}${b.op === 'modified' && b.correction ? ' (correction)' : ''} ${b.block.kind}`,
+          ),
       })),
     })),
   };

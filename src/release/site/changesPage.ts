@@ -154,7 +154,8 @@ function blockHtml(b: BlockChange): ElementContent[] {
   const body = isCode ? h('pre', { className: cls }, [h('code', codeBlockChildren(b))]) : h('div', { className: cls }, proseBlockHtml(b.block.kind, partsOf(b)));
   if (b.op === 'moved') return [body, h('p', { className: ['moved-note'] }, b.fromQuote ? '(code moved out of a quote, unchanged)' : '(moved here)')];
   if (b.op === 'modified' && b.movedCode) return [body, h('p', { className: ['moved-note'] }, '(code moved into this quote, unchanged)')];
-  if (b.op === 'modified' && b.langChanged) return [body, h('p', { className: ['moved-note'] }, `(marked as ${b.block.lang ?? 'no language'}, was ${b.old.lang ?? 'no language'}; the code is unchanged)`)];
+  if (b.op === 'modified' && b.langChanged)
+    return [body, h('p', { className: ['moved-note'] }, `(marked as ${b.block.lang ?? 'no language'}, was ${b.old.lang ?? 'no language'}; the code is unchanged)`)];
   if (b.op === 'modified' && b.outputCause) return [body, h('p', { className: ['moved-note'] }, `(${outputChangeNote(b)})`)];
   return [body];
 }

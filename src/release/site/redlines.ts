@@ -39,7 +39,9 @@ export async function writeRedlines(
     const rel = redlinePath(fromVersion);
     const target = path.join(siteDir, ...rel.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
-    const cached = cacheDir ? path.join(cacheDir, 'redlines', `${sha256Bytes(['redline', toolchainFingerprint(), title, entry.sha256, bookPdf].join('\0')).slice(0, 32)}.pdf`) : undefined;
+    const cached = cacheDir
+      ? path.join(cacheDir, 'redlines', `${sha256Bytes(['redline', toolchainFingerprint(), title, entry.sha256, bookPdf].join('\0')).slice(0, 32)}.pdf`)
+      : undefined;
     if (cached && existsSync(cached)) await copyFile(cached, target);
     else {
       pages ??= releasePages(latest, latest.version);

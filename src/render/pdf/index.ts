@@ -234,10 +234,8 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     version: ctx.version,
     chapters,
     pageCss:
-      pageCss(geometry, book.config.title, [
-        ...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
-        { pageName: printIndexPageName, title: 'Index' },
-      ]) + (ctx.version.changedSections?.length ? changeMarkCss(geometry) : ''),
+      pageCss(geometry, book.config.title, [...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })), { pageName: printIndexPageName, title: 'Index' }]) +
+      (ctx.version.changedSections?.length ? changeMarkCss(geometry) : ''),
     printCss: theme.files['print.css'] ?? '',
     generator: `Evergreen ${evergreenVersion}`,
   });

@@ -53,7 +53,15 @@ describe('an output that changed under unchanged code', () => {
     const checked = {
       version: '2.0.0',
       snapshot: { chapters: [] },
-      verification: { samples: 'checked', policy: 'all', compilers: [{ name: 'TypeScript', version: '6.0.2' }, { name: 'TypeScript', version: '5.9.3' }, { name: 'Node.js', version: '22.1.0' }] },
+      verification: {
+        samples: 'checked',
+        policy: 'all',
+        compilers: [
+          { name: 'TypeScript', version: '6.0.2' },
+          { name: 'TypeScript', version: '5.9.3' },
+          { name: 'Node.js', version: '22.1.0' },
+        ],
+      },
     } as unknown as PublishedRelease;
     expect(releaseSide(checked).typescript).toEqual(['6.0.2', '5.9.3']);
     const skipped = { ...checked, verification: { samples: 'skipped', policy: 'none', reason: 'book.yaml sets samples: none' } } as unknown as PublishedRelease;
