@@ -47,7 +47,7 @@ export { changeSentence } from './release/changeSentence.js';
 export type { ReleaseOptions, ReleaseResult } from './release/release.js';
 export type { BookDiff } from './release/diff.js';
 export type { SiteOptions, SiteResult } from './release/site/index.js';
-export { startDevServer, getBook, pdfRenderer, redlinePdf } from './api/lazy.js';
+export { startDevServer, getBook, pdfRenderer, redlinePdf, redlinePages } from './api/lazy.js';
 export type { DevServer, DevServerOptions, DevReporter, RebuildReport } from './dev/devServer.js';
 export type { GetOptions, GetResult } from './get/getBook.js';
 export { GetError } from './get/errors.js';

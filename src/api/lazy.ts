@@ -26,6 +26,11 @@ export function pdfRenderer(): Renderer {
 }
 
 /** The redline PDF of a diff (insertions underlined, deletions struck, margin bars), printed by headless Chromium. */
-export async function redlinePdf(diff: import('../release/diffModel.js').BookDiff, options: { title: string; file: string }): Promise<void> {
+export async function redlinePdf(diff: import('../release/diffModel.js').BookDiff, options: import('../release/redline.js').RedlineOptions): Promise<void> {
   return (await import('../release/redline.js')).redlinePdf(diff, options);
+}
+
+/** The page numbers a redline of `diff` names: those of its new version's book PDF, or why there are none. */
+export async function redlinePages(root: string, diff: import('../release/diffModel.js').BookDiff) {
+  return (await import('../release/bookPages.js')).diffPages(root, diff.to);
 }

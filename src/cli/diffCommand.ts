@@ -11,13 +11,13 @@ export function diffCommand(): Command {
     .option('--detail', 'also print the word-level changes of every changed block')
     .option('--pdf <file>', 'also write a redline PDF of the changed sections (needs Chromium)')
     .action(async (from: string, to: string | undefined, opts: { root: string; json?: boolean; detail?: boolean; pdf?: string }) => {
-      const { openProject, diffVersions, formatDiff, redlinePdf } = await import('../index.js');
+      const { openProject, diffVersions, formatDiff, redlinePdf, redlinePages } = await import('../index.js');
       const project = await openProject({ root: opts.root, workers: false });
       const title = project.book.config.title;
       const notice = (message: string) => process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
       const diff = await diffVersions(project, { from, to, notice }).finally(() => project.close());
       if (opts.pdf) {
-        await redlinePdf(diff, { title, file: opts.pdf });
+        await redlinePdf(diff, { title, file: opts.pdf, ...(await redlinePages(project.root, diff)) });
         process.stderr.write(`Redline PDF: ${opts.pdf}\n`);
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);

@@ -68,6 +68,11 @@ export function pairBlocks(
       out.push({ op: 'same', block: nb });
       continue;
     }
+    // Only the fence's language changed ("```" → "```ts"): the reader's code is the same, now highlighted.
+    if (nb.kind === 'code' && withoutSpace(ob.text) === withoutSpace(nb.text)) {
+      out.push({ op: 'modified', old: ob, block: nb, parts: [{ op: 'same', text: nb.text }], correction: true, langChanged: true });
+      continue;
+    }
     const parts = inlineDiff(ob, nb, Math.min(budgetMs, Math.max(0, deadline - performance.now())));
     if (!parts) onReplaced();
     out.push({

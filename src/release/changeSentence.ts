@@ -65,3 +65,10 @@ export function changeSentence(counts: ChangeCounts): string {
   if (!parts && !counts.wordsAdded && !counts.wordsRemoved) return 'No changes to the text.';
   return `${parts || 'Wording changed'}; ${wordsPart(counts)}.`;
 }
+
+/** How a renamed section is described; a chapter's opening text that gained a heading (or lost it) is said so. */
+export function sectionRenamedNote(s: { title: string; oldTitle?: string }): string {
+  if (!s.oldTitle) return 'heading added to the opening text';
+  if (!s.title) return `heading “${s.oldTitle}” removed, now the opening text`;
+  return `renamed from “${s.oldTitle}”`;
+}

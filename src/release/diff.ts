@@ -2,10 +2,11 @@ import { diffHashes, pairBlocks } from './blockDiff.js';
 import { plural } from './changeSentence.js';
 import { countChanges, isCorrection, suggestBump, summarize } from './diffCounts.js';
 import type { BlockChange, BookDiff, ChapterDiff, DiffOptions, SectionDiff } from './diffModel.js';
-import { codeMovedIntoQuotes } from './movedCode.js';
+import { codeMovedIntoQuotes, codeMovedOutOfQuotes } from './movedCode.js';
+import { attributeOutputChanges, type DiffSide } from './outputCause.js';
 import { dice, matchItems, movedByOrder, shingles } from './similarity.js';
 import { chapterJudge, sectionJudge } from './structureMatch.js';
-import { type Block, type BlockStore, blockWords, type Snapshot, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
+import { type Block, type BlockStore, blockWords, type SnapshotChapter, type SnapshotSection } from './snapshot.js';
 
 /**
  * The reader's diff between two versions of a book, in three levels:
@@ -20,8 +21,9 @@ export type { BlockChange, BookDiff, Bump, ChapterDiff, ChapterStatus, DiffOptio
 export { inlineDiff } from './blockDiff.js';
 export { plural };
 export { suggestBump, wordsPerMinute } from './diffCounts.js';
+export { type DiffSide, releaseSide } from './outputCause.js';
 
-export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: { label: string; snapshot: Snapshot }, store: BlockStore, options: DiffOptions = {}): BookDiff {
+export function diffSnapshots(from: DiffSide, to: DiffSide, store: BlockStore, options: DiffOptions = {}): BookDiff {
   const deadline = performance.now() + (options.totalBudgetMs ?? 5000);
   const blockBudget = options.blockBudgetMs ?? 100;
   const block = (hash: string): Block => store.get(hash) ?? { kind: 'other', text: '' };
@@ -103,6 +105,7 @@ export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: {
     changesOf.set(pair, changes);
   }
   codeMovedIntoQuotes([...changesOf.values()]);
+  codeMovedOutOfQuotes([...changesOf.values()]);
   const sectionDiffs = new Map<SectionPair, SectionDiff>();
   for (const [pair, changes] of changesOf) sectionDiffs.set(pair, sectionDiff(pair.new, pair.old, changes, pair.moved, pair.across ? pair.oldChapter : undefined));
 
@@ -165,8 +168,10 @@ export function diffSnapshots(from: { label: string; snapshot: Snapshot }, to: {
   }
 
   const summary = summarize(chapters, replacedBlocks);
-  const { bump, reasons } = suggestBump(chapters, summary);
-  return { from: from.label, to: to.label, chapters, summary, bump, bumpReasons: reasons };
+  const outputs = attributeOutputChanges(chapters, from, to);
+  if (outputs) summary.outputsByTypeScript = outputs.byTypeScript;
+  const { bump, reasons } = suggestBump(chapters, summary, outputs?.typescript.to);
+  return { from: from.label, to: to.label, chapters, summary, bump, bumpReasons: reasons, ...(outputs ? { typescript: outputs.typescript } : {}) };
 }
 
 function normalizeTitle(title: string): string {

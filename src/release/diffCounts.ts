@@ -21,7 +21,7 @@ export function codeRole(b: BlockChange): 'sample' | 'output' | 'example' | unde
   return sampleLanguages.has(b.block.lang ?? '') ? 'sample' : 'example';
 }
 
-const codeChanged = (b: BlockChange) => (b.op === 'removed' || b.op === 'modified') && codeRole(b) !== undefined;
+const codeChanged = (b: BlockChange) => (b.op === 'removed' || (b.op === 'modified' && !b.langChanged)) && codeRole(b) !== undefined;
 
 export function countChanges(blocks: BlockChange[]) {
   let wordsAdded = 0;
@@ -58,6 +58,7 @@ export function countChanges(blocks: BlockChange[]) {
 /** Typo-level edits: punctuation, or at most two words each way in one place of an existing paragraph. */
 function smallEdit(b: BlockChange): boolean {
   if (b.op === 'same') return true;
+  if (b.op === 'modified' && b.langChanged) return true;
   if (b.op !== 'modified' || b.block.kind === 'code' || b.replaced || b.movedCode) return false;
   if (b.correction) return true;
   const changed = b.parts.filter((p) => p.op !== 'same');
@@ -139,13 +140,15 @@ export function summarize(chapters: ChapterDiff[], replacedBlocks: number): Diff
  * rewording, moves, renames); minor = only additions; major = something a reader learned is gone or the code
  * they typed in changed (chapters or sections removed, samples changed or removed).
  */
-export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary): { bump: Bump; reasons: string[] } {
+export function suggestBump(chapters: ChapterDiff[], summary: DiffSummary, typescript?: string[]): { bump: Bump; reasons: string[] } {
   const major: string[] = [];
   const minor: string[] = [];
   if (summary.chaptersRemoved) major.push(`${plural(summary.chaptersRemoved, 'chapter')} removed`);
   if (summary.sectionsRemoved) major.push(`${plural(summary.sectionsRemoved, 'section')} removed`);
   if (summary.samplesChanged) major.push(`${plural(summary.samplesChanged, 'code sample')} changed`);
-  if (summary.outputsChanged) minor.push(`${plural(summary.outputsChanged, 'sample output')} changed (the code did not)`);
+  const byTypeScript = summary.outputsByTypeScript ?? 0;
+  if (byTypeScript) minor.push(`${plural(byTypeScript, 'sample output')} changed: TypeScript ${typescript?.join(', ')} prints otherwise (the code did not change)`);
+  if (summary.outputsChanged > byTypeScript) minor.push(`${plural(summary.outputsChanged - byTypeScript, 'sample output')} changed (the code did not)`);
   if (summary.examplesChanged) minor.push(`${plural(summary.examplesChanged, 'code example')} changed (not runnable samples)`);
   if (summary.chaptersAdded) minor.push(`${plural(summary.chaptersAdded, 'chapter')} added`);
   if (summary.sectionsAdded) minor.push(`${plural(summary.sectionsAdded, 'section')} added`);

@@ -10,7 +10,8 @@ export type BlockChange =
   | { op: 'same'; block: Block }
   | { op: 'added'; block: Block }
   | { op: 'removed'; block: Block }
-  | { op: 'moved'; block: Block }
+  /** `fromQuote`: code that was inside a quote in the old version (the quote's other words are their own change). */
+  | { op: 'moved'; block: Block; fromQuote?: boolean }
   | {
       op: 'modified';
       old: Block;
@@ -19,9 +20,16 @@ export type BlockChange =
       replaced?: boolean;
       /** Only punctuation changed (no word added or removed): a correction, not a change to re-read. */
       correction?: boolean;
+      /** Only a code block's fence language changed (`old.lang` → `block.lang`); its text did not. */
+      langChanged?: boolean;
       /** A code block that moved into this quote (its text is `same` in `parts`): moved, not changed. */
       movedCode?: boolean;
+      /** Printed output that changed under an unchanged sample: a new TypeScript, or the author's edit. */
+      outputCause?: OutputCause;
     };
+
+/** Why an output changed while its sample's code did not (told from the TypeScript versions the releases recorded). */
+export type OutputCause = { by: 'typescript'; from: string; to: string } | { by: 'edit'; typescript: string };
 
 export type SectionStatus = 'added' | 'removed' | 'changed' | 'moved' | 'renamed' | 'level-changed';
 
@@ -99,6 +107,8 @@ export interface DiffSummary {
   samplesChanged: number;
   /** Sample output blocks that changed while the sample's code did not. */
   outputsChanged: number;
+  /** Of those, the outputs a different TypeScript version explains (both releases recorded theirs). */
+  outputsByTypeScript?: number;
   /** Other existing code blocks modified or removed. */
   examplesChanged: number;
   wordsAdded: number;
@@ -118,6 +128,8 @@ export interface BookDiff {
   summary: DiffSummary;
   bump: Bump;
   bumpReasons: string[];
+  /** The TypeScript versions each side's samples were verified with, when both releases recorded them. */
+  typescript?: { from: string[]; to: string[] };
 }
 
 export interface DiffOptions {

@@ -1,5 +1,6 @@
+import { sectionOutputNote } from './outputCause.js';
 import type { BookDiff, BlockChange, ChapterDiff, SectionDiff } from './diff.js';
-import { changedParts, plural, wordsPart } from './changeSentence.js';
+import { changedParts, plural, sectionRenamedNote, wordsPart } from './changeSentence.js';
 import { correctionsLine, rereadDetails, rereadPlan } from './reread.js';
 
 export interface FormatOptions {
@@ -69,13 +70,13 @@ function sectionLine(s: SectionDiff, c: Required<FormatOptions>['color']): strin
   if (s.status === 'added') return c.green(`+ ${title}  (new section, ${s.wordsAdded} words)`);
   if (s.status === 'removed') return c.red(`- ${title}  (removed, ${s.wordsRemoved} words)`);
   const notes = [
-    s.renamed && `renamed from “${s.oldTitle}”`,
+    s.renamed && sectionRenamedNote(s),
     s.moved && (s.movedFrom ? `moved from “${s.movedFrom.chapterTitle}”` : 'moved'),
     s.levelChanged && `heading level ${s.oldDepth} → ${s.depth}`,
     s.correction && 'small correction',
     s.contentChanged && !s.correction && `+${s.wordsAdded}/-${s.wordsRemoved} words`,
     s.samplesChanged && c.bold(`code changed (${s.samplesChanged})`),
-    s.outputsChanged && c.bold(`output changed, same code (${s.outputsChanged})`),
+    s.outputsChanged && c.bold(sectionOutputNote(s.blocks) ?? `output changed, same code (${s.outputsChanged})`),
     s.examplesChanged && `example changed (${s.examplesChanged})`,
   ].filter(Boolean);
   return `${s.contentChanged ? '~' : '↕'} ${title}  (${notes.join(', ')})`;
@@ -95,8 +96,9 @@ function blockLines(b: BlockChange, c: Required<FormatOptions>['color']): string
     case 'removed':
       return [c.red(`- ${clip(b.block.text)}`)];
     case 'moved':
-      return [c.dim(`↕ ${clip(b.block.text, 80)} (moved here)`)];
+      return [c.dim(`↕ ${clip(b.block.text, 80)} (${b.fromQuote ? 'code moved out of a quote' : 'moved here'})`)];
     case 'modified':
+      if (b.langChanged) return [c.dim(`~ code block marked \`${b.block.lang ?? 'no language'}\` (was \`${b.old.lang ?? 'no language'}\`), text unchanged`)];
       if (b.block.kind === 'code') {
         return b.parts.filter((p) => p.op !== 'same').flatMap((p) => p.text.split('\n').map((l) => (p.op === 'ins' ? c.green(`+ ${l}`) : c.red(`- ${l}`))));
       }

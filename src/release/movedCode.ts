@@ -58,3 +58,39 @@ function partsAround(oldQuote: Block | undefined, quote: Block, code: string): I
   if (!placed) place();
   return out.filter((p) => p.text !== '');
 }
+
+/**
+ * The other way round: code taken out of a quote ("> ```ts …" becomes "```ts …") is a quote removed or
+ * changed and a code block added. The code moved; what is left of the quote's change is its own words.
+ */
+export function codeMovedOutOfQuotes(sections: BlockChange[][]): void {
+  const oldQuotes: { list: BlockChange[]; change: BlockChange & { op: 'removed' | 'modified' } }[] = [];
+  for (const list of sections) {
+    for (const b of list) if ((b.op === 'removed' || b.op === 'modified') && quoteOf(b)?.kind === 'blockquote') oldQuotes.push({ list, change: b });
+  }
+  if (oldQuotes.length === 0) return;
+  for (const list of sections) {
+    list.forEach((b, i) => {
+      if (b.op !== 'added' || b.block.kind !== 'code' || !b.block.text.trim()) return;
+      const found = oldQuotes.find((q) => quoteOf(q.change)!.text.includes(b.block.text) && !(q.change.op === 'modified' && q.change.block.text.includes(b.block.text)));
+      if (!found) return;
+      list[i] = { op: 'moved', block: b.block, fromQuote: true };
+      const at = found.list.indexOf(found.change);
+      const old = quoteOf(found.change)!;
+      const rest: Block = { ...old, text: old.text.replace(b.block.text, ' ').replace(/\s+/g, ' ').trim() };
+      if (found.change.op === 'removed') {
+        // The quote is gone: only its own words were removed (none left: the code was all of it).
+        if (rest.text) found.list[at] = found.change = { op: 'removed', block: rest };
+        else found.list.splice(at, 1);
+      } else {
+        const parts = inlineDiff(rest, found.change.block, 100);
+        if (parts) found.list[at] = found.change = { ...found.change, old: rest, parts };
+      }
+    });
+  }
+}
+
+function quoteOf(b: BlockChange & { op: 'removed' | 'modified' }): Block | undefined {
+  const block = b.op === 'removed' ? b.block : b.old;
+  return block.kind === 'blockquote' ? block : undefined;
+}

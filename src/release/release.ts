@@ -9,8 +9,10 @@ import { checkProject } from '../driver/checkProject.js';
 import { commitStaging } from '../driver/outputDir.js';
 import type { Project } from '../driver/project.js';
 import { processAlive } from '../util/processAlive.js';
-import { type Bump, type BookDiff, diffSnapshots } from './diff.js';
+import { type Bump, type BookDiff, diffSnapshots, releaseSide } from './diff.js';
+import { verifiedTypeScript } from './outputCause.js';
 import { crashPoint, fetchCommand, type History, type MissingArtifact, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
+import { releaseChangeMarks } from './releaseMarks.js';
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
 import { type GitState, readGitState, type SourceRecord, versionsInSite } from './gitState.js';
@@ -214,7 +216,7 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   let diff: BookDiff | undefined;
   let suggested: Bump = 'major';
   if (history.latest) {
-    diff = diffSnapshots({ label: history.latest.version, snapshot: history.latest.snapshot }, { label: version, snapshot }, store);
+    diff = diffSnapshots(releaseSide(history.latest), { label: version, snapshot, ...verifiedTypeScript(verification) }, store);
     suggested = diff.bump;
     const requested = requestedBump(history.latest.version, version);
     if (suggested === 'none') warnings.push(`Nothing changed since ${history.latest.version}.`);
@@ -234,7 +236,8 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   // Build every format with the new version printed in it, into a private folder.
   const date = options.date ?? buildDate();
   const formats = project.formats.select(options.formats ?? book.config.formats);
-  const releasedVersion = { label: version, version, date, unreleasedChanges: false };
+  // The print book marks in its margin the sections this release changed.
+  const releasedVersion = { label: version, version, date, unreleasedChanges: false, ...(diff ? { changedSections: releaseChangeMarks(diff, version) } : {}) };
   const workDir = path.join(root, '.evergreen', `release-${process.pid}-${Date.now()}`);
   await cleanupWorkDirs(root);
   await mkdir(workDir, { recursive: true });
@@ -352,7 +355,7 @@ export async function diffVersions(project: Project, options: { from: string; to
   const from = find(options.from);
   if (options.to && options.to !== 'current') {
     const to = find(options.to);
-    return diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
+    return diffSnapshots(releaseSide(from), releaseSide(to), history.store);
   }
   refuseBookErrors(project.book);
   const { snapshot, store } = snapshotBook(project.book, new Map(history.store), { cacheDir: project.cacheDir });

@@ -1,3 +1,4 @@
+import { outputOnlyChanges, sectionOutputNote } from './outputCause.js';
 import { rereadWords, wordsPerMinute } from './diffCounts.js';
 import type { BookDiff, SectionDiff } from './diffModel.js';
 
@@ -19,6 +20,8 @@ export interface RereadItem {
   wordsRemoved: number;
   samplesChanged: number;
   outputsChanged: number;
+  /** Why the outputs changed ("output changed: TypeScript 6.0.2 prints …"), when the releases tell. */
+  outputNote?: string;
   /** Words to read again (whole new or changed blocks), and the minutes they take at 230 words per minute. */
   rereadWords: number;
   minutes: number;
@@ -65,7 +68,7 @@ export function rereadPlan(diff: BookDiff): RereadPlan {
 }
 
 function itemOf(
-  where: Omit<RereadItem, 'isNew' | 'wordsAdded' | 'wordsRemoved' | 'samplesChanged' | 'outputsChanged' | 'rereadWords' | 'minutes' | 'impact'>,
+  where: Omit<RereadItem, 'isNew' | 'wordsAdded' | 'wordsRemoved' | 'samplesChanged' | 'outputsChanged' | 'outputNote' | 'rereadWords' | 'minutes' | 'impact'>,
   s: SectionDiff,
 ): RereadItem {
   const words = rereadWords(s.blocks);
@@ -76,6 +79,7 @@ function itemOf(
     wordsRemoved: s.wordsRemoved,
     samplesChanged: s.samplesChanged,
     outputsChanged: s.outputsChanged,
+    ...(outputOnlyChanges(s.blocks).some((b) => b.outputCause) ? { outputNote: sectionOutputNote(s.blocks) } : {}),
     rereadWords: words,
     minutes: words / wordsPerMinute,
     impact: words + sampleWeight * s.samplesChanged + outputWeight * s.outputsChanged + Math.min(s.wordsRemoved, words) / 2,
@@ -87,7 +91,7 @@ export function rereadDetails(item: RereadItem): string {
   const parts = [
     item.isNew ? `new section, ${item.wordsAdded} words` : `+${item.wordsAdded}/-${item.wordsRemoved} words`,
     item.samplesChanged ? `${item.samplesChanged} code sample${item.samplesChanged === 1 ? '' : 's'} changed` : '',
-    item.outputsChanged ? `${item.outputsChanged} output${item.outputsChanged === 1 ? '' : 's'} changed (same code)` : '',
+    item.outputsChanged ? (item.outputNote ?? `${item.outputsChanged} output${item.outputsChanged === 1 ? '' : 's'} changed (same code)`) : '',
     readingTime(item.minutes),
   ];
   return parts.filter(Boolean).join(', ');

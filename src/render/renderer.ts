@@ -13,6 +13,19 @@ export interface BookVersion {
   date: string;
   /** True when the manuscript differs from the latest release. */
   unreleasedChanges: boolean;
+  /** Sections this release changed (a release build only): the PDF puts a mark in their margin. */
+  changedSections?: ChangedSection[];
+}
+
+/** A section changed in the release being built ("Updated in 2.3.0"), told by the release's diff. */
+export interface ChangedSection {
+  chapterSlug: string;
+  /** The section's heading id; '' for the chapter's opening text (or, with `wholeChapter`, all of it). */
+  headingId: string;
+  /** A chapter new in this release: all of it is marked. */
+  wholeChapter?: boolean;
+  /** What the mark says, e.g. "Updated in 2.3.0" or "New in 2.3.0". */
+  label: string;
 }
 
 export interface RenderContext {

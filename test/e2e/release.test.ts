@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -411,46 +410,4 @@ describe('atomic publishing', () => {
       expect(existsSync(path.join(dir, 'releases', '2.1.0', '.publishing'))).toBe(false);
     });
   }
-});
-
-describe('PDF artifacts', () => {
-  it.skipIf(!findBrowser())(
-    'keeps the published PDF byte for byte, lists it in the manifest and the feed (needs Chromium)',
-    async () => {
-      const dir = copyFixture('release/book');
-      const r = await runCli(['release', '1.0.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-01-10']);
-      expect(r.code, r.stderr).toBe(0);
-      const record = JSON.parse(readFileSync(path.join(dir, 'releases', '1.0.0', 'release.json'), 'utf8'));
-      const stored = path.join(dir, '.evergreen', 'artifacts', record.artifacts.find((a: { kind: string }) => a.kind === 'pdf').sha256);
-      expect(readFileSync(stored).subarray(0, 5).toString()).toBe('%PDF-');
-      const published = sha256(stored);
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'dist', 'site', 'manifest.json'), 'utf8'));
-      const pdf = manifest.versions[0].artifacts.find((a: { kind: string }) => a.kind === 'pdf');
-      expect(pdf).toMatchObject({ path: 'downloads/fixture-1.0.0.pdf', sha256: published });
-      expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
-      const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(readFileSync(path.join(dir, 'dist', 'site', 'feed.xml'), 'utf8'));
-      const links = [feed.feed.entry.link].flat() as { '@rel': string; '@type': string; '@href': string }[];
-      expect(links.find((l) => l['@type'] === 'application/pdf')?.['@href']).toBe('https://example.com/fixture/downloads/fixture-1.0.0.pdf');
-      // A later build (new theme, new Chromium…) never replaces what readers downloaded.
-      const b = await runCli(['build', '--root', dir, '--format', 'html,pdf']);
-      expect(b.code, b.stderr).toBe(0);
-      expect(sha256(stored)).toBe(published);
-      expect(sha256(path.join(dir, 'dist', 'site', pdf.path))).toBe(published);
-      // The next release gets a redline PDF of what changed, made from the snapshots, listed with its sha256.
-      editsForMinor(dir);
-      const r2 = await runCli(['release', '1.1.0', '--root', dir, '--format', 'html,pdf', '--yes', '--date', '2026-03-01']);
-      expect(r2.code, r2.stderr).toBe(0);
-      const site = path.join(dir, 'dist', 'site');
-      const next = JSON.parse(readFileSync(path.join(site, 'manifest.json'), 'utf8'));
-      const redline = next.versions[0].changesSince['1.0.0'].redline;
-      expect(redline.path).toBe('changes/since-1.0.0.pdf');
-      expect(sha256(path.join(site, redline.path))).toBe(redline.sha256);
-      expect(existsSync(path.join(dir, 'releases', '1.1.0', 'changes'))).toBe(false);
-      expect(readFileSync(path.join(site, 'changes-since-1.0.0.html'), 'utf8')).toContain('href="changes/since-1.0.0.pdf"');
-      const text = execFileSync('pdftotext', ['-layout', path.join(site, redline.path), '-'], { encoding: 'utf8' });
-      expect(text).toMatch(/type\s+again\s*retype\s+and\s+why/);
-      expect(text).toContain('Advanced topics');
-    },
-    600_000,
-  );
 });

@@ -15,14 +15,19 @@ export function corpusCases(): string[] {
     .sort();
 }
 
-export async function diffCase(name: string): Promise<BookDiff> {
+/** `typescript`: the TypeScript versions each side's release recorded (as release.json's `verification` does). */
+export async function diffCase(name: string, typescript: { before?: string[]; after?: string[] } = {}): Promise<BookDiff> {
   const store: BlockStore = new Map();
   const snap = async (side: string) => {
     const root = tempDir();
     cpSync(path.join(corpusDir, name, side), path.join(root, 'manuscript'), { recursive: true });
     return snapshotBook(await loadBook(root, { noCache: true }), store).snapshot;
   };
-  return diffSnapshots({ label: 'before', snapshot: await snap('before') }, { label: 'after', snapshot: await snap('after') }, store);
+  return diffSnapshots(
+    { label: 'before', snapshot: await snap('before'), ...(typescript.before ? { typescript: typescript.before } : {}) },
+    { label: 'after', snapshot: await snap('after'), ...(typescript.after ? { typescript: typescript.after } : {}) },
+    store,
+  );
 }
 
 /** What expected.json pins down: structure and counts, not the block-level detail. */
@@ -52,7 +57,10 @@ export function structuralReport(diff: BookDiff) {
         samplesChanged: s.samplesChanged,
         blocks: s.blocks
           .filter((b) => b.op !== 'same')
-          .map((b) => `${b.op}${b.op === 'modified' && b.movedCode ? ' (code moved in)' : ''}${b.op === 'modified' && b.correction ? ' (correction)' : ''} ${b.block.kind}`),
+          .map(
+            (b) =>
+              `${b.op}${b.op === 'modified' && b.movedCode ? ' (code moved in)' : ''}${b.op === 'moved' && b.fromQuote ? ' (out of a quote)' : ''}${b.op === 'modified' && b.correction ? ' (correction)' : ''} ${b.block.kind}`,
+          ),
       })),
     })),
   };

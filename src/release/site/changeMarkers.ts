@@ -1,4 +1,5 @@
 import type { PublishedRelease } from '../history/index.js';
+import { changedForReaders } from '../releaseMarks.js';
 import { anchorFor } from './changesPage.js';
 import type { SiteVersion } from './diffs.js';
 
@@ -32,8 +33,7 @@ export function lastChangedMarkers(versions: SiteVersion[], latest: PublishedRel
       for (const s of c.sections) {
         if (s.status === 'removed') continue;
         if (s.oldId !== undefined && last.has(`${c.key}#${s.oldId}`)) last.set(`${c.key}#${s.id}`, last.get(`${c.key}#${s.oldId}`)!);
-        const changed = c.status === 'added' || s.status === 'added' || s.renamed || (s.contentChanged && !s.correction);
-        if (changed) last.set(`${c.key}#${s.id}`, { version: to, since: from, isNew: s.status === 'added' });
+        if (changedForReaders(c, s)) last.set(`${c.key}#${s.id}`, { version: to, since: from, isNew: s.status === 'added' });
       }
     }
   }

@@ -1,6 +1,7 @@
+import { outputChangeNote, sectionOutputNote } from '../outputCause.js';
 import type { ElementContent } from 'hast';
 import { h } from 'hastscript';
-import { changeSentence, plural } from '../changeSentence.js';
+import { changeSentence, plural, sectionRenamedNote } from '../changeSentence.js';
 import type { BlockChange, BookDiff, ChapterDiff, SectionDiff } from '../diff.js';
 import type { PublishedRelease } from '../history/index.js';
 import { correctionsLine, rereadDetails, rereadPlan } from '../reread.js';
@@ -117,12 +118,12 @@ function sectionChanges(c: ChapterDiff, s: SectionDiff, base: string): ElementCo
   const badges = [
     s.status === 'added' ? badge('new section', 'added') : null,
     s.status === 'removed' ? badge('removed', 'removed') : null,
-    s.renamed ? badge(`renamed from “${s.oldTitle ?? ''}”`) : null,
+    s.renamed ? badge(sectionRenamedNote(s)) : null,
     s.moved ? badge(`moved${s.movedFrom ? ` from “${s.movedFrom.chapterTitle}”` : ''}`) : null,
     s.levelChanged ? badge(`heading level ${s.oldDepth} → ${s.depth}`) : null,
     s.correction ? badge('small correction') : null,
     s.samplesChanged ? badge('code changed', 'code') : null,
-    s.outputsChanged ? badge('output changed, same code', 'code') : null,
+    s.outputsChanged ? badge(sectionOutputNote(s.blocks) ?? 'output changed, same code', 'code') : null,
   ].flatMap((b) => (b ? [' ', b] : []));
   const heading = s.status === 'removed' ? h('h4', [title, ...badges]) : h('h4', [h('a', { href }, title), ...badges]);
   const body = s.contentChanged && c.status !== 'added' ? blocksHtml(s.blocks) : c.status === 'added' ? null : h('p', { className: ['muted'] }, 'Text unchanged.');
@@ -151,7 +152,10 @@ function blockHtml(b: BlockChange): ElementContent[] {
   const isCode = b.block.kind === 'code';
   const cls = ['change-block', b.op === 'modified' && b.replaced ? 'replaced' : '', b.op === 'same' ? 'same' : b.op].filter(Boolean);
   const body = isCode ? h('pre', { className: cls }, [h('code', codeBlockChildren(b))]) : h('div', { className: cls }, proseBlockHtml(b.block.kind, partsOf(b)));
-  if (b.op === 'moved') return [body, h('p', { className: ['moved-note'] }, '(moved here)')];
+  if (b.op === 'moved') return [body, h('p', { className: ['moved-note'] }, b.fromQuote ? '(code moved out of a quote, unchanged)' : '(moved here)')];
   if (b.op === 'modified' && b.movedCode) return [body, h('p', { className: ['moved-note'] }, '(code moved into this quote, unchanged)')];
+  if (b.op === 'modified' && b.langChanged)
+    return [body, h('p', { className: ['moved-note'] }, `(marked as ${b.block.lang ?? 'no language'}, was ${b.old.lang ?? 'no language'}; the code is unchanged)`)];
+  if (b.op === 'modified' && b.outputCause) return [body, h('p', { className: ['moved-note'] }, `(${outputChangeNote(b)})`)];
   return [body];
 }

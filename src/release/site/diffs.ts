@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DiskCache } from '../../util/diskCache.js';
 import { sha256Bytes } from '../../util/hash.js';
 import { toolchainFingerprint } from '../../util/version.js';
-import { type BookDiff, diffSnapshots } from '../diff.js';
+import { type BookDiff, diffSnapshots, releaseSide } from '../diff.js';
 import type { History, PublishedRelease } from '../history/index.js';
 import { changeSummary } from './changeSummary.js';
 
@@ -31,10 +31,10 @@ export async function diffAllVersions(history: History, versions: SiteVersion[],
     for (let i = 0; i < j; i++) {
       const from = releases[i];
       const to = releases[j];
-      const key = sha256Bytes(['site-diff', toolchainFingerprint(), snapshotHash(from), snapshotHash(to)].join('\0'));
+      const key = sha256Bytes(['site-diff', toolchainFingerprint(), snapshotHash(from), snapshotHash(to), ...compilersOf(from), '|', ...compilersOf(to)].join('\0'));
       let diff = cache?.get(key);
       if (!diff) {
-        diff = diffSnapshots({ label: from.version, snapshot: from.snapshot }, { label: to.version, snapshot: to.snapshot }, history.store);
+        diff = diffSnapshots(releaseSide(from), releaseSide(to), history.store);
         cache?.set(key, diff);
       }
       const summaryPath = `changes/${from.version}..${to.version}.json`;
@@ -43,6 +43,11 @@ export async function diffAllVersions(history: History, versions: SiteVersion[],
       versions[j].changesSince.set(from.version, { summary: summaryPath, sha256: sha256Bytes(summaryText), page: to === latest ? changesPage(from.version) : undefined, diff });
     }
   }
+}
+
+/** The TypeScript versions a diff tells output changes by (part of the cached diff's key). */
+function compilersOf(release: PublishedRelease): string[] {
+  return releaseSide(release).typescript ?? [];
 }
 
 function snapshotHash(release: PublishedRelease): string {

@@ -116,7 +116,7 @@ async function writeSite(siteDir: string, book: Book, history: History, options:
   await writeFile(path.join(siteDir, 'versions.html'), sitePage(pageContext, 'versions.html', 'All versions', 'site-versions', versionsContent(pageContext)));
   const latestSite = versions.find((v) => v.release === latest)!;
   const latestIndex = releases.indexOf(latest);
-  await writeRedlines(siteDir, latestSite, latest, book.config.title, options.cacheDir, diagnostics);
+  await writeRedlines(history, siteDir, latestSite, latest, book.config.title, options.cacheDir, diagnostics);
   for (const [fromVersion, entry] of latestSite.changesSince) {
     const name = changesPage(fromVersion);
     const fromIndex = releases.findIndex((x) => x.version === fromVersion);

@@ -5,7 +5,7 @@ import type { DiagnosticBag } from '../../diagnostics/diagnostic.js';
 import { findBrowser } from '../../util/browser.js';
 import { sha256Bytes } from '../../util/hash.js';
 import { toolchainFingerprint } from '../../util/version.js';
-import type { PublishedRelease } from '../history/index.js';
+import type { History, PublishedRelease } from '../history/index.js';
 import type { SiteVersion } from './diffs.js';
 
 export function redlinePath(fromVersion: string): string {
@@ -18,6 +18,7 @@ export function redlinePath(fromVersion: string): string {
  * are cached by the change summary they show, so an unchanged history costs no browser run.
  */
 export async function writeRedlines(
+  history: History,
   siteDir: string,
   latestSite: SiteVersion,
   latest: PublishedRelease,
@@ -31,14 +32,21 @@ export async function writeRedlines(
     return;
   }
   const { redlinePdf } = await import('../redline.js');
+  const { releasePages } = await import('../bookPages.js');
+  // Read from the latest book PDF only when some redline is not cached.
+  let pages: ReturnType<typeof releasePages> | undefined;
+  const bookPdf = latest.artifacts.find((a) => a.kind === 'pdf')?.sha256 ?? '';
   for (const [fromVersion, entry] of latestSite.changesSince) {
     const rel = redlinePath(fromVersion);
     const target = path.join(siteDir, ...rel.split('/'));
     await mkdir(path.dirname(target), { recursive: true });
-    const cached = cacheDir ? path.join(cacheDir, 'redlines', `${sha256Bytes(['redline', toolchainFingerprint(), title, entry.sha256].join('\0')).slice(0, 32)}.pdf`) : undefined;
+    const cached = cacheDir
+      ? path.join(cacheDir, 'redlines', `${sha256Bytes(['redline', toolchainFingerprint(), title, entry.sha256, bookPdf].join('\0')).slice(0, 32)}.pdf`)
+      : undefined;
     if (cached && existsSync(cached)) await copyFile(cached, target);
     else {
-      await redlinePdf(entry.diff, { title, file: target });
+      pages ??= releasePages(history, latest, latest.version);
+      await redlinePdf(entry.diff, { title, file: target, ...(await pages) });
       if (cached) {
         await mkdir(path.dirname(cached), { recursive: true });
         await copyFile(target, cached);

@@ -39,6 +39,12 @@ export function shortenDestinationNames(doc: PDFDocument): number {
   return renamed.size;
 }
 
+/** The name a destination has in the published PDF (the element's id, shortened when over-long). */
+export function publishedDestinationName(id: string): string {
+  const name = PDFName.of(id);
+  return encodedLength(name) <= maxNameBytes ? id : shortName(id).decodeText();
+}
+
 /** Bytes the name takes in the file, without its slash (non-ASCII and delimiters are written as #xx). */
 function encodedLength(name: PDFName): number {
   return name.asString().length - 1;

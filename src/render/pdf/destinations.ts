@@ -16,9 +16,11 @@ export interface PdfLayout {
   pageCount: number;
   /** 0-based page index of each named destination. */
   pages: Map<string, number>;
+  /** The page labels readers see ("iii", "12"), by 0-based page index, when asked for and the PDF has them. */
+  labels?: string[];
 }
 
-export async function readLayout(pdf: Uint8Array): Promise<PdfLayout> {
+export async function readLayout(pdf: Uint8Array, options: { labels?: boolean } = {}): Promise<PdfLayout> {
   const { getDocument } = await loadPdfjs();
   // pdfjs takes ownership of (and detaches) the buffer it is given: hand it a copy.
   const doc = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true }).promise;
@@ -42,7 +44,8 @@ export async function readLayout(pdf: Uint8Array): Promise<PdfLayout> {
       }
       pages.set(name, index);
     }
-    return { pageCount: doc.numPages, pages };
+    const labels = options.labels ? ((await doc.getPageLabels()) ?? undefined) : undefined;
+    return { pageCount: doc.numPages, pages, ...(labels ? { labels } : {}) };
   } finally {
     await doc.destroy();
   }

@@ -16,6 +16,7 @@ import { lightThemeForeground, prepareHighlighter } from '../shared/highlight.js
 import type { RenderContext, Renderer, RenderResult } from '../renderer.js';
 import { linkOrCopy, loadTheme } from '../theme.js';
 import type { PrintPageMap } from '../shared/pageMap.js';
+import { changeMarkCss } from './changeMarks.js';
 import { compactHighlighting } from './compactCode.js';
 import { measurePageStarts } from './pageStarts.js';
 import { finishPdf } from './finishPdf.js';
@@ -234,10 +235,9 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
     extraHead: hasMath ? `<link rel="stylesheet" href="${katexStylesheet}">` : undefined,
     version: ctx.version,
     chapters,
-    pageCss: pageCss(geometry, book.config.title, [
-      ...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })),
-      { pageName: printIndexPageName, title: 'Index' },
-    ]),
+    pageCss:
+      pageCss(geometry, book.config.title, [...book.chapters.map((c) => ({ pageName: chapterPageName(c), title: c.title })), { pageName: printIndexPageName, title: 'Index' }]) +
+      (ctx.version.changedSections?.length ? changeMarkCss(geometry) : ''),
     printCss: theme.files['print.css'] ?? '',
     generator: `Evergreen ${evergreenVersion}`,
   });

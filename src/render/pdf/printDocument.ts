@@ -1,6 +1,7 @@
 import type { Book, Chapter } from '../../book/model.js';
 import type { BookVersion } from '../renderer.js';
 import { escapeHtml } from '../theme.js';
+import { markChangedSections } from './changeMarks.js';
 import { prepareForPrint } from './prepareForPrint.js';
 import { printIndex, printIndexId } from './printIndex.js';
 
@@ -49,6 +50,9 @@ export const pageNumberPlaceholder = '000';
 export function printDocument(input: PrintDocumentInput): string {
   const { book } = input;
   const body = [titlePage(input), colophon(input), tableOfContents(book), mainMatter(input)].join('\n');
+  const marks = input.version.changedSections ?? [];
+  // `<` escaped: the marks' labels and ids end up inside a script element.
+  const marking = marks.length ? `<script>(${markChangedSections.toString()})(${JSON.stringify(marks).replace(/</g, '\\u003c')});</script>\n` : '';
   return `<!doctype html>
 <html lang="${escapeHtml(book.config.language)}" class="print-book">
 <head>
@@ -65,7 +69,7 @@ ${input.printCss}
 </head>
 <body>
 ${body}
-<script>(${prepareForPrint.toString()})();</script>
+${marking}<script>(${prepareForPrint.toString()})();</script>
 </body>
 </html>
 `;

@@ -64,3 +64,29 @@ describe('printDocument', () => {
     expect(html.indexOf('@page { size: A4; }')).toBeLessThan(html.indexOf('body { color: black; }'));
   });
 });
+
+describe('the print book’s change marks', () => {
+  const intro = { index: 0, slug: 'intro', title: 'Intro', analysis: { headings: [], titleHeadingId: undefined } } as unknown as Chapter;
+  const book = { config: { title: 'B', authors: [], language: 'en' }, chapters: [intro], toc: [{ kind: 'chapter', chapter: intro }], contentHash: 'abc' } as unknown as Book;
+  const input = (changedSections?: { chapterSlug: string; headingId: string; label: string }[]) =>
+    printDocument({
+      book,
+      version: { label: '2.0.0', date: '2026-12-02', unreleasedChanges: false, ...(changedSections ? { changedSections } : {}) },
+      chapters: [{ chapter: intro, html: '<h1 id="intro--intro">Intro</h1><h2 id="intro--a">A</h2><p>x</p>' }],
+      pageCss: '',
+      printCss: '',
+      generator: 'Evergreen',
+    });
+
+  it('are applied by a script only when the release changed something, with its data safe inside the script', () => {
+    expect(input()).not.toContain('changed-section');
+    const html = input([{ chapterSlug: 'intro', headingId: 'a', label: 'Updated in 2.0.0 </script><b>' }]);
+    expect(html).toContain('"chapterSlug":"intro","headingId":"a"');
+    expect(html).toContain('Updated in 2.0.0 \\u003c/script>\\u003cb>');
+    // The marks are applied before the print preparation (which adapts the markup they wrap).
+    const scripts = html.split('<script>').slice(1);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[0]).toContain('changed-section');
+    expect(scripts[1]).not.toContain('changed-section');
+  });
+});

@@ -39,6 +39,13 @@ describe('snapshot normalisation', () => {
     expect(edited.summary.samplesChanged).toBe(1);
   });
 
+  it('a fence that only gains a language ("```" → "```ts") is a small correction, not a changed sample (TypeScript Deep Dive, 2019 → 2020)', async () => {
+    const d = await diff({ 'a.md': '# A\n\n## S\n\n```\nlet a = 1;\n```\n' }, { 'a.md': '# A\n\n## S\n\n```ts\nlet a = 1;\n```\n' });
+    expect(d.summary).toMatchObject({ samplesChanged: 0, examplesChanged: 0, sectionsCorrected: 1, sectionsChanged: 0 });
+    expect(d.chapters[0].sections[0].blocks[0]).toMatchObject({ op: 'modified', langChanged: true, block: { lang: 'ts' } });
+    expect(d.bump).toBe('patch');
+  });
+
   it('treats a changed link target as a change', async () => {
     const d = await diff({ 'a.md': '# A\n\nSee [the docs](https://a.example).\n' }, { 'a.md': '# A\n\nSee [the docs](https://b.example).\n' });
     expect(d.summary.sectionsChanged).toBe(1);

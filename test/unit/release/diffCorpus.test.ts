@@ -83,4 +83,15 @@ describe('what the corpus pins down, said plainly', () => {
     expect(quote.text()).toContain('class Params');
     expect($('.change-block.removed').length).toBe(0);
   });
+
+  it('code moved out of a quote is moved, not changed: only the quote’s own words are removed', async () => {
+    const diff = await diffCase('code-out-of-blockquote');
+    expect(diff.summary).toMatchObject({ samplesChanged: 0, examplesChanged: 0, wordsAdded: 0, wordsRemoved: 8 });
+    const $ = cheerio.load(changesPageHtml(diff));
+    expect($('pre.change-block.moved').text()).toContain('class Params');
+    expect($('.moved-note').text()).toContain('code moved out of a quote, unchanged');
+    const removed = $('.change-block.removed');
+    expect(removed.text()).toContain('Note: parameter properties are not part of JavaScript.');
+    expect(removed.text()).not.toContain('class Params');
+  });
 });
