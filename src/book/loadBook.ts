@@ -36,6 +36,8 @@ export interface LoadBookOptions {
   parallel?: ParallelAnalyzer;
   /** The config, already read (by the project, which may have read it from an `evergreen.config.js`). */
   config?: { path: string; config: BookConfig };
+  /** Called with the chapters' text once it is read, before parsing (the project starts drawing diagrams then). */
+  onSources?: (sources: string[]) => void;
 }
 
 export interface ParallelAnalyzer {
@@ -85,6 +87,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
     return kept?.configuredTitle === plan.title ? kept : undefined;
   };
   const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusableFor(plan))));
+  options.onSources?.(loaded.flatMap((c) => (c ? [c.source] : [])));
   await analyzeUncached(loaded, cache, options.parallel);
   const chapters = loaded.filter((c): c is Omit<Chapter, 'index'> => c !== undefined).map((c, index) => ({ ...c, index }) as Chapter);
   assignUniqueSlugs(chapters, diagnostics);
