@@ -207,7 +207,10 @@ function labelListingFence(node: Code): void {
     attributes = match[1];
     node.meta = (node.meta.slice(0, match.index) + node.meta.slice(match.index + match[0].length)).trim() || null;
   }
-  if (node.lang?.toLowerCase() === 'mermaid') return diagramFigure(node, attributes);
+  if (node.lang?.toLowerCase() === 'mermaid') {
+    diagramFigure(node, attributes);
+    return;
+  }
   if (attributes === undefined) return;
   const id = /(?:^|\s)#((?:lst)[:-][\w.:-]*\w)/.exec(attributes);
   const caption = /(?:caption|lst-cap)="([^"]*)"/.exec(attributes);

@@ -110,7 +110,6 @@ async function drawAll(page: Page, diagrams: [string, string][], variant: 'light
         parse(text: string): Promise<unknown>;
         render(id: string, text: string): Promise<{ svg: string }>;
       }
-      type PageResult = { svg?: string; error?: string; line?: number; column?: number };
     },
     diagrams,
     variant,
