@@ -38,6 +38,8 @@ export interface LoadBookOptions {
   parallel?: ParallelAnalyzer;
   /** The config, already read (by the project, which may have read it from an `evergreen.config.js`). */
   config?: { path: string; config: BookConfig };
+  /** Called with the chapters' text once it is read, before parsing (the project starts drawing diagrams then). */
+  onSources?: (sources: string[]) => void;
 }
 
 export interface ParallelAnalyzer {
@@ -94,6 +96,7 @@ export async function loadBook(root: string, options: LoadBookOptions = {}): Pro
   };
   const dialect = config.dialect;
   const loaded = await Promise.all(plans.map((plan) => loadChapter(plan, manuscriptDir, configPath, cache, diagnostics, reusableFor(plan), dialect)));
+  options.onSources?.(loaded.flatMap((c) => (c ? [c.source] : [])));
   await analyzeUncached(loaded, cache, options.parallel);
   const unnumbered = new Set(plans.filter((p) => p.numbered === false).map((p) => p.relPath));
   let number = 0;

@@ -17,7 +17,7 @@ export function buildCommand(): Command {
       // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
       const { openProject, build } = await import('../index.js');
       let result;
-      const project = await openProject({ root: opts.root, noCache: !opts.cache }).catch((error: unknown) => {
+      const project = await openProject({ root: opts.root, noCache: !opts.cache, warmUpDiagrams: true }).catch((error: unknown) => {
         progress.done();
         throw error;
       });

@@ -56,7 +56,7 @@ export function checkCommand(): Command {
       }
       try {
         const opening = performance.now();
-        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false });
+        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false, warmUpDiagrams: true });
         const openedMs = performance.now() - opening;
         let result;
         try {

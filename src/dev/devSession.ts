@@ -156,7 +156,7 @@ export class DevSession {
     const started = performance.now();
     try {
       if (this.project) await this.project.reload(this.changedSinceLoad);
-      else this.project = await openProject({ root: this.options.root });
+      else this.project = await openProject({ root: this.options.root, warmUpDiagrams: true });
       const book = this.project.book;
       const loadMs = performance.now() - started;
       this.changedSinceLoad = new Set();

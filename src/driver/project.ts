@@ -3,6 +3,7 @@ import { loadBook } from '../book/loadBook.js';
 import type { Book } from '../book/model.js';
 import { analysisCacheName } from '../book/loadBook.js';
 import { htmlChapterCacheName } from '../render/html/cacheNames.js';
+import { closeWarmDiagrams, warmUpDiagrams } from '../render/shared/diagrams.js';
 import { cacheRoot, keepCachesInMemory } from '../util/diskCache.js';
 import { ChapterWorkers } from './chapterWorkers.js';
 import { FormatRegistry } from './formatRegistry.js';
@@ -15,6 +16,11 @@ export interface OpenProjectOptions {
   noCache?: boolean;
   /** Chapter worker threads for large cold builds (default on; off for a live preview, whose edits are small). */
   workers?: boolean;
+  /**
+   * Start Chromium for Mermaid diagrams not drawn before as soon as the chapters are read, so that its start
+   * overlaps parsing (for commands that draw diagrams: build, check, dev). Closed by `close()` if unused.
+   */
+  warmUpDiagrams?: boolean;
 }
 
 /**
@@ -39,10 +45,12 @@ export class Project {
     // Threads for chapter-level work on a cold or mostly stale build; they start only if a batch is large.
     const workers = options.workers === false ? undefined : ChapterWorkers.create();
     try {
-      const book = await loadBook(root, { noCache: options.noCache, parallel: workers, config });
+      const cacheDir = options.noCache ? undefined : cacheRoot(root);
+      const onSources = options.warmUpDiagrams ? (sources: string[]) => warmUpDiagrams(root, sources, cacheDir) : undefined;
+      const book = await loadBook(root, { noCache: options.noCache, parallel: workers, config, onSources });
       return new Project(root, formats, book, options.noCache ?? false, workers);
     } catch (error) {
-      await workers?.close();
+      await Promise.all([workers?.close(), closeWarmDiagrams(root)]);
       throw error;
     }
   }
@@ -70,7 +78,7 @@ export class Project {
   }
 
   async close(): Promise<void> {
-    await this.workers?.close();
+    await Promise.all([this.workers?.close(), closeWarmDiagrams(this.root)]);
   }
 }
 

@@ -4,7 +4,8 @@ import type { VFile } from 'vfile';
 /**
  * Numbered cross-references in pandoc-crossref's syntax, with Quarto's hyphenated form accepted too:
  * `![Caption](a.png){#fig:id}`, `: Caption {#tbl:id}` next to a table, ```` ```ts {#lst:id caption="…"} ````
- * or `: Caption {#lst:id}` before a code block, `$$ … $$ {#eq:id}`, and `@fig:id` / `[@fig:id]` / `-@fig:id`
+ * or `: Caption {#lst:id}` before a code block, ```` ```mermaid {#fig:id caption="…"} ```` (or Quarto's
+ * `%%| label: fig-id`), `$$ … $$ {#eq:id}`, and `@fig:id` / `[@fig:id]` / `-@fig:id`
  * in text. This plugin only reads the syntax into the tree (labels on nodes, `crossRef` nodes for uses);
  * numbering and checking the ids are book-wide and happen later (book/crossRefs.ts).
  */
@@ -177,6 +178,7 @@ function readCaption(node: Paragraph): { children: PhrasingContent[]; label?: Cr
 /**
  * ```` ```ts {#lst:id caption="…"} ````, and pandoc's ```` ```{#lst:id .ts caption="…"} ```` (the first class
  * becomes the language, so the sample checker sees a TypeScript block). Quarto's `lst-cap` is a caption too.
+ * A Mermaid block can be a figure instead (diagramFigure below).
  */
 function labelListingFence(node: Code): void {
   let attributes: string | undefined;
@@ -184,24 +186,30 @@ function labelListingFence(node: Code): void {
     const info = `${node.lang} ${node.meta ?? ''}`.trim();
     const close = info.indexOf('}');
     attributes = info.slice(1, close === -1 ? undefined : close);
-    const language = /(?:^|\s)\.([\w+#-]+)/.exec(attributes);
+    // `{.ts …}` in pandoc, `{mermaid}` in a Quarto cell.
+    const language = /(?:^|\s)\.([\w+#-]+)/.exec(attributes) ?? /^\s*([A-Za-z][\w+#-]*)(?=\s|$)/.exec(attributes);
     node.lang = language ? language[1] : null;
     const after = close === -1 ? '' : info.slice(close + 1).trim();
     node.meta =
       [
         attributes
           .replace(/(?:^|\s)\.[\w+#-]+/, '')
+          .replace(/^\s*[A-Za-z][\w+#-]*(?=\s|$)/, '')
           .replace(/(?:^|\s)#\S+/, '')
           .trim(),
         after,
       ]
         .filter(Boolean)
         .join(' ') || null;
-  } else if (node.meta && /\{[^}]*#lst[:-]/.test(node.meta)) {
-    const match = /\{([^}]*#(?:lst)[:-][^}]*)\}/.exec(node.meta);
+  } else if (node.meta && /\{[^}]*(?:#(?:lst|fig)[:-]|caption=)/.test(node.meta)) {
+    const match = /\{([^}]*(?:#(?:lst|fig)[:-]|caption=)[^}]*)\}/.exec(node.meta);
     if (!match) return;
     attributes = match[1];
     node.meta = (node.meta.slice(0, match.index) + node.meta.slice(match.index + match[0].length)).trim() || null;
+  }
+  if (node.lang?.toLowerCase() === 'mermaid') {
+    diagramFigure(node, attributes);
+    return;
   }
   if (attributes === undefined) return;
   const id = /(?:^|\s)#((?:lst)[:-][\w.:-]*\w)/.exec(attributes);
@@ -209,6 +217,31 @@ function labelListingFence(node: Code): void {
   const data = (node.data ??= {});
   if (id) data.crossRefLabel = makeLabel(id[1]);
   if (caption) data.crossRefCaption = [{ type: 'text', value: caption[1] }];
+}
+
+/**
+ * A Mermaid diagram as a numbered figure, written the way the tools authors come from write it:
+ * pandoc-crossref with mermaid-filter, ```` ```{.mermaid #fig:flow caption="…"} ````; the same attributes after
+ * the language, ```` ```mermaid {#fig:flow caption="…"} ````; or Quarto's cell options, `%%| label: fig-flow`
+ * and `%%| fig-cap: "…"` as the block's first lines (Mermaid reads `%%` lines as comments, so the block
+ * still draws on GitHub and in Quarto).
+ */
+function diagramFigure(node: Code, attributes: string | undefined): void {
+  let id = attributes === undefined ? undefined : /(?:^|\s)#(fig[:-][\w.:-]*\w)/.exec(attributes)?.[1];
+  let caption = attributes === undefined ? undefined : /(?:caption|fig-cap)="([^"]*)"/.exec(attributes)?.[1];
+  for (const line of node.value.split('\n')) {
+    const option = /^\s*%%\|\s*([\w-]+)\s*:\s*(.*?)\s*$/.exec(line);
+    if (!option) {
+      if (line.trim() === '') continue;
+      break;
+    }
+    const value = option[2].replace(/^(["'])(.*)\1$/, '$2');
+    if (option[1] === 'label' && /^fig[:-][\w.:-]*\w$/.test(value)) id = value;
+    else if (option[1] === 'fig-cap') caption = value;
+  }
+  const data = (node.data ??= {});
+  if (id) data.crossRefLabel = makeLabel(id);
+  if (caption) data.crossRefCaption = [{ type: 'text', value: caption }];
 }
 
 /** Splits text nodes at `@fig:id` uses into `crossRef` nodes, outside code (code has no text nodes). */

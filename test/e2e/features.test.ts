@@ -51,6 +51,22 @@ describe('math and cross-references: a book that uses them', () => {
     expect(readFileSync(path.join(root, 'dist', 'html', 'assets', 'katex-fonts', 'KaTeX_Main-Regular.woff2')).length).toBeGreaterThan(10_000);
   });
 
+  it('numbers a Mermaid diagram as a figure, written as pandoc-crossref or Quarto write it, in HTML and PDF', () => {
+    const $ = page(root, 'tables.html');
+    expect($('figure#fig\\:flow > figcaption').text()).toBe('Figure 2.1: How a build flows');
+    expect($('figure#fig-release > figcaption').text()).toBe('Figure 2.2: A release, written as a Quarto cell');
+    expect($('a.xref-fig[href="#fig:flow"]').text()).toBe('Figure 2.1');
+    expect($('a.xref-fig[href="#fig-release"]').text()).toBe('Figure 2.2');
+    if (hasBrowser) {
+      expect($('figure#fig\\:flow.diagram .diagram-light svg').length).toBe(1);
+      const text = pages.join('\n');
+      expect(text).toContain('How a build flows is Figure 2.1; a release is Figure 2.2.');
+      expect(text).toContain('Figure 2.1: How a build flows');
+      expect(text).toContain('Figure 2.2: A release, written as a Quarto cell');
+      expect(text).not.toContain('%%|');
+    }
+  });
+
   it('numbers labelled figures, tables, listings and equations per chapter and links references to them', () => {
     const $ = page(root, 'basics.html');
     expect($('figure#fig\\:lattice figcaption').text()).toBe('Figure 1.1: A small diagram of the type lattice');
@@ -113,10 +129,12 @@ describe.skipIf(!hasBrowser)('Mermaid diagrams', () => {
   it('are drawn at build time as inline SVG, light and dark, and a rebuild with no diagram change draws none', async () => {
     const first = await build(await openProject({ root }), { formats: ['html'] });
     expect(first.ok, JSON.stringify(first.diagnostics)).toBe(true);
-    expect(first.stats['html.diagramsDrawn']).toBe(1);
+    expect(first.stats['html.diagramsDrawn']).toBe(2);
     const $ = page(root, 'tables.html');
-    expect($('figure.diagram .diagram-light svg').length).toBe(1);
-    expect($('figure.diagram .diagram-dark svg').length).toBe(1);
+    expect($('figure.diagram .diagram-light svg').length).toBe(2);
+    expect($('figure.diagram .diagram-dark svg').length).toBe(2);
+    // The dark variant is Mermaid's dark theme, not the light one again.
+    expect($('figure.diagram .diagram-dark svg style').first().text()).not.toBe($('figure.diagram .diagram-light svg style').first().text());
     expect($('figure.diagram .diagram-light svg').text()).toContain('Samples pass?');
     expect($('pre code').text()).not.toContain('flowchart LR');
     writeFileSync(path.join(root, 'manuscript', 'tables.md'), `${readFileSync(path.join(root, 'manuscript', 'tables.md'), 'utf8')}\nOne more paragraph.\n`);
@@ -124,7 +142,7 @@ describe.skipIf(!hasBrowser)('Mermaid diagrams', () => {
     expect(second.ok).toBe(true);
     expect(second.stats['html.chaptersRendered']).toBe(1);
     expect(second.stats['html.diagramsDrawn']).toBe(0);
-    expect(page(root, 'tables.html')('figure.diagram .diagram-light svg').length).toBe(1);
+    expect(page(root, 'tables.html')('figure.diagram .diagram-light svg').length).toBe(2);
   });
 });
 
@@ -138,6 +156,8 @@ describe('a diagram without a browser', () => {
       const $ = page(root, 'tables.html');
       expect($('figure.diagram').length).toBe(0);
       expect($('pre code').text()).toContain('flowchart LR');
+      // Still a numbered figure, so references to it land.
+      expect($('figure#fig\\:flow > figcaption.diagram-caption').text()).toBe('Figure 2.1: How a build flows');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -30,6 +30,13 @@ const chapter = [
   'HELLO, ADA',
   '```',
   '',
+  'A comment must be as readable as the code around it:',
+  '',
+  '```yaml',
+  '# The greeting to print',
+  'greeting: Hello',
+  '```',
+  '',
 ].join('\n');
 
 const hasBrowser = findBrowser() !== undefined;

@@ -95,11 +95,12 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
       indexTerm: indexTermToHast,
       code: (state: State, node: Code) => {
         const diagram = diagramToHast(node, diagrams, mode);
-        if (diagram) return diagram;
+        if (diagram) return numbered.diagram(state, node, diagram);
         const presentation = presentCode(presenter, chapter, node);
         const figure = highlightToHast(highlighter, presentation);
         if (options.hovers && presentation.hovers) addHovers(figure, presentation.hovers, `hover-${++codeBlocks}-`);
-        return numbered.listing(state, node, figure);
+        // An undrawn diagram (no browser) keeps its number and caption, so references to it still land.
+        return node.lang?.toLowerCase() === 'mermaid' ? numbered.diagram(state, node, figure) : numbered.listing(state, node, figure);
       },
       paragraph: (state: State, node: Paragraph) => figureForLoneImage(state, node, numbered.figure) ?? defaultHandlers.paragraph(state, node),
     },

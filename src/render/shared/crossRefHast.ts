@@ -90,7 +90,21 @@ export function crossRefHandlers(ctx: CrossRefContext) {
     else element.children[existing] = figcaption;
   }
 
-  return { handlers, listing, figure };
+  /**
+   * A Mermaid block as a figure (drawn, or shown as its source without a browser): its id, and "Figure 1.2: "
+   * with the caption below it, as under an image.
+   */
+  function diagram(state: State, node: { data?: { crossRefCaption?: PhrasingContent[]; crossRefLabel?: { id: string; key: string; kind: string } } }, element: Element): Element {
+    const caption = node.data?.crossRefCaption;
+    const label = node.data?.crossRefLabel?.kind === 'fig' ? node.data.crossRefLabel : undefined;
+    if (!caption && !label) return element;
+    if (label) element.properties.id = label.id;
+    const children = captionChildren(state, label && `Figure ${numberOf(label.key)}`, caption);
+    element.children.push({ type: 'element', tagName: 'figcaption', properties: { className: ['diagram-caption'] }, children });
+    return element;
+  }
+
+  return { handlers, listing, figure, diagram };
 }
 
 function captionChildren(state: State, number: string | undefined, caption: PhrasingContent[] | undefined): ElementContent[] {

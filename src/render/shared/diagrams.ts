@@ -1,25 +1,21 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Book, Chapter } from '../../book/model.js';
 import { type Diagnostic, DiagnosticBag } from '../../diagnostics/diagnostic.js';
-import { findBrowser, launchBrowser } from '../../util/browser.js';
+import { findBrowser } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
 import type { DiagramSvgs } from './diagramHast.js';
 import { diagramHash } from './diagramKey.js';
+import { MermaidPages, type MermaidResult } from './mermaidPages.js';
 
 export { diagramHash } from './diagramKey.js';
 export type { DiagramSvgs } from './diagramHast.js';
 
 /**
  * ```` ```mermaid ```` blocks rendered to inline SVG when the book is built, in the Chromium Evergreen already
- * drives for the PDF: one page loads Mermaid's browser bundle from node_modules and renders every diagram
- * not in the cache, in a light and a dark variant. Results (and syntax errors) are cached by content hash,
+ * drives for the PDF (render/shared/mermaidPages.ts): every diagram not in the cache, in a light and a dark
+ * variant. Results (and syntax errors) are cached by content hash,
  * so a rebuild renders only diagrams that changed, and none at all when no diagram changed.
  */
-type Rendered = DiagramSvgs | { error: string; line?: number; column?: number };
-
-const require = createRequire(import.meta.url);
-const mermaidPackage = path.dirname(require.resolve('mermaid/package.json'));
+type Rendered = MermaidResult;
 
 /** Which of a chapter's diagrams were drawn: part of its render cache key (a diagram drawn later re-renders it). */
 export function drawnDiagramsKey(chapter: Chapter, diagrams: Map<string, DiagramSvgs>): string {
@@ -64,7 +60,10 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
   const blocks = book.chapters.flatMap((chapter) => (chapter.analysis.features?.diagrams ?? []).map((block) => ({ chapter, block, hash: diagramHash(block.source) })));
   const svgs = new Map<string, DiagramSvgs>();
   let drawn = 0;
-  if (blocks.length === 0) return { svgs, drawn, problems: [] };
+  if (blocks.length === 0) {
+    await closeWarmDiagrams(book.root);
+    return { svgs, drawn, problems: [] };
+  }
   const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
   const results = new Map<string, Rendered>();
   for (const { hash } of blocks) {
@@ -72,6 +71,7 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
     if (cached) results.set(hash, cached);
   }
   const missing = [...new Map(blocks.filter((b) => !results.has(b.hash)).map((b) => [b.hash, b.block.source])).entries()];
+  if (missing.length === 0) await closeWarmDiagrams(book.root);
   if (missing.length > 0) {
     const executablePath = findBrowser();
     if (!executablePath) {
@@ -89,7 +89,7 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
       }
     } else {
       drawn = missing.length;
-      for (const [hash, rendered] of await renderInBrowser(executablePath, missing)) {
+      for (const [hash, rendered] of await drawInBrowser(book.root, executablePath, missing)) {
         results.set(hash, rendered);
         cache?.set(hash, rendered);
       }
@@ -116,43 +116,49 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
   return { svgs, drawn, problems: diagnostics.items };
 }
 
-async function renderInBrowser(executablePath: string, diagrams: [string, string][]): Promise<Map<string, Rendered>> {
-  const launched = await launchBrowser({ executablePath });
-  try {
-    const page = await launched.browser.newPage();
-    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
-    await page.addScriptTag({ path: path.join(mermaidPackage, 'dist', 'mermaid.min.js') });
-    const rendered = await page.evaluate(async (items: [string, string][]) => {
-      const mermaid = (globalThis as unknown as { mermaid: MermaidApi }).mermaid;
-      const out: [string, { light?: string; dark?: string; error?: string; line?: number; column?: number }][] = [];
-      for (const [hash, source] of items) {
-        try {
-          await mermaid.parse(source);
-        } catch (error) {
-          const e = error as { message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
-          const message = String(e.message ?? error);
-          const line = e.hash?.loc?.first_line ?? Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
-          out.push([hash, { error: message.split('\n')[0].replace(/:$/, ''), line, column: e.hash?.loc?.first_column }]);
-          continue;
-        }
-        const result: { light?: string; dark?: string } = {};
-        for (const theme of ['default', 'dark'] as const) {
-          mermaid.initialize({ startOnLoad: false, theme, securityLevel: 'strict', fontFamily: 'Inter, system-ui, sans-serif' });
-          const { svg } = await mermaid.render(`mermaid-${hash.slice(0, 12)}-${theme === 'dark' ? 'dark' : 'light'}`, source);
-          result[theme === 'dark' ? 'dark' : 'light'] = svg;
-        }
-        out.push([hash, result]);
-      }
-      return out;
+/** Chromium started early for a book's new diagrams (by book root), until its build draws them. */
+const warmPages = new Map<string, Promise<MermaidPages | undefined>>();
 
-      interface MermaidApi {
-        initialize(config: Record<string, unknown>): void;
-        parse(text: string): Promise<unknown>;
-        render(id: string, text: string): Promise<{ svg: string }>;
-      }
-    }, diagrams);
-    return new Map(rendered.map(([hash, r]) => [hash, r.error !== undefined ? { error: r.error, line: r.line, column: r.column } : { light: r.light!, dark: r.dark! }]));
+/** Opening fences of Mermaid blocks as GitHub, pandoc (`{.mermaid …}`) and Quarto (`{mermaid}`) write them. */
+const mermaidFence = /^(`{3,}|~{3,})[ \t]*(?:\{\s*\.?)?mermaid\b[^\n]*\n([\s\S]*?)^\1[`~]*[ \t]*$/gm;
+
+/**
+ * Starts Chromium with Mermaid loaded when the chapters just read (before they are parsed) hold a diagram the
+ * cache does not have, so that the browser's start overlaps parsing and type-checking instead of following
+ * them. A cheap look at the text: a diagram it misjudges (say, one inside a list) is drawn all the same, by a
+ * browser started when the build asks for it.
+ */
+export function warmUpDiagrams(root: string, sources: readonly string[], cacheDir: string | undefined): void {
+  if (warmPages.has(root)) return;
+  const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
+  const unseen = sources.some((source) => {
+    if (!source.includes('mermaid')) return false;
+    for (const match of source.matchAll(mermaidFence)) if (!cache?.get(diagramHash(match[2].replace(/\n$/, '')))) return true;
+    return false;
+  });
+  const executablePath = unseen ? findBrowser() : undefined;
+  if (!executablePath) return;
+  // A failed start is not reported here: the build starts again when it needs the browser, and reports then.
+  warmPages.set(
+    root,
+    MermaidPages.start(executablePath).catch(() => undefined),
+  );
+}
+
+/** Closes a browser started early that no build took (the command ended first, or its book has no new diagram). */
+export async function closeWarmDiagrams(root: string): Promise<void> {
+  const pending = warmPages.get(root);
+  warmPages.delete(root);
+  await (await pending)?.close();
+}
+
+async function drawInBrowser(root: string, executablePath: string, diagrams: [string, string][]): Promise<Map<string, Rendered>> {
+  const warm = warmPages.get(root);
+  warmPages.delete(root);
+  const pages = (await warm) ?? (await MermaidPages.start(executablePath));
+  try {
+    return await pages.draw(diagrams);
   } finally {
-    await launched.close();
+    await pages.close();
   }
 }

@@ -70,6 +70,55 @@ describe('cross-reference syntax', () => {
     expect(codes.map((c) => c.data?.crossRefCaption?.map((t) => (t as { value: string }).value).join(''))).toEqual(['A point', 'Pandoc style', 'Quarto style']);
   });
 
+  it('makes a Mermaid block a figure: pandoc-crossref with mermaid-filter, attributes after the language, Quarto cell options', () => {
+    const source = [
+      '```{.mermaid #fig:pandoc caption="Pandoc style"}',
+      'flowchart LR',
+      '  A --> B',
+      '```',
+      '',
+      '```mermaid {#fig-attrs caption="After the language"}',
+      'flowchart LR',
+      '  C --> D',
+      '```',
+      '',
+      '```{mermaid}',
+      '%%| label: fig-quarto',
+      '%%| fig-cap: "Quarto style"',
+      'flowchart LR',
+      '  E --> F',
+      '```',
+      '',
+      '```mermaid',
+      'flowchart LR',
+      '  G --> H',
+      '```',
+      '',
+      '```ts {#fig:not-a-diagram}',
+      'const x = 1;',
+      '```',
+      '',
+    ].join('\n');
+    const { tree, features: f } = features(source);
+    expect(f.labels.map((l) => [l.kind, l.id, l.key, l.line])).toEqual([
+      ['fig', 'fig:pandoc', 'fig:pandoc', 1],
+      ['fig', 'fig-attrs', 'fig:attrs', 6],
+      ['fig', 'fig-quarto', 'fig:quarto', 11],
+    ]);
+    // Every form is a diagram to draw; the Quarto options stay in its text (Mermaid reads them as comments).
+    expect(f.diagrams.map((d) => d.line)).toEqual([1, 6, 11, 18]);
+    expect(f.diagrams[2].source.startsWith('%%| label: fig-quarto\n')).toBe(true);
+    const codes = tree.children.filter((c) => c.type === 'code');
+    expect(codes.map((c) => c.lang)).toEqual(['mermaid', 'mermaid', 'mermaid', 'mermaid', 'ts']);
+    expect(codes.map((c) => c.data?.crossRefCaption?.map((t) => (t as { value: string }).value).join(''))).toEqual([
+      'Pandoc style',
+      'After the language',
+      'Quarto style',
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('finds @fig:id, [@fig:id], -@fig:id and [@a; @b] in text, but not e-mail addresses or code', () => {
     const { features: f } = features('See @fig:a, [@tbl:b], -@fig-c and [@eq:d; @eq:e]. Mail me@fig:x or `@fig:y`.\n');
     expect(f.uses.map((u) => [u.key, u.written, u.column])).toEqual([
