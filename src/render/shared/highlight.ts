@@ -16,7 +16,7 @@ export const codeThemes = { light: 'github-light-default', dark: 'github-dark-de
  * GitHub Light's comment grey (#6e7781) is 4.3:1 on the theme's code background, under WCAG's 4.5:1 for
  * text (axe flags it); a slightly darker grey of the same hue reads 5.7:1. The dark theme's comments pass.
  */
-const colorReplacements = { [codeThemes.light]: { '#6e7781': '#59636e' } };
+export const colorReplacements = { [codeThemes.light]: { '#6e7781': '#59636e' } };
 
 let highlighterPromise: Promise<Highlighter> | undefined;
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CodePresentation } from '../../../src/book/codePresentation.js';
-import { codeThemes, grammarFor, highlightCacheName, highlightToHast, prepareHighlighter } from '../../../src/render/shared/highlight.js';
+import { codeThemes, colorReplacements, grammarFor, highlightCacheName, highlightToHast, prepareHighlighter } from '../../../src/render/shared/highlight.js';
 
 const blocks: [string, string][] = [
   ['ts', 'interface Box<T> {\n  contents: T;\n}\nconst b: Box<string> = { contents: `hi ${1 + 2}` };\n// a comment\nexport default b;'],
@@ -38,7 +38,7 @@ describe('syntax highlighting', () => {
     });
     for (const [lang, code] of blocks) {
       const ours = highlightToHast(h, presentation(lang, code));
-      const theirs = reference.codeToHast(code, { lang: grammarFor(lang)!, themes: codeThemes, defaultColor: false, tokenizeTimeLimit: 10_000 });
+      const theirs = reference.codeToHast(code, { lang: grammarFor(lang)!, themes: codeThemes, defaultColor: false, colorReplacements, tokenizeTimeLimit: 10_000 });
       const tokens = (tree: Parameters<typeof toHtml>[0]) => toHtml(tree).match(/<span style="[^"]*">[^<]*<\/span>/g) ?? [];
       expect(tokens(ours).length, lang).toBeGreaterThan(3);
       expect(tokens(ours), lang).toEqual(tokens(theirs));
