@@ -35,9 +35,17 @@ export const importMdBook: Importer = async (root, options) => {
   const summary = readSummary(await readOutlineFile(summaryPath, `mdBook books list their chapters in ${src}/SUMMARY.md.`), summaryPath, manuscriptDir);
 
   const unmapped = [...summary.notes];
+  const builtIn: string[] = [];
   for (const key of Object.keys(toml)) {
     if (key === 'book') continue;
-    unmapped.push({ file: tomlPath, message: `[${key}] settings (${describeTable(key, toml[key])}) are mdBook's own; not taken over` });
+    const table = toml[key];
+    // Preprocessors whose job Evergreen does itself need nothing: say so, rather than list them as lost.
+    const preprocessors = key === 'preprocessor' && table !== null && typeof table === 'object' ? Object.keys(table) : [];
+    const own = preprocessors.filter((name) => name in builtInPreprocessors);
+    for (const name of own) builtIn.push(`[preprocessor.${name}]: ${builtInPreprocessors[name]}`);
+    const rest = preprocessors.length > 0 ? Object.fromEntries(Object.entries(table as object).filter(([name]) => !own.includes(name))) : table;
+    if (preprocessors.length > 0 && Object.keys(rest as object).length === 0) continue;
+    unmapped.push({ file: tomlPath, message: `[${key}] settings (${describeTable(key, rest)}) are mdBook's own; not taken over` });
   }
   for (const key of Object.keys(book)) {
     if (!['title', 'authors', 'language', 'description', 'src', 'multilingual'].includes(key)) unmapped.push({ file: tomlPath, message: `[book] ${key} not taken over` });
@@ -76,10 +84,21 @@ export const importMdBook: Importer = async (root, options) => {
       `${summary.chapters.length} chapters${partCount(summary.chapters) ? ` in ${partCount(summary.chapters)} parts` : ''}, with their titles, from ${src}/SUMMARY.md`,
       ...(unnumbered ? [`${unnumbered} prefix/suffix chapter${unnumbered === 1 ? '' : 's'} unnumbered (numbered: false), as mdBook shows them`] : []),
       'dialect: mdbook in book.yaml: the chapters are read as mdBook reads them (its {{#…}} helpers), so they keep building with both tools',
+      ...builtIn,
     ],
     unmapped,
   };
   return imported;
+};
+
+/** mdBook preprocessors whose syntax Evergreen reads natively, and what replaces them. */
+const builtInPreprocessors: Record<string, string> = {
+  links: "Evergreen expands mdBook's {{#include}} helpers itself (dialect: mdbook)",
+  index: 'Evergreen resolves links to a folder’s index.html to its README.md itself',
+  katex: 'Evergreen renders $…$ and $$…$$ math itself (KaTeX, at build time)',
+  mathjax: 'Evergreen renders $…$ and $$…$$ math itself (KaTeX, at build time)',
+  mermaid: 'Evergreen draws ```mermaid blocks itself (SVG, at build time)',
+  alerts: 'Evergreen shows GitHub-style > [!NOTE] alerts itself',
 };
 
 function describeTable(key: string, value: unknown): string {

@@ -35,15 +35,14 @@ const cases: Case[] = [
     contents: ['Preface', 'Getting started', '1. Installation', '2. Hello, world', '3. Printing values', 'Going further', '4. Ownership', 'Contributors'],
     // Contributors is a suffix chapter: after the last part, in none.
     bookmarks: ['Preface', 'Getting started', '  Installation', '  Hello, world', '  Printing values', 'Going further', '  Ownership', 'Contributors'],
-    mapped: ['2 prefix/suffix chapters unnumbered', 'dialect: mdbook', '{{#include}}: 4 places, expanded', '{{#playground}}: 1 place, the file shown as a ```rust block'],
-    unmapped: [
-      'draft chapter "Future topic"',
-      'separator (---) dropped',
-      '[output]',
-      '[preprocessor]',
-      '{{#rustdoc_include}}: 1 place (the first here); read as {{#include}}',
-      '1 nested chapter',
+    mapped: [
+      '2 prefix/suffix chapters unnumbered',
+      'dialect: mdbook',
+      '[preprocessor.links]: Evergreen expands',
+      '{{#include}}: 4 places, expanded',
+      '{{#playground}}: 1 place, the file shown as a ```rust block',
     ],
+    unmapped: ['draft chapter "Future topic"', 'separator (---) dropped', '[output]', '{{#rustdoc_include}}: 1 place (the first here); read as {{#include}}', '1 nested chapter'],
   },
   {
     tool: 'gitbook',

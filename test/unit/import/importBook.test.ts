@@ -151,4 +151,19 @@ describe('SUMMARY.md outlines', () => {
     expect(book.diagnostics.map((d) => d.ruleId)).toEqual(['book/unlisted-chapter']);
     expect(book.chapters.map((c) => [c.relPath, c.title, c.titleHeadingId])).toEqual([['a.md', 'Outline title', 'outline-title']]);
   });
+
+  it('names the mdBook preprocessors whose job Evergreen does itself as mapped, and only the others as not taken over', async () => {
+    const root = writeBook({
+      'book.toml':
+        '[book]\ntitle = "T"\n\n[preprocessor.katex]\nafter = ["links"]\n\n[preprocessor.mermaid]\ncommand = "mdbook-mermaid"\n\n[preprocessor.toc]\ncommand = "mdbook-toc"\n',
+      'src/SUMMARY.md': '# Summary\n\n- [A](a.md)\n',
+      'src/a.md': '# A\n\n$$x^2$$\n',
+    });
+    const result = await importBook({ from: 'mdbook', dir: root });
+    expect(result.mapped.filter((m) => m.startsWith('[preprocessor.'))).toEqual([
+      '[preprocessor.katex]: Evergreen renders $…$ and $$…$$ math itself (KaTeX, at build time)',
+      '[preprocessor.mermaid]: Evergreen draws ```mermaid blocks itself (SVG, at build time)',
+    ]);
+    expect(result.unmapped.map((n) => n.message)).toEqual(["[preprocessor] settings (preprocessor.toc) are mdBook's own; not taken over"]);
+  });
 });
