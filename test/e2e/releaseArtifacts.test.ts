@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { openProject, release as releaseApi } from '../../src/index.js';
 import { openHistory } from '../../src/release/history/index.js';
 import { copyFixture, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { serveFolder } from '../helpers/staticServer.js';
+import { git, releaseRecord } from '../helpers/git.js';
 
 /**
  * Artifacts live in a content-addressed store outside git (.evergreen/artifacts/<sha256>); the history in git
@@ -15,14 +15,8 @@ import { serveFolder } from '../helpers/staticServer.js';
  * (from a reader site over loopback HTTP, a folder or a URL template) accepts only the published sha256; a
  * tampered store object is refused; and the format-1 history of this repository stays readable.
  */
-const git = (root: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' },
-  }).trim();
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const record = (root: string, version: string) => JSON.parse(readFileSync(path.join(root, 'releases', version, 'release.json'), 'utf8'));
+const record = releaseRecord;
 const release = (root: string, ...args: string[]) => runCli(['release', ...args, '--root', root, '--format', 'html', '--yes']);
 const cli = (root: string, ...args: string[]) => runCli([...args, '--root', root]);
 const store = (root: string) => path.join(root, '.evergreen', 'artifacts');

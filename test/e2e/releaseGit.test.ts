@@ -1,22 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, runCli } from '../helpers/cli.js';
+import { git, releaseRecord } from '../helpers/git.js';
 
 /**
  * Releases tied to git, with the real CLI and real git: the commit and a clean tree are recorded, a dirty tree
  * is refused unless --allow-dirty (recorded), --tag creates v<version>, a version deleted by hand cannot be
  * released again, and what was verified (or that samples were skipped) is recorded and shown on the site.
  */
-const git = (root: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' },
-  }).trim();
-const record = (root: string, version: string) => JSON.parse(readFileSync(path.join(root, 'releases', version, 'release.json'), 'utf8'));
+const record = releaseRecord;
 const release = (root: string, ...args: string[]) => runCli(['release', ...args, '--root', root, '--format', 'html', '--yes']);
 const chapter = (root: string) => path.join(root, 'manuscript', 'intro.md');
 
