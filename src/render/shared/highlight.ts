@@ -50,6 +50,8 @@ async function loadGrammars(langs: Iterable<string>): Promise<Highlighter> {
   return h;
 }
 
+type HighlightBlock = Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>;
+
 /** Highlights the blocks a render was prepared for (see prepareHighlighter), synchronously. */
 export interface CodeHighlighter {
   pre(grammar: string, code: string, highlightLines: number[]): Element;
@@ -64,39 +66,43 @@ export const highlightCacheName = 'highlighted-v1';
  * use of a grammar (compiling its regexes) cost ~0.8 s, more than re-rendering the chapter, so a rebuild
  * after a prose edit must not pay them.
  */
-export async function prepareHighlighter(blocks: Iterable<Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>>, cacheDir?: string): Promise<CodeHighlighter> {
+export async function prepareHighlighter(blocks: Iterable<HighlightBlock>, cacheDir?: string): Promise<CodeHighlighter & { entries(): HighlightedEntries }> {
   const disk = cacheDir ? new DiskCache<Element>(cacheDir, highlightCacheName) : undefined;
+  // This render's blocks, held here: the process-wide memo is bounded and may drop entries meanwhile.
+  const prepared = new Map<string, Element>();
   const missing: { grammar: string; code: string; highlightLines: number[]; key: string }[] = [];
   for (const block of blocks) {
     const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
     if (!grammar) continue;
     const code = shownCode(block.code);
     const key = blockKey(grammar, code, block.highlightLines);
-    if (highlighted.has(key)) continue;
-    const stored = disk?.get(key);
-    if (stored) remember(key, stored);
-    else missing.push({ grammar, code, highlightLines: block.highlightLines, key });
+    if (prepared.has(key)) continue;
+    const found = highlighted.get(key) ?? disk?.get(key);
+    if (found) {
+      prepared.set(key, found);
+      remember(key, found);
+    } else missing.push({ grammar, code, highlightLines: block.highlightLines, key });
   }
   const shiki = missing.length > 0 ? await loadGrammars(missing.map((m) => m.grammar)) : undefined;
   for (const block of missing) {
-    if (highlighted.has(block.key)) continue;
+    if (prepared.has(block.key)) continue;
     const pre = highlightWithShiki(shiki!, block.grammar, block.code, block.highlightLines);
+    prepared.set(block.key, pre);
     remember(block.key, pre);
     disk?.set(block.key, pre);
   }
   return {
     pre(grammar, code, highlightLines) {
-      const pre = highlighted.get(blockKey(grammar, code, highlightLines));
+      const pre = prepared.get(blockKey(grammar, code, highlightLines));
       // Every block a render shows was prepared above; one that was not is a bug in the caller, and
       // showing it uncoloured would hide that.
       if (!pre) throw new Error(`internal: code block not prepared for highlighting (${grammar}, ${code.length} characters)`);
       // Callers add annotations and attributes to the tree they get: each gets its own copy.
       return structuredClone(pre);
     },
+    entries: () => [...prepared],
   };
 }
-
-type HighlightBlock = Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>;
 
 /** Highlighted blocks as they travel between threads: content key and tree. */
 export type HighlightedEntries = [string, Element][];
@@ -118,13 +124,7 @@ export function blocksToHighlight(blocks: Iterable<HighlightBlock>, cacheDir?: s
 
 /** Highlights blocks (in a worker) and returns them for `rememberHighlighted` in the thread that renders. */
 export async function highlightForAnotherThread(blocks: HighlightBlock[], cacheDir?: string): Promise<HighlightedEntries> {
-  await prepareHighlighter(blocks, cacheDir);
-  return blocks.flatMap((block) => {
-    const grammar = grammarFor(block.lang)!;
-    const key = blockKey(grammar, shownCode(block.code), block.highlightLines);
-    const pre = highlighted.get(key);
-    return pre ? [[key, pre] as [string, Element]] : [];
-  });
+  return (await prepareHighlighter(blocks, cacheDir)).entries();
 }
 
 /** Takes blocks another thread highlighted, so that rendering here finds them prepared. */

@@ -92,4 +92,11 @@ describe('syntax highlighting', () => {
     const second = toHtml(fresh.highlightToHast(await fresh.prepareHighlighter([presentation('ts', code)], cacheDir), presentation('ts', code)));
     expect(second).toBe(first.replace('stored', 'fromDisk'));
   });
+
+  it('keeps every block of a render prepared, even more than the process-wide memo holds', async () => {
+    // The memo is bounded (4000 blocks) for long `evergreen dev` sessions; a larger book must still render.
+    const many = Array.from({ length: 4100 }, (_, i) => presentation('ts', `let v${i} = ${i};`));
+    const h = await prepareHighlighter(many);
+    for (const p of [many[0]!, many[2050]!, many[4099]!]) expect(toHtml(highlightToHast(h, p))).toContain('let');
+  });
 });
