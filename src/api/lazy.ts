@@ -31,6 +31,6 @@ export async function redlinePdf(diff: import('../release/diffModel.js').BookDif
 }
 
 /** The page numbers a redline of `diff` names: those of its new version's book PDF, or why there are none. */
-export async function redlinePages(root: string, diff: import('../release/diffModel.js').BookDiff) {
-  return (await import('../release/bookPages.js')).diffPages(root, diff.to);
+export async function redlinePages(book: Pick<import('../book/model.js').Book, 'root' | 'config'>, diff: import('../release/diffModel.js').BookDiff) {
+  return (await import('../release/bookPages.js')).diffPages(book, diff.to);
 }

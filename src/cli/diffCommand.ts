@@ -17,7 +17,7 @@ export function diffCommand(): Command {
       const notice = (message: string) => process.stderr.write(`${colors.cyan('note')}: ${message}\n`);
       const diff = await diffVersions(project, { from, to, notice }).finally(() => project.close());
       if (opts.pdf) {
-        await redlinePdf(diff, { title, file: opts.pdf, ...(await redlinePages(project.root, diff)) });
+        await redlinePdf(diff, { title, file: opts.pdf, ...(await redlinePages(project.book, diff)) });
         process.stderr.write(`Redline PDF: ${opts.pdf}\n`);
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);

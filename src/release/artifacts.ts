@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EvergreenError } from '../diagnostics/diagnostic.js';
 import type { Project } from '../driver/project.js';
 import { sha256Bytes } from '../util/hash.js';
-import { type ArtifactRecord, artifactName, artifactPath, checkStored, type History, openHistory, type PublishedRelease, storeArtifact } from './history/index.js';
+import { type ArtifactRecord, artifactName, artifactPath, checkStored, type History, openBookHistory, type PublishedRelease, storeArtifact } from './history/index.js';
 
 /**
  * `evergreen artifacts verify|fetch|export`: the content-addressed artifact store beside the history in git.
@@ -28,7 +28,7 @@ export interface ArtifactEntry {
 
 async function openForArtifacts(project: Project): Promise<History> {
   // The store is checked artifact by artifact below; everything else of the history is verified as usual.
-  return openHistory(project.root, { artifactStore: project.book.config.release?.artifactStore, missingArtifacts: 'unchecked' });
+  return openBookHistory(project.book, { missingArtifacts: 'unchecked' });
 }
 
 async function entriesOf(history: History, version?: string): Promise<ArtifactEntry[]> {

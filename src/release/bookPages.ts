@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { publishedDestinationName } from '../render/pdf/destinationNames.js';
 import { readLayout } from '../render/pdf/destinations.js';
-import { artifactPath, fetchCommand, type History, openHistory, type PublishedRelease } from './history/index.js';
+import type { Book } from '../book/model.js';
+import { artifactPath, fetchCommand, type History, openBookHistory, type PublishedRelease } from './history/index.js';
 
 /**
  * Where each chapter and section is printed in a published book PDF, for the redline's "p. 41": the PDF has a
@@ -41,7 +42,8 @@ export async function releasePages(history: History, release: PublishedRelease |
 }
 
 /** For `evergreen diff A B --pdf`: the page numbers of B's book PDF. */
-export async function diffPages(root: string, to: string): Promise<{ pages?: BookPages; noPages?: string }> {
-  const history = await openHistory(root);
+export async function diffPages(book: Pick<Book, 'root' | 'config'>, to: string): Promise<{ pages?: BookPages; noPages?: string }> {
+  // The book's own artifact store; a clone without its artifacts still gets a redline (releasePages says why it has no pages).
+  const history = await openBookHistory(book, { missingArtifacts: 'allow' });
   return releasePages(history, history.get(to), to);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DiagnosticBag, EvergreenError } from '../diagnostics/diagnostic.js';
 import type { Project } from '../driver/project.js';
 import type { KeyRotation } from '../util/signingKeys.js';
-import { openHistory } from './history/index.js';
+import { openBookHistory } from './history/index.js';
 import { refreshSite, type SiteResult } from './site/index.js';
 import { loadSigningKey, rotateSigningKey } from './site/signing.js';
 
@@ -26,7 +26,7 @@ export async function refreshManifest(project: Project): Promise<SiteResult> {
       [],
     );
   }
-  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore });
+  const history = await openBookHistory(project.book, { verifyArtifacts: true });
   if (history.releases.length === 0) throw new EvergreenError('Cannot refresh the manifest: nothing has been released yet', []);
   return refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir, history });
 }
@@ -40,7 +40,7 @@ export async function rotateKey(project: Project, oldKeyFile: string): Promise<{
     throw new EvergreenError(`Cannot read the old key ${oldKeyFile}: ${(error as Error).message}`, []);
   }
   const rotation = await rotateSigningKey(project.book, pem, new DiagnosticBag());
-  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore });
+  const history = await openBookHistory(project.book, { verifyArtifacts: true });
   const site = history.releases.length
     ? await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir, history })
     : { ok: true, diagnostics: [], stats: {} };

@@ -11,7 +11,7 @@ import type { Project } from '../driver/project.js';
 import { processAlive } from '../util/processAlive.js';
 import { type Bump, type BookDiff, diffSnapshots, releaseSide } from './diff.js';
 import { verifiedTypeScript } from './outputCause.js';
-import { crashPoint, fetchCommand, type History, type MissingArtifact, type NewRelease, openHistory, publishRelease, type PublishedRelease } from './history/index.js';
+import { crashPoint, fetchCommand, type History, type MissingArtifact, type NewRelease, openBookHistory, publishRelease, type PublishedRelease } from './history/index.js';
 import { releaseChangeMarks } from './releaseMarks.js';
 import { refreshSite } from './site/index.js';
 import { snapshotBook } from './snapshot.js';
@@ -199,7 +199,7 @@ export async function release(project: Project, options: ReleaseOptions): Promis
   const { root, book } = project;
   const progress = options.progress ?? (() => {});
   const warnings: string[] = [];
-  const history = await openHistory(root, { cleanup: true, artifactStore: book.config.release?.artifactStore });
+  const history = await openBookHistory(book, { cleanup: true });
   const finished = await finishInterruptedRelease(project, options.progress);
   if (finished) options.notice?.(finished);
   const version = resolveVersion(history, options.version);
@@ -341,7 +341,7 @@ export async function diffVersions(project: Project, options: { from: string; to
   if (finished) options.notice?.(finished);
   // Every command that reads the history verifies what it reads, artifacts included; the diff itself reads
   // only snapshots, so an artifact absent from the store (a fresh clone) is reported, not fatal.
-  const history = await openHistory(project.root, { verifyArtifacts: true, artifactStore: project.book.config.release?.artifactStore, missingArtifacts: 'allow' });
+  const history = await openBookHistory(project.book, { verifyArtifacts: true, missingArtifacts: 'allow' });
   if (history.missingArtifacts.length) options.notice?.(missingArtifactsNote(history.missingArtifacts));
   const find = (v: string) => {
     const version = v === 'latest' ? history.latest?.version : (semver.clean(v) ?? v);

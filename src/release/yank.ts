@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { buildDate } from '../driver/build.js';
 import type { Project } from '../driver/project.js';
-import { openHistory, type YankRecord, yankRelease } from './history/index.js';
+import { openBookHistory, type YankRecord, yankRelease } from './history/index.js';
 import { finishInterruptedRelease } from './finishInterrupted.js';
 import { refreshSite, type SiteResult } from './site/index.js';
 
@@ -14,7 +14,7 @@ export async function yank(
 ): Promise<{ record: YankRecord; site: SiteResult }> {
   const finished = await finishInterruptedRelease(project);
   if (finished) options.notice?.(finished);
-  const history = await openHistory(project.root, { cleanup: true, artifactStore: project.book.config.release?.artifactStore });
+  const history = await openBookHistory(project.book, { cleanup: true });
   const record = await yankRelease(history, version, reason, options.date ?? buildDate());
   const site = await refreshSite({ book: project.book, formats: project.formats, outDir: path.join(project.root, 'dist'), cacheDir: project.cacheDir });
   return { record, site };

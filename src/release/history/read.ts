@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
+import type { Book } from '../../book/model.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { EvergreenError } from '../../diagnostics/diagnostic.js';
 import { sha256Bytes, sha256File } from '../../util/hash.js';
@@ -53,6 +54,11 @@ export interface OpenHistoryOptions {
    * `unchecked`: the store is not looked at (the artifacts commands check each artifact themselves).
    */
   missingArtifacts?: 'error' | 'allow' | 'unchecked';
+}
+
+/** A book's history, with its artifacts in the store its book.yaml names (`release.artifactStore`). */
+export function openBookHistory(book: Pick<Book, 'root' | 'config'>, options: Omit<OpenHistoryOptions, 'artifactStore'> = {}): Promise<History> {
+  return openHistory(book.root, { ...options, artifactStore: book.config.release?.artifactStore });
 }
 
 export async function openHistory(root: string, options: OpenHistoryOptions = {}): Promise<History> {

@@ -7,7 +7,7 @@ import type { FormatRegistry } from '../../driver/formatRegistry.js';
 import { commitStaging, createStaging, discardStaging } from '../../driver/outputDir.js';
 import { copyFonts, loadFonts, loadTheme } from '../../render/theme.js';
 import { packageRoot } from '../../util/version.js';
-import { artifactPath, crashPoint, type History, openHistory } from '../history/index.js';
+import { artifactPath, crashPoint, type History, openBookHistory } from '../history/index.js';
 import { artifactFacts } from './artifacts.js';
 import { changesContent } from './changesPage.js';
 import { writeRedlines } from './redlines.js';
@@ -63,7 +63,7 @@ export async function refreshSite(options: SiteOptions): Promise<SiteResult> {
   const { book } = options;
   const diagnostics = new DiagnosticBag();
   if (!existsSync(path.join(book.root, 'releases'))) return { ok: true, diagnostics: [], stats: {} };
-  const history = options.history ?? (await openHistory(book.root, { verifyArtifacts: true, artifactStore: book.config.release?.artifactStore }));
+  const history = options.history ?? (await openBookHistory(book, { verifyArtifacts: true }));
   if (history.releases.length === 0) return { ok: true, diagnostics: [], stats: {} };
   options.progress?.('generating the release site');
   const started = performance.now();
