@@ -61,6 +61,24 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
 
   const chapterFile = (name: string) => path.join(root, 'manuscript', name);
   const connected = () => page.waitForFunction(() => (window as unknown as { __evergreenDev?: { connected: boolean } }).__evergreenDev?.connected === true, { timeout: 20_000 });
+  /**
+   * The dev overlay's text once `ready` accepts it. Read in one evaluation per try, and tried again when a
+   * live reload replaces the page between tries (a finished rebuild of an earlier test may still reload it).
+   */
+  const overlayText = async (ready: (text: string) => boolean, timeoutMs = 90_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        last = await page.evaluate(() => document.querySelector('#evergreen-dev-overlay')?.textContent ?? '');
+        if (ready(last)) return last;
+      } catch (error) {
+        if (!/context was destroyed|navigation|Target closed/i.test(String(error))) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the dev overlay never showed what was expected; it last read: ${JSON.stringify(last)}`);
+  };
 
   it('shows an edited chapter without a manual reload, keeping the scroll position', async () => {
     await page.goto(`${url}basics.html`);
@@ -76,8 +94,7 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
 
   it('shows a failing sample as an overlay with its position, and removes it when fixed', async () => {
     atomicWrite(chapterFile('basics.md'), basics(badSample));
-    await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.match(/basics\.md:\d+:\d+/), { timeout: 90_000 });
-    const text = await page.evaluate(() => document.querySelector('#evergreen-dev-overlay')?.textContent ?? '');
+    const text = await overlayText((t) => /basics\.md:\d+:\d+/.test(t));
     expect(text).toMatch(/manuscript\/basics\.md:\d+:\d+/);
     expect(text).toMatch(/not assignable|number/i);
     expect(output).toMatch(/basics\.md:\d+:\d+/);
@@ -87,8 +104,7 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
 
   it('checks samples in the same sandbox as evergreen check', async () => {
     atomicWrite(chapterFile('basics.md'), basics("import { readFileSync } from 'node:fs';\nconsole.log(readFileSync('/etc/passwd', 'utf8'));"));
-    await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.includes('FileSystemRead of /etc/passwd'), { timeout: 90_000 });
-    expect(await page.evaluate(() => document.querySelector('#evergreen-dev-overlay')?.textContent ?? '')).not.toContain('root:x:0:0');
+    expect(await overlayText((t) => t.includes('FileSystemRead of /etc/passwd'))).not.toContain('root:x:0:0');
     atomicWrite(chapterFile('basics.md'), basics(goodSample));
     await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 90_000 });
   });
