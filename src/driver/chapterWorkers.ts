@@ -39,7 +39,12 @@ export class ChapterWorkers implements ParallelAnalyzer {
   /** Workers for this machine, or undefined where they cannot help (one core, or running from sources). */
   static create(): ChapterWorkers | undefined {
     // EVERGREEN_WORKERS=0 keeps everything on the main thread (for profiling and for comparing outputs).
-    const limit = Number(process.env.EVERGREEN_WORKERS ?? 4);
+    const asked = process.env.EVERGREEN_WORKERS;
+    // On two cores a worker costs more than it saves: cold builds measured 4–6 % slower with one, for 30 %
+    // more CPU (its own start, and the JIT warming up again), as the pipeline's own helper threads (GC,
+    // compilation, the sample runners) already use the second core. docs/benchmarks.md has the figures.
+    if (asked === undefined && os.availableParallelism() < 3) return undefined;
+    const limit = Number(asked ?? 4);
     const size = Math.min(os.availableParallelism(), Number.isFinite(limit) ? limit : 4) - 1;
     if (size < 1 || !existsSync(fileURLToPath(workerScript))) return undefined;
     return new ChapterWorkers(size);

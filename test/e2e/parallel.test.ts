@@ -10,7 +10,7 @@ describe('chapter workers', () => {
     generateBook(root, { chapters: 10, words: 12_000, codeBlocks: 80 });
     const threaded = path.join(root, 'threaded');
     const single = path.join(root, 'single');
-    const a = await runCli(['build', '--root', root, '--out', threaded, '--format', 'html', '--no-cache']);
+    const a = await runCli(['build', '--root', root, '--out', threaded, '--format', 'html', '--no-cache'], { env: { EVERGREEN_WORKERS: '2' } });
     const b = await runCli(['build', '--root', root, '--out', single, '--format', 'html', '--no-cache'], { env: { EVERGREEN_WORKERS: '0' } });
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { evergreenVersion } from '../../util/version.js';
 import type { BookVersion, Renderer, RenderContext, RenderResult } from '../renderer.js';
 import { copyFonts, escapeHtml, fillTemplate, linkOrCopy, loadFonts, loadTheme, pagePlaceholders, unknownPlaceholders } from '../theme.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
-import { bookDiagrams } from '../shared/diagrams.js';
+import { bookDiagrams, diagramsSoFar } from '../shared/diagrams.js';
 import { renderChapterBodies } from '../shared/chapterBodies.js';
 import { renderPrevNext, renderTitlePage, tocRenderer } from './navigation.js';
 import { hasIndex, indexPageName, renderIndexPage } from './indexPage.js';
@@ -51,8 +51,13 @@ async function renderHtmlBook(ctx: RenderContext, options: HtmlRendererOptions):
     }
     return { outputs: [] };
   }
-  const { svgs: diagrams, drawn: diagramsDrawn } = await bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
-  const { bodies, rendered: chaptersRendered } = await renderChapterBodies(ctx, diagrams, options.presenterKey);
+  // Chapters are rendered while the browser draws the diagrams the cache lacks.
+  const soFar = diagramsSoFar(book, ctx.cacheDir);
+  const drawing = bookDiagrams(book, ctx.diagnostics, ctx.cacheDir);
+  const drawn = drawing.then((d) => d.svgs);
+  drawn.catch(() => {});
+  const { bodies, rendered: chaptersRendered } = await renderChapterBodies(ctx, { soFar, drawn }, options.presenterKey);
+  const { drawn: diagramsDrawn } = await drawing;
 
   const page = theme.files['page.html']!;
   const hasMath = bookHasMath(book);

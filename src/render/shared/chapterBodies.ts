@@ -3,6 +3,7 @@ import { DiskCache } from '../../util/diskCache.js';
 import type { RenderContext } from '../renderer.js';
 import { chapterCodeBlocks, presentingOnce, renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
 import { chapterCacheName } from './chapterCacheName.js';
+import { fillDiagramSlots, hasDiagramSlots } from './diagramHast.js';
 import { drawnDiagramsKey, type DiagramSvgs } from './diagrams.js';
 import { prepareHighlighter } from './highlight.js';
 import { chapterRenderKey } from './renderKey.js';
@@ -12,6 +13,16 @@ import { chapterRenderKey } from './renderKey.js';
  * makes the HTML book reuses the HTML step's chapters instead of highlighting every code block again.
  */
 const renderedThisRun = new WeakMap<Book, Map<string, RenderedChapter>>();
+
+/**
+ * Diagrams still being drawn: `soFar` has the cached ones and a slot for each one being drawn
+ * (diagrams.ts `diagramsSoFar`), `drawn` resolves to every diagram drawn. Chapters are rendered with the
+ * slots while the browser draws, and the slots filled when it is done, so drawing and rendering overlap.
+ */
+export interface DiagramsInProgress {
+  soFar: Map<string, DiagramSvgs>;
+  drawn: Promise<Map<string, DiagramSvgs>>;
+}
 
 export interface ChapterBodies {
   bodies: Map<Chapter, RenderedChapter>;
@@ -24,8 +35,11 @@ export interface ChapterBodies {
  * run, else from the disk cache, else rendered, spread over the chapter workers when there are many.
  * Formats that show less (the EPUB has no hovers nor dark diagrams) take these apart rather than render again.
  */
-export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<string, DiagramSvgs>, presenterKey = ''): Promise<ChapterBodies> {
+export async function renderChapterBodies(ctx: RenderContext, diagramsGiven: Map<string, DiagramSvgs> | DiagramsInProgress, presenterKey = ''): Promise<ChapterBodies> {
   const { book } = ctx;
+  const inProgress = diagramsGiven instanceof Map ? undefined : diagramsGiven;
+  // A chapter with no diagram being drawn has its final key now; the others are looked up as drawn.
+  const diagrams = inProgress ? inProgress.soFar : (diagramsGiven as Map<string, DiagramSvgs>);
   const memo = renderedThisRun.get(book) ?? new Map<string, RenderedChapter>();
   renderedThisRun.set(book, memo);
   const cache = ctx.cacheDir ? new DiskCache<RenderedChapter>(ctx.cacheDir, chapterCacheName) : undefined;
@@ -41,7 +55,7 @@ export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<stri
   }
   if (stale.length === 0) return { bodies, rendered: 0 };
   ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
-  const renderHere = async (chapters: Chapter[]) => {
+  const renderHere = async (chapters: Chapter[], diagrams: Map<string, DiagramSvgs>) => {
     const rendered = new Map<Chapter, RenderedChapter>();
     if (chapters.length === 0) return rendered;
     const presenter = presentingOnce(ctx.presenter);
@@ -55,8 +69,22 @@ export async function renderChapterBodies(ctx: RenderContext, diagrams: Map<stri
   const chapters = stale.map((s) => s.chapter);
   const rendered =
     ctx.parallel && stale.length >= ctx.parallel.minBatch
-      ? await ctx.parallel.render(book, chapters, ctx.presenter, renderHere, diagrams, ctx.cacheDir)
-      : await renderHere(chapters);
+      ? await ctx.parallel.render(book, chapters, ctx.presenter, (some) => renderHere(some, diagrams), diagrams, ctx.cacheDir)
+      : await renderHere(chapters, diagrams);
+  if (inProgress) {
+    const drawn = await inProgress.drawn;
+    const undrawn: Chapter[] = [];
+    for (const chapter of chapters) {
+      const body = rendered.get(chapter)!;
+      if (!hasDiagramSlots(body.html)) continue;
+      const html = fillDiagramSlots(body.html, drawn);
+      if (html === undefined) undrawn.push(chapter);
+      else rendered.set(chapter, { ...body, html });
+    }
+    // A diagram that could not be drawn is shown as its source: those few chapters are rendered again.
+    for (const [chapter, body] of await renderHere(undrawn, drawn)) rendered.set(chapter, body);
+    for (const entry of stale) entry.key = chapterRenderKey(book, entry.chapter, `${presenterKey}${drawnDiagramsKey(entry.chapter, drawn)}`, ctx.presenter);
+  }
   for (const { chapter, key } of stale) {
     const body = rendered.get(chapter)!;
     bodies.set(chapter, body);

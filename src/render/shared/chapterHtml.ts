@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
-import { raw } from 'hast-util-raw';
 import { toHtml } from 'hast-util-to-html';
 import type { Code, Image, Paragraph } from 'mdast';
+import type { InlineMath, Math } from 'mdast-util-math';
 import { defaultHandlers, toHast, type State } from 'mdast-util-to-hast';
 import { SKIP, visit } from 'unist-util-visit';
 import { resolveLink } from '../../book/links.js';
@@ -12,6 +12,7 @@ import { highlightToHast, type CodeHighlighter } from './highlight.js';
 import { addHovers } from './hoverHast.js';
 import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
 import { indexTermToHast } from './indexHast.js';
+import { hasRawHtml, parseRawHtml } from './rawHtml.js';
 
 export interface ChapterRenderOptions {
   book: Book;
@@ -84,6 +85,12 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
   const { book, chapter, highlighter, presenter, mode, diagrams } = options;
   const prefix = mode === 'single' ? `${chapter.slug}--` : '';
   const numbered = crossRefHandlers({ book, chapter, mode });
+  // What Evergreen generates itself, which the raw-HTML pass need not parse again (rawHtml.ts).
+  const opaque = new Set<Element>();
+  const made = (element: Element) => {
+    opaque.add(element);
+    return element;
+  };
   let codeBlocks = 0;
   const hast = toHast(chapter.tree(), {
     allowDangerousHtml: true,
@@ -92,12 +99,14 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
     footnoteLabelProperties: { className: ['footnotes-label'] },
     handlers: {
       ...numbered.handlers,
+      inlineMath: (state: State, node: InlineMath) => made(numbered.handlers.inlineMath(state, node)),
+      math: (state: State, node: Math) => made(numbered.handlers.math(state, node)),
       indexTerm: indexTermToHast,
       code: (state: State, node: Code) => {
         const diagram = diagramToHast(node, diagrams, mode);
-        if (diagram) return numbered.diagram(state, node, diagram);
+        if (diagram) return numbered.diagram(state, node, made(diagram));
         const presentation = presentCode(presenter, chapter, node);
-        const figure = highlightToHast(highlighter, presentation);
+        const figure = made(highlightToHast(highlighter, presentation));
         if (options.hovers && presentation.hovers) addHovers(figure, presentation.hovers, `hover-${++codeBlocks}-`);
         // An undrawn diagram (no browser) keeps its number and caption, so references to it still land.
         return node.lang?.toLowerCase() === 'mermaid' ? numbered.diagram(state, node, figure) : numbered.listing(state, node, figure);
@@ -107,7 +116,7 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
   // Re-parsing costs an HTML parse of the whole chapter, so only chapters with raw HTML pay it.
-  const tree = hasRawHtml(hast) ? (raw(hast) as HastRoot) : hast;
+  const tree = hasRawHtml(hast) ? parseRawHtml(hast, opaque) : hast;
   const assets: RenderedChapter['assets'] = [];
   let titleShown = false;
   visit(tree, 'element', (node: Element) => {
@@ -200,13 +209,4 @@ function wrapTables(tree: HastRoot | Element): void {
       wrapTables(child);
     }
   });
-}
-
-function hasRawHtml(tree: HastRoot): boolean {
-  let found = false;
-  visit(tree, 'raw', () => {
-    found = true;
-    return false;
-  });
-  return found;
 }

@@ -2,9 +2,10 @@ import type { Book, Chapter } from '../../book/model.js';
 import { type Diagnostic, DiagnosticBag } from '../../diagnostics/diagnostic.js';
 import { findBrowser } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
-import type { DiagramSvgs } from './diagramHast.js';
+import { type DiagramSvgs, diagramSlots } from './diagramHast.js';
 import { diagramHash } from './diagramKey.js';
-import { MermaidPages, type MermaidResult } from './mermaidPages.js';
+import type { MermaidResult } from './mermaidPages.js';
+import { type MermaidDrawer, startMermaid } from './mermaidThread.js';
 
 export { diagramHash } from './diagramKey.js';
 export type { DiagramSvgs } from './diagramHast.js';
@@ -53,6 +54,29 @@ export async function bookDiagrams(book: Book, diagnostics: DiagnosticBag, cache
     diagnostics.addAll(result.problems);
   }
   return result;
+}
+
+/**
+ * The book's diagrams as far as they are known before drawing: those in the cache, and a slot
+ * (diagramHast.ts) for each one a browser is about to draw, so that chapters can be rendered meanwhile.
+ */
+export function diagramsSoFar(book: Book, cacheDir: string | undefined): Map<string, DiagramSvgs> {
+  const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
+  const known = new Map<string, DiagramSvgs>();
+  let browser: boolean | undefined;
+  for (const chapter of book.chapters) {
+    for (const block of chapter.analysis.features?.diagrams ?? []) {
+      const hash = diagramHash(block.source);
+      if (known.has(hash)) continue;
+      const cached = cache?.get(hash);
+      if (cached) {
+        if (!('error' in cached)) known.set(hash, cached);
+      } else if ((browser ??= findBrowser() !== undefined)) {
+        known.set(hash, diagramSlots(hash));
+      }
+    }
+  }
+  return known;
 }
 
 async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Promise<BookDiagrams> {
@@ -116,49 +140,72 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
   return { svgs, drawn, problems: diagnostics.items };
 }
 
-/** Chromium started early for a book's new diagrams (by book root), until its build draws them. */
-const warmPages = new Map<string, Promise<MermaidPages | undefined>>();
+/**
+ * Chromium started early for a book's new diagrams (by book root), with the diagrams its text shows
+ * already being drawn, until its build takes them.
+ */
+interface WarmDrawing {
+  drawer: Promise<MermaidDrawer | undefined>;
+  /** The diagrams found in the chapters' text, by hash. */
+  early: Set<string>;
+  drawn: Promise<Map<string, MermaidResult>>;
+}
+const warmPages = new Map<string, WarmDrawing>();
 
 /** Opening fences of Mermaid blocks as GitHub, pandoc (`{.mermaid …}`) and Quarto (`{mermaid}`) write them. */
 const mermaidFence = /^(`{3,}|~{3,})[ \t]*(?:\{\s*\.?)?mermaid\b[^\n]*\n([\s\S]*?)^\1[`~]*[ \t]*$/gm;
 
 /**
- * Starts Chromium with Mermaid loaded when the chapters just read (before they are parsed) hold a diagram the
- * cache does not have, so that the browser's start overlaps parsing and type-checking instead of following
- * them. A cheap look at the text: a diagram it misjudges (say, one inside a list) is drawn all the same, by a
- * browser started when the build asks for it.
+ * Starts Chromium with Mermaid loaded, and draws the diagrams the cache lacks, as soon as the chapters are
+ * read (before they are parsed): drawing overlaps parsing and rendering instead of following them. A cheap
+ * look at the text: a diagram it misjudges (say, one inside a list) is drawn all the same when the build
+ * asks for it. Returns whether a browser was started.
  */
-export function warmUpDiagrams(root: string, sources: readonly string[], cacheDir: string | undefined): void {
-  if (warmPages.has(root)) return;
+export function warmUpDiagrams(root: string, sources: readonly string[], cacheDir: string | undefined): boolean {
+  if (warmPages.has(root)) return true;
   const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
-  const unseen = sources.some((source) => {
-    if (!source.includes('mermaid')) return false;
-    for (const match of source.matchAll(mermaidFence)) if (!cache?.get(diagramHash(match[2].replace(/\n$/, '')))) return true;
-    return false;
-  });
-  const executablePath = unseen ? findBrowser() : undefined;
-  if (!executablePath) return;
+  const unseen = new Map<string, string>();
+  for (const source of sources) {
+    if (!source.includes('mermaid')) continue;
+    for (const match of source.matchAll(mermaidFence)) {
+      const text = match[2].replace(/\r\n?/g, '\n').replace(/\n$/, '');
+      const hash = diagramHash(text);
+      if (!unseen.has(hash) && !cache?.get(hash)) unseen.set(hash, text);
+    }
+  }
+  const executablePath = unseen.size > 0 ? findBrowser() : undefined;
+  if (!executablePath) return false;
   // A failed start is not reported here: the build starts again when it needs the browser, and reports then.
-  warmPages.set(
-    root,
-    MermaidPages.start(executablePath).catch(() => undefined),
-  );
+  const started = startMermaid(executablePath, [...unseen]);
+  const drawn = started.first.catch(() => new Map<string, MermaidResult>());
+  warmPages.set(root, { drawer: started.drawer.catch(() => undefined), early: new Set(unseen.keys()), drawn });
+  return true;
 }
 
 /** Closes a browser started early that no build took (the command ended first, or its book has no new diagram). */
 export async function closeWarmDiagrams(root: string): Promise<void> {
-  const pending = warmPages.get(root);
+  const warm = warmPages.get(root);
   warmPages.delete(root);
-  await (await pending)?.close();
+  await (await warm?.drawer)?.close();
 }
 
 async function drawInBrowser(root: string, executablePath: string, diagrams: [string, string][]): Promise<Map<string, Rendered>> {
   const warm = warmPages.get(root);
   warmPages.delete(root);
-  const pages = (await warm) ?? (await MermaidPages.start(executablePath));
+  const drawer = (await warm?.drawer) ?? (await startMermaid(executablePath).drawer);
   try {
-    return await pages.draw(diagrams);
+    const rest = diagrams.filter(([hash]) => !warm?.early.has(hash));
+    const [early, later] = await Promise.all([warm?.drawn ?? new Map<string, Rendered>(), rest.length ? drawer.draw(rest) : new Map<string, Rendered>()]);
+    const results = new Map<string, Rendered>();
+    for (const [hash] of diagrams) {
+      const result = later.get(hash) ?? early.get(hash);
+      if (result) results.set(hash, result);
+    }
+    // An early drawing that failed (the browser died while drawing) is drawn again, once.
+    const lost = diagrams.filter(([hash]) => !results.has(hash));
+    if (lost.length) for (const [hash, result] of await drawer.draw(lost)) results.set(hash, result);
+    return results;
   } finally {
-    await pages.close();
+    await drawer.close();
   }
 }

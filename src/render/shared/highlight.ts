@@ -1,5 +1,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import { bundledLanguages, bundledLanguagesAlias, createHighlighter, createOnigurumaEngine, type Highlighter } from 'shiki';
+import type { Highlighter } from 'shiki';
+// The language list only: Shiki itself loads when a block is not in the cache (a rebuild often needs none).
+import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
 import type { CodePresentation } from '../../book/codePresentation.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { sha256 } from '../../util/hash.js';
@@ -25,11 +27,13 @@ function highlighter(): Promise<Highlighter> {
   // WebAssembly costs ~0.2 s once, but the JavaScript engine first translates every grammar regex
   // (oniguruma-to-es) in each thread and matches slower; on the Handbook's 394 blocks the build spends
   // ~20% less CPU highlighting, with byte-identical output (docs/benchmarks.md).
-  highlighterPromise ??= createHighlighter({
-    themes: [codeThemes.light, codeThemes.dark],
-    langs: [],
-    engine: createOnigurumaEngine(import('shiki/wasm')),
-  });
+  highlighterPromise ??= import('shiki').then(({ createHighlighter, createOnigurumaEngine }) =>
+    createHighlighter({
+      themes: [codeThemes.light, codeThemes.dark],
+      langs: [],
+      engine: createOnigurumaEngine(import('shiki/wasm')),
+    }),
+  );
   return highlighterPromise;
 }
 

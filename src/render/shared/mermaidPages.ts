@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,8 +38,17 @@ export class MermaidPages {
     }
   }
 
+  /** Drawings in progress: a page draws one batch at a time (a batch sets Mermaid's theme for the page). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Draws every diagram (by hash) in both themes. */
-  async draw(diagrams: [string, string][]): Promise<Map<string, MermaidResult>> {
+  draw(diagrams: [string, string][]): Promise<Map<string, MermaidResult>> {
+    const next = this.queue.then(() => this.drawNow(diagrams));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async drawNow(diagrams: [string, string][]): Promise<Map<string, MermaidResult>> {
     const [first, second = first] = this.pages;
     const [light, dark] =
       first === second
@@ -67,9 +77,31 @@ export class MermaidPages {
 
 async function mermaidPage(launched: LaunchedBrowser): Promise<Page> {
   const page = await launched.browser.newPage();
-  await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+  await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${await labelFonts()}</style></head><body></body></html>`);
+  // Mermaid sizes every box to its label as measured here; the book shows the labels in Inter, so Inter
+  // must be what is measured (with a fallback font the boxes were too wide and labels sat off-centre).
+  await page.evaluate(() => Promise.all(['16px Inter', 'bold 16px Inter'].map((font) => document.fonts.load(font, 'Aa'))));
   await page.addScriptTag({ path: mermaidBundle });
   return page;
+}
+
+let labelFontCss: Promise<string> | undefined;
+
+/** Inter's regular and bold faces (every subset, by unicode range) as @font-face rules with data: URLs. */
+function labelFonts(): Promise<string> {
+  labelFontCss ??= (async () => {
+    const dir = path.dirname(require.resolve('@fontsource/inter/package.json'));
+    const sheets = await Promise.all(['400', '700'].map((weight) => readFile(path.join(dir, `${weight}.css`), 'utf8')));
+    const inlined = sheets.map(async (css) => {
+      const files = [...css.matchAll(/url\(\.\/files\/([^)]+\.woff2)\)/g)].map((m) => m[1]!);
+      const data = new Map(await Promise.all(files.map(async (file) => [file, (await readFile(path.join(dir, 'files', file))).toString('base64')] as const)));
+      return css
+        .replace(/,\s*url\([^)]*\.woff\)\s*format\('woff'\)/g, '')
+        .replace(/url\(\.\/files\/([^)]+\.woff2)\)/g, (_m, file: string) => `url(data:font/woff2;base64,${data.get(file)})`);
+    });
+    return (await Promise.all(inlined)).join('\n');
+  })();
+  return labelFontCss;
 }
 
 type PageResult = { svg?: string; error?: string; line?: number; column?: number };
@@ -89,18 +121,19 @@ async function drawAll(page: Page, diagrams: [string, string][], variant: 'light
       return Promise.all(
         items.map(async ([hash, source]): Promise<[string, PageResult]> => {
           try {
-            await mermaid.parse(source);
-          } catch (error) {
-            const e = error as { message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
-            const message = String(e.message ?? error);
-            const line = e.hash?.loc?.first_line ?? Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
-            return [hash, { error: message.split('\n')[0].replace(/:$/, ''), line, column: e.hash?.loc?.first_column }];
-          }
-          try {
             const { svg } = await mermaid.render(`mermaid-${hash.slice(0, 12)}-${variant}`, source);
             return [hash, { svg }];
-          } catch (error) {
-            return [hash, { error: String((error as { message?: string }).message ?? error).split('\n')[0] }];
+          } catch (renderError) {
+            // Drawing parses the diagram too; only a failure pays for a second parse, which positions the error.
+            try {
+              await mermaid.parse(source);
+            } catch (error) {
+              const e = error as { message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
+              const message = String(e.message ?? error);
+              const line = e.hash?.loc?.first_line ?? Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
+              return [hash, { error: message.split('\n')[0].replace(/:$/, ''), line, column: e.hash?.loc?.first_column }];
+            }
+            return [hash, { error: String((renderError as { message?: string }).message ?? renderError).split('\n')[0] }];
           }
         }),
       );
