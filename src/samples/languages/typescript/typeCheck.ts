@@ -256,6 +256,11 @@ class Group {
   private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
   /** Every folder that holds a virtual file, and their parents (module resolution asks about them). */
   private readonly dirs = new Set<string>();
+  /**
+   * Bumped whenever a file changes. Without it the service checks every file of the program for changes
+   * before each call, and a hover asks once per identifier: thousands of checks of hundreds of files.
+   */
+  private projectVersion = 0;
 
   constructor(tsApi: TS, options: ts.CompilerOptions, root: string, registry: ts.DocumentRegistry, read: Set<string>) {
     const sys = tsApi.sys;
@@ -267,6 +272,7 @@ class Group {
     };
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
+      getProjectVersion: () => String(this.projectVersion),
       getScriptFileNames: () => [...this.files.keys()],
       getScriptVersion: (fileName) => String(this.files.get(fileName)?.version ?? 0),
       getScriptSnapshot: (fileName) => {
@@ -305,6 +311,7 @@ class Group {
       const existing = this.files.get(fileName);
       if (existing?.text === text) continue;
       this.files.set(fileName, { text, version: (existing?.version ?? 0) + 1 });
+      this.projectVersion++;
       for (let dir = path.posix.dirname(fileName); !this.dirs.has(dir) && dir !== path.posix.dirname(dir); dir = path.posix.dirname(dir)) this.dirs.add(dir);
     }
   }
