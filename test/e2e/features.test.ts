@@ -248,6 +248,24 @@ describe('math and cross-reference mistakes are author errors at file:line:col',
     300_000,
   );
 
+  it.skipIf(!hasBrowser)(
+    'a diagram type Mermaid does not have, and a diagram that parses but cannot be drawn, each said for what it is',
+    async () => {
+      const original = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'features', 'manuscript', 'tables.md'), 'utf8');
+      // ZenUML is an external Mermaid diagram; the image URL points at a port nothing listens on.
+      const result = await broken(
+        `${original}\n\`\`\`mermaid\nzenuml\n  Alice->Bob: hi\n\`\`\`\n\n\`\`\`mermaid\nflowchart TD\n  A@{ img: "http://127.0.0.1:9/missing.png", label: "Picture", h: 60 }\n\`\`\`\n`,
+      );
+      expect(result.code).toBe(1);
+      const fence = original.split('\n').length + 1;
+      expect(result.stderr).toMatch(new RegExp(`tables\\.md:${fence + 1}:\\d+\\s+error\\s+Mermaid [\\d.]+ has no diagram type "zenuml"`));
+      expect(result.stderr).toContain('without external diagrams such as ZenUML');
+      expect(result.stderr).toMatch(new RegExp(`tables\\.md:${fence + 6}:\\d+\\s+error\\s+Mermaid could not draw this diagram: `));
+      expect(result.stderr).not.toContain('Mermaid syntax error');
+    },
+    300_000,
+  );
+
   it('a duplicate id, naming the first', async () => {
     const result = await broken('# T\n\n![Again](images/lattice.svg){#fig:lattice}\n');
     expect(result.code).toBe(1);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { sha256 } from '../../util/hash.js';
 
 const require = createRequire(import.meta.url);
-const mermaidVersion = (require('mermaid/package.json') as { version: string }).version;
+export const mermaidVersion = (require('mermaid/package.json') as { version: string }).version;
 
 /** How Evergreen has Mermaid draw (mermaidPages.ts); a change there draws every diagram again. */
 const drawing = 'labels measured in Inter';

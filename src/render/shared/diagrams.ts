@@ -3,8 +3,8 @@ import { type Diagnostic, DiagnosticBag } from '../../diagnostics/diagnostic.js'
 import { findBrowser } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { type DiagramSvgs, diagramSlots } from './diagramHast.js';
-import { diagramHash } from './diagramKey.js';
-import type { MermaidResult } from './mermaidPages.js';
+import { diagramHash, mermaidVersion } from './diagramKey.js';
+import type { MermaidFailure, MermaidResult } from './mermaidPages.js';
 import { type MermaidDrawer, startMermaid } from './mermaidThread.js';
 
 export { diagramHash } from './diagramKey.js';
@@ -129,15 +129,37 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
         file: chapter.path,
         line: block.line + (result.line ?? 1),
         column: block.column + (result.column ?? 0),
-        message: `Mermaid syntax error: ${result.error}`,
-        hint: 'Fix the diagram (syntax: https://mermaid.js.org/intro/syntax-reference.html); try it in https://mermaid.live.',
-        ruleId: 'diagram/syntax-error',
+        ...failureReport(result),
       });
     } else {
       svgs.set(hash, result);
     }
   }
   return { svgs, drawn, problems: diagnostics.items };
+}
+
+/** What an author is told of a diagram Mermaid could not draw. */
+function failureReport(failure: MermaidFailure): Pick<Diagnostic, 'message' | 'hint' | 'ruleId'> {
+  if (failure.kind === 'type') {
+    const named = /for text: *(\S*)/.exec(failure.error)?.[1];
+    return {
+      message: `Mermaid ${mermaidVersion} has no diagram type${named ? ` "${named}"` : ''}: the diagram's first line must name one`,
+      hint: `Check its spelling (flowchart, sequenceDiagram, classDiagram…: https://mermaid.js.org/intro/syntax-reference.html). Evergreen draws with the Mermaid it ships (${mermaidVersion}), without external diagrams such as ZenUML.`,
+      ruleId: 'diagram/unknown-type',
+    };
+  }
+  if (failure.kind === 'drawing') {
+    return {
+      message: `Mermaid could not draw this diagram: ${failure.error}`,
+      hint: 'Its text parses; what it needs when drawn could not be had (an image by URL is loaded at build time: put it under manuscript/, or check that this machine can reach it).',
+      ruleId: 'diagram/draw-failed',
+    };
+  }
+  return {
+    message: `Mermaid syntax error: ${failure.error}`,
+    hint: 'Fix the diagram (syntax: https://mermaid.js.org/intro/syntax-reference.html); try it in https://mermaid.live.',
+    ruleId: 'diagram/syntax-error',
+  };
 }
 
 /**

@@ -6,7 +6,19 @@ import type { Page } from 'puppeteer-core';
 import { launchBrowser, type LaunchedBrowser } from '../../util/browser.js';
 
 /** A diagram drawn in both themes, or why Mermaid could not draw it (its line and column in the diagram). */
-export type MermaidResult = { light: string; dark: string } | { error: string; line?: number; column?: number };
+export type MermaidResult = { light: string; dark: string } | MermaidFailure;
+
+/**
+ * Why a diagram was not drawn: its text does not parse (`syntax`, positioned), its first line names no
+ * diagram type this Mermaid has (`type`), or it parses but drawing failed (`drawing`: an image by URL that
+ * cannot be loaded, say).
+ */
+export interface MermaidFailure {
+  error: string;
+  kind?: 'syntax' | 'type' | 'drawing';
+  line?: number;
+  column?: number;
+}
 
 const require = createRequire(import.meta.url);
 const mermaidBundle = path.join(path.dirname(require.resolve('mermaid/package.json')), 'dist', 'mermaid.min.js');
@@ -62,7 +74,7 @@ export class MermaidPages {
       // A syntax error does not depend on the theme: the light page's is reported.
       if (l.error !== undefined || d.error !== undefined) {
         const failed = l.error !== undefined ? l : d;
-        results.set(hash, { error: failed.error!, line: failed.line, column: failed.column });
+        results.set(hash, { error: failed.error!, kind: failed.kind, line: failed.line, column: failed.column });
       } else {
         results.set(hash, { light: l.svg!, dark: d.svg! });
       }
@@ -104,7 +116,7 @@ function labelFonts(): Promise<string> {
   return labelFontCss;
 }
 
-type PageResult = { svg?: string; error?: string; line?: number; column?: number };
+type PageResult = { svg?: string } & Partial<MermaidFailure>;
 
 async function drawAll(page: Page, diagrams: [string, string][], variant: 'light' | 'dark'): Promise<Map<string, PageResult>> {
   const drawn = await page.evaluate(
@@ -128,12 +140,13 @@ async function drawAll(page: Page, diagrams: [string, string][], variant: 'light
             try {
               await mermaid.parse(source);
             } catch (error) {
-              const e = error as { message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
+              const e = error as { name?: string; message?: string; hash?: { loc?: { first_line?: number; first_column?: number } } };
               const message = String(e.message ?? error);
+              if (e.name === 'UnknownDiagramError') return [hash, { error: message.split('\n')[0], kind: 'type', line: 1 }];
               const line = e.hash?.loc?.first_line ?? Number(/line (\d+)/i.exec(message)?.[1] ?? 1);
-              return [hash, { error: message.split('\n')[0].replace(/:$/, ''), line, column: e.hash?.loc?.first_column }];
+              return [hash, { error: message.split('\n')[0].replace(/:$/, ''), kind: 'syntax', line, column: e.hash?.loc?.first_column }];
             }
-            return [hash, { error: String((renderError as { message?: string }).message ?? renderError).split('\n')[0] }];
+            return [hash, { error: String((renderError as { message?: string }).message ?? renderError).split('\n')[0], kind: 'drawing' }];
           }
         }),
       );
