@@ -57,11 +57,37 @@ export async function bookDiagrams(book: Book, diagnostics: DiagnosticBag, cache
 }
 
 /**
+ * The diagram cache, read once per diagram in a build: the text scan, the slots and the drawing step each
+ * ask for the same entries (content-addressed, so a remembered entry is never stale). Bounded, for `dev`.
+ */
+const remembered = new Map<string, Rendered>();
+function diagramCache(cacheDir: string | undefined): { get(hash: string): Rendered | undefined; set(hash: string, value: Rendered): void } | undefined {
+  if (!cacheDir) return undefined;
+  const disk = new DiskCache<Rendered>(cacheDir, 'diagrams');
+  const key = (hash: string) => `${cacheDir}\0${hash}`;
+  const remember = (hash: string, value: Rendered) => {
+    if (remembered.size >= 2000) remembered.delete(remembered.keys().next().value!);
+    remembered.set(key(hash), value);
+  };
+  return {
+    get(hash) {
+      const found = remembered.get(key(hash)) ?? disk.get(hash);
+      if (found) remember(hash, found);
+      return found;
+    },
+    set(hash, value) {
+      disk.set(hash, value);
+      remember(hash, value);
+    },
+  };
+}
+
+/**
  * The book's diagrams as far as they are known before drawing: those in the cache, and a slot
  * (diagramHast.ts) for each one a browser is about to draw, so that chapters can be rendered meanwhile.
  */
 export function diagramsSoFar(book: Book, cacheDir: string | undefined): Map<string, DiagramSvgs> {
-  const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
+  const cache = diagramCache(cacheDir);
   const known = new Map<string, DiagramSvgs>();
   let browser: boolean | undefined;
   for (const chapter of book.chapters) {
@@ -88,7 +114,7 @@ async function renderBookDiagrams(book: Book, cacheDir: string | undefined): Pro
     await closeWarmDiagrams(book.root);
     return { svgs, drawn, problems: [] };
   }
-  const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
+  const cache = diagramCache(cacheDir);
   const results = new Map<string, Rendered>();
   for (const { hash } of blocks) {
     const cached = cache?.get(hash);
@@ -185,7 +211,7 @@ const mermaidFence = /^(`{3,}|~{3,})[ \t]*(?:\{\s*\.?)?mermaid\b[^\n]*\n([\s\S]*
  */
 export function warmUpDiagrams(root: string, sources: readonly string[], cacheDir: string | undefined): boolean {
   if (warmPages.has(root)) return true;
-  const cache = cacheDir ? new DiskCache<Rendered>(cacheDir, 'diagrams') : undefined;
+  const cache = diagramCache(cacheDir);
   const unseen = new Map<string, string>();
   for (const source of sources) {
     if (!source.includes('mermaid')) continue;
