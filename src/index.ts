@@ -19,7 +19,7 @@
  */
 
 // Projects and configuration
-export { openProject, Project, type OpenProjectOptions } from './driver/project.js';
+export { openProject, Project, type OpenProjectOptions } from './api/project.js';
 export { defineConfig, type ProjectConfigInput } from './driver/projectConfig.js';
 export { bookConfigSchema, type BookConfig, type BookConfigInput } from './book/configSchema.js';
 export type { Book, Chapter, ChapterAnalysis, HeadingInfo, TocEntry } from './book/model.js';
@@ -34,11 +34,20 @@ export { pdfFormat } from './render/pdf/format.js';
 // Commands
 export { build, type BuildOptions } from './api/build.js';
 export type { BuildResult } from './driver/build.js';
-export { check, type CheckOptions } from './api/check.js';
+export {
+  check,
+  type CheckOptions,
+  formatCheckResult,
+  formatTimings,
+  reporterNames,
+  type ReporterName,
+  mergeCheckReports,
+  parseShard,
+  writeTimings,
+  timingsFileName,
+  type Shard,
+} from './api/check.js';
 export type { CheckResult, CheckTimings, SampleResult, SampleStatus } from './samples/types.js';
-export { formatCheckResult, formatTimings, reporterNames, type ReporterName } from './samples/reporters.js';
-export { mergeCheckReports } from './samples/mergeReports.js';
-export { parseShard, writeTimings, timingsFileName, type Shard } from './samples/shard.js';
 export { release, diffVersions, yank, refreshSite, refreshManifest, rotateKey, verifyArtifacts, fetchArtifacts, exportArtifacts } from './api/release.js';
 export type { ArtifactEntry, FetchResult } from './release/artifacts.js';
 export { ReleaseRefused } from './release/errors.js';

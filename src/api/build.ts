@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { type BuildOptions as ProjectBuildOptions, type BuildResult, buildDate, buildProject } from '../driver/build.js';
 import type { Project } from '../driver/project.js';
+import { releasePendingPath } from '../release/pendingMarker.js';
+import { releasesDir } from '../release/history/format.js';
 import { bookVersionFromHistory } from '../release/version.js';
 
 export interface BuildOptions extends Omit<ProjectBuildOptions, 'version'> {
@@ -20,8 +23,10 @@ export async function build(project: Project, options: BuildOptions = {}): Promi
   const version = options.version ?? (await bookVersionFromHistory(project.book, buildDate()));
   const result = await buildProject(project, { ...options, version });
   if (!result.ok || !(options.site ?? options.extraHead === undefined)) return result;
+  // A book without a release history has no site and no release to finish: the release code (a quarter of
+  // the modules) is not even loaded, which is most of a one-chapter rebuild's start-up.
+  if (!existsSync(releasesDir(project.root)) && !existsSync(releasePendingPath(project.root))) return result;
   const started = performance.now();
-  // The site generator loads only for a book with a release history (refreshSite returns at once otherwise).
   const { refreshSite } = await import('../release/site/index.js');
   const site = await refreshSite({ book: project.book, formats: project.formats, outDir: result.outDir, cacheDir: project.cacheDir, progress: options.progress });
   if (site.siteDir) {

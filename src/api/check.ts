@@ -8,3 +8,7 @@ export type CheckOptions = Omit<StageCheckOptions, 'book'>;
 export function check(project: Project, options: CheckOptions = {}): Promise<CheckResult> {
   return checkProject(project, options);
 }
+
+export { formatCheckResult, formatTimings, reporterNames, type ReporterName } from '../samples/reporters.js';
+export { mergeCheckReports } from '../samples/mergeReports.js';
+export { parseShard, writeTimings, timingsFileName, type Shard } from '../samples/shard.js';

@@ -14,8 +14,9 @@ export function buildCommand(): Command {
       const progress = createProgress();
       const started = performance.now();
       progress.update('loading the book');
-      // Imported on use: `evergreen --help` should not pay for loading the Markdown and highlighting stack.
-      const { openProject, build } = await import('../index.js');
+      // Imported on use, and only these two modules rather than the whole library: `evergreen --help` should
+      // not pay for the Markdown and highlighting stack, nor a rebuild for the release and import code.
+      const [{ openProject }, { build }] = await Promise.all([import('../api/project.js'), import('../api/build.js')]);
       let result;
       const project = await openProject({ root: opts.root, noCache: !opts.cache, warmUpDiagrams: true }).catch((error: unknown) => {
         progress.done();

@@ -38,7 +38,8 @@ export function checkCommand(): Command {
     .option('--write-timings', 'write sample-timings.json (commit it, so that shards balance by measured times)')
     .action(async (chapters: string[], flags: CheckFlags) => {
       // Loaded on use: registering the command must not cost the other commands the checker's start-up.
-      const { openProject, check, formatCheckResult, formatDiagnostics, formatTimings, mergeCheckReports, parseShard, writeTimings, EvergreenError } = await import('../index.js');
+      const [{ openProject }, { check, formatCheckResult, formatTimings, mergeCheckReports, parseShard, writeTimings }, { formatDiagnostics }, { EvergreenError }] =
+        await Promise.all([import('../api/project.js'), import('../api/check.js'), import('../diagnostics/report.js'), import('../diagnostics/diagnostic.js')]);
       let shard;
       if (flags.shard !== undefined) {
         shard = parseShard(flags.shard);

@@ -45,13 +45,13 @@ function parsePort(value: string): number {
 }
 
 /**
- * Waits for Ctrl-C (or SIGTERM), then closes everything cleanly. The CLI's own Ctrl-C handler exits at once,
+ * Waits for Ctrl-C (or SIGTERM), then closes everything cleanly. The CLI's own signal handlers exit at once,
  * which suits one-shot commands; here it is set aside so the watcher, the server and the sample workers stop
  * in order, and put back afterwards. A second Ctrl-C exits immediately.
  */
 function stopOnSignal(close: () => Promise<void>): Promise<void> {
-  const saved = process.listeners('SIGINT');
-  for (const listener of saved) process.off('SIGINT', listener);
+  const saved = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  for (const [signal, listeners] of Object.entries(saved)) for (const listener of listeners) process.off(signal, listener);
   return new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = () => {
@@ -63,7 +63,7 @@ function stopOnSignal(close: () => Promise<void>): Promise<void> {
         .finally(() => {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          for (const listener of saved) process.on('SIGINT', listener);
+          for (const [signal, listeners] of Object.entries(saved)) for (const listener of listeners) process.on(signal, listener);
           resolve();
         });
     };

@@ -26,9 +26,15 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const command of commands()) program.addCommand(command.exitOverride());
 
+  // Ctrl-C, and SIGTERM as a cancelled CI job sends it: exiting runs the 'exit' hooks that remove staging
+  // folders, browser profiles and the runners' folder, so neither leaves anything behind.
   process.once('SIGINT', () => {
     process.stderr.write('\nInterrupted; previous output left intact.\n');
     process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    process.stderr.write('\nTerminated; previous output left intact.\n');
+    process.exit(143);
   });
   try {
     process.exitCode = 0;

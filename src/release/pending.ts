@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { replaceFileDurably } from '../util/durableWrite.js';
 import { processAlive } from '../util/processAlive.js';
 import { readIndex } from './history/index.js';
+import { releasePendingPath } from './pendingMarker.js';
 
 /**
  * A release in progress leaves `.evergreen/release-pending.json` (never committed) from the moment its samples
@@ -19,7 +20,7 @@ export interface UnfinishedRelease {
   marker: string;
 }
 
-const markerPath = (root: string) => path.join(root, '.evergreen', 'release-pending.json');
+const markerPath = releasePendingPath;
 
 export async function markReleasePending(root: string, version: string): Promise<void> {
   await mkdir(path.dirname(markerPath(root)), { recursive: true });

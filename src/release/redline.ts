@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { copyPrintFonts, loadPrintFonts } from '../render/pdf/printFonts.js';
 import { launchBrowser } from '../util/browser.js';
+import { createOwnedTempDir } from '../util/ownedTempDir.js';
 import { changeSentence, sectionRenamedNote } from './changeSentence.js';
 import type { BookPages } from './bookPages.js';
 import type { BookDiff, ChapterDiff, SectionDiff } from './diffModel.js';
@@ -29,8 +29,12 @@ export interface RedlineOptions {
 
 export async function redlinePdf(diff: BookDiff, options: RedlineOptions): Promise<void> {
   // Set in the print book's own fonts: the page is loaded from a folder holding them.
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'evergreen-redline-'));
-  const browser = await launchBrowser();
+  const folder = createOwnedTempDir('evergreen-redline-');
+  const dir = folder.path;
+  const browser = await launchBrowser().catch((error: unknown) => {
+    folder.release();
+    throw error;
+  });
   try {
     await Promise.all([
       writeFile(path.join(dir, 'redline.html'), redlineHtml(diff, options.title, options)),
@@ -52,7 +56,7 @@ export async function redlinePdf(diff: BookDiff, options: RedlineOptions): Promi
     await writeFile(options.file, pdf);
   } finally {
     await browser.close();
-    await rm(dir, { recursive: true, force: true });
+    folder.release();
   }
 }
 

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
+import { createOwnedTempDir } from './ownedTempDir.js';
 
 /**
  * Evergreen never downloads a browser (installs must work offline and without install scripts). It finds
@@ -56,6 +57,32 @@ export class BrowserNotFoundError extends Error {
   }
 }
 
+/** Chromium could be found but cannot start here, for a reason with its own remedy. */
+export class BrowserStartError extends Error {
+  override name = 'BrowserStartError';
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Chromium puts its singleton socket at `$TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket`, and a Unix
+ * socket's path has at most 107 bytes (103 on macOS): past that, Chromium dies at start with a bare
+ * "Target closed".
+ */
+function checkSocketPathFits(): void {
+  const socket = path.join(os.tmpdir(), 'org.chromium.Chromium.XXXXXX', 'SingletonSocket');
+  const limit = process.platform === 'darwin' ? 103 : 107;
+  if (Buffer.byteLength(socket) <= limit) return;
+  throw new BrowserStartError(
+    `the temp folder's path (${os.tmpdir()}) is too long for Chromium: its socket there would need ${Buffer.byteLength(socket)} bytes of the ${limit} a Unix socket path may have`,
+    `Set TMPDIR to a shorter folder (such as /tmp) for this command.`,
+  );
+}
+
 /** Flags for a quiet, offline, headless Chromium (no sandbox: CI containers often run as root). */
 export const chromiumArgs = [
   '--no-sandbox',
@@ -82,23 +109,69 @@ export interface LaunchedBrowser {
 export async function launchBrowser(options: { executablePath?: string } = {}): Promise<LaunchedBrowser> {
   const executablePath = findBrowser(options.executablePath);
   if (!executablePath) throw new BrowserNotFoundError();
+  checkSocketPathFits();
   const { default: puppeteer } = await import('puppeteer-core');
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'evergreen-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath,
-    headless: true,
-    userDataDir,
-    args: chromiumArgs,
-    protocolTimeout: 600_000,
-    // DevTools over a pipe rather than a port: when Evergreen dies, even by SIGKILL, the pipe closes and
-    // Chromium exits with it instead of lingering as an orphan.
-    pipe: true,
+  let browser: Browser | undefined;
+  // Interrupted (Ctrl-C, SIGTERM), the process exits without awaiting close(): Chromium is killed, and its
+  // profile removed once it is gone.
+  const userDataDir = createOwnedTempDir('evergreen-chromium-', {
+    onExit: () => {
+      const child = browser?.process();
+      child?.kill('SIGKILL');
+      return removeOnceChromiumIsGone(userDataDir.path, child?.pid);
+    },
   });
+  const launched = await puppeteer
+    .launch({
+      executablePath,
+      headless: true,
+      userDataDir: userDataDir.path,
+      args: chromiumArgs,
+      protocolTimeout: 600_000,
+      // DevTools over a pipe rather than a port: when Evergreen dies, even by SIGKILL, the pipe closes and
+      // Chromium exits with it instead of lingering as an orphan.
+      pipe: true,
+    })
+    .catch((error: unknown) => {
+      userDataDir.release();
+      throw error;
+    });
+  browser = launched;
   return {
-    browser,
+    browser: launched,
     async close() {
-      await browser.close().catch(() => {});
-      await rm(userDataDir, { recursive: true, force: true });
+      await launched.close().catch(() => {});
+      userDataDir.release();
     },
   };
+}
+
+/**
+ * Removes a profile, and the temp folder Chromium keeps beside it (`org.chromium.Chromium.*`, named by the
+ * profile's SingletonSocket link), once Chromium has exited. Chromium's helper processes (and Chromium
+ * itself, when it was still starting and Evergreen could not reach it yet) outlive the exit of this process
+ * by a moment and would write into a profile removed at once, so a detached helper waits for the browser's
+ * pid to end (or three seconds, without one) and removes both then. The temp folder is not moved into the
+ * profile with TMPDIR: the socket's path would then pass the 104–108 bytes a Unix socket path may have.
+ */
+function removeOnceChromiumIsGone(userDataDir: string, pid: number | undefined): 'removed later' | undefined {
+  const script = `const fs = require('node:fs'), path = require('node:path');
+const [dir, pid] = [process.argv[1], Number(process.argv[2])];
+const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const started = Date.now();
+const tick = () => {
+  if (pid ? alive() && Date.now() - started < 10000 : Date.now() - started < 3000) return setTimeout(tick, 100);
+  setTimeout(() => {
+    try { const s = path.dirname(fs.readlinkSync(path.join(dir, 'SingletonSocket'))); if (path.basename(s).startsWith('org.chromium.Chromium.')) fs.rmSync(s, { recursive: true, force: true }); } catch {}
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }, 200);
+};
+tick();`;
+  try {
+    spawn(process.execPath, ['-e', script, userDataDir, String(pid ?? 0)], { detached: true, stdio: 'ignore' }).unref();
+    return 'removed later';
+  } catch {
+    // Removed at once then; the next launch sweeps whatever Chromium wrote afterwards (see ownedTempDir.ts).
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Chapter } from '../../book/model.js';
-import { BrowserNotFoundError, findBrowser, launchBrowser, noBrowserHint } from '../../util/browser.js';
+import { BrowserNotFoundError, BrowserStartError, findBrowser, launchBrowser, noBrowserHint } from '../../util/browser.js';
 import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
@@ -96,7 +96,11 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
   const launch = await launching;
   if ('error' in launch) {
     if (options.measureOnly) return { outputs: [] };
-    reportNoBrowser(ctx, `Chromium at ${executablePath} could not be started: ${launch.error.message.split('\n')[0]}`);
+    reportNoBrowser(
+      ctx,
+      `Chromium at ${executablePath} could not be started: ${launch.error.message.split('\n')[0]}`,
+      launch.error instanceof BrowserStartError ? launch.error.hint : undefined,
+    );
     return { outputs: [] };
   }
   const { launched, launchMs } = launch;
@@ -175,12 +179,12 @@ async function renderPdf(ctx: RenderContext, options: PdfRendererOptions): Promi
   };
 }
 
-function reportNoBrowser(ctx: RenderContext, message: string): void {
+function reportNoBrowser(ctx: RenderContext, message: string, remedy = noBrowserHint): void {
   ctx.diagnostics.add({
     severity: 'error',
     file: ctx.book.configPath,
     message: `The PDF was not built: ${message.replace(` ${noBrowserHint}`, '')}`,
-    hint: `${noBrowserHint} The other formats were still written. To skip the PDF, build with \`--format html\` or set \`formats: [html]\` in book.yaml.`,
+    hint: `${remedy} The other formats were still written. To skip the PDF, build with \`--format html\` or set \`formats: [html]\` in book.yaml.`,
     ruleId: 'pdf/no-browser',
   });
 }

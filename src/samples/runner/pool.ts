@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../../util/hash.js';
+import { createOwnedTempDir, type OwnedTempDir } from '../../util/ownedTempDir.js';
 import { packageRoot } from '../../util/version.js';
 import type { RunOutcome } from '../types.js';
 import type { RunJob, RunReply } from './protocol.js';
@@ -63,6 +64,7 @@ const defaultProfile: RunnerProfile = { network: false, memoryMb: defaultMemoryM
  */
 export class RunnerPool {
   readonly runDir: string;
+  private readonly runFolder: OwnedTempDir;
   private sandbox: Sandbox;
   private readonly slots: Slot[];
   private readonly waiting: (() => void)[] = [];
@@ -70,7 +72,8 @@ export class RunnerPool {
   private readonly env: Record<string, string>;
 
   constructor(options: PoolOptions) {
-    this.runDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'evergreen-run-')));
+    this.runFolder = createOwnedTempDir('evergreen-run-');
+    this.runDir = realpathSync(this.runFolder.path);
     const size = Math.max(1, options.size ?? os.availableParallelism());
     this.slots = Array.from({ length: size }, () => ({ busy: false, profile: defaultProfile, guard: createMemoryGuard(), stderr: '' }));
     // A minimal, deterministic environment: no secrets from the caller's env, UTC, a fixed locale.
@@ -115,7 +118,7 @@ export class RunnerPool {
       slot.guard.dispose();
     }
     try {
-      rmSync(this.runDir, { recursive: true, force: true });
+      this.runFolder.release();
     } catch {
       // Temp folders are cleaned by the OS eventually.
     }

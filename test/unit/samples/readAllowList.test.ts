@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAllowList } from '../../../src/samples/runner/sandbox/readAllowList.js';
+import { reachableByOthers, readAllowList } from '../../../src/samples/runner/sandbox/readAllowList.js';
 
 function layout(): { root: string; outside: string } {
   const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'evergreen-allow-')));
@@ -66,5 +66,20 @@ describe('the read allow-list of runner processes', () => {
     const { root } = layout();
     const list = readAllowList({ root, extra: [], hidden: [] });
     expect(list.paths).toEqual(expect.arrayContaining([path.join(path.dirname(root), 'node_modules'), path.join(path.dirname(root), 'package.json'), '/node_modules']));
+  });
+});
+
+describe('whether the unprivileged runner can reach a folder', () => {
+  it('needs every folder on the way to let others pass, as a private TMPDIR does not', () => {
+    const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'evergreen-reach-')));
+    const run = path.join(base, 'private', 'run');
+    mkdirSync(run, { recursive: true });
+    chmodSync(base, 0o755);
+    chmodSync(path.join(base, 'private'), 0o755);
+    expect(reachableByOthers(run)).toBe(true);
+    chmodSync(path.join(base, 'private'), 0o700);
+    expect(reachableByOthers(run)).toBe(false);
+    expect(reachableByOthers(path.join(base, 'missing'))).toBe(false);
+    rmSync(base, { recursive: true, force: true });
   });
 });

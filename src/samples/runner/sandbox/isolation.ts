@@ -54,17 +54,18 @@ function probe(): Probe {
 }
 
 /**
- * What this machine can enforce for a runner whose files are readable by `nobody` (`dropUser`, computed
- * by the caller: a book in root's home folder is not, and then the runner stays root, with a note).
+ * What this machine can enforce for a runner. `cannotDrop` says why the runner's files are out of reach of
+ * `nobody` (computed by the caller: a book in root's home folder, a private temp folder); the runner then
+ * stays root, with that as the note.
  */
-export function isolation(dropUser: boolean): Isolation {
+export function isolation(cannotDrop?: string): Isolation {
   const found = probe();
   const missing: string[] = [];
   if (!found.unshareNet) missing.push(`samples can reach the network and local services: no network namespace (${found.error})`);
   if (!found.unsharePid) missing.push('samples could signal other processes of this user: no PID namespace');
   let user: Isolation['user'];
   if (asRoot()) {
-    if (!dropUser) missing.push('samples run as root: the book project is not readable by the unprivileged user "nobody"');
+    if (cannotDrop) missing.push(`samples run as root: ${cannotDrop}`);
     else if (found.unshareNet || found.unsharePid ? found.setpriv : true) user = nobody;
     else missing.push('samples run as root: setpriv is missing');
   }

@@ -126,6 +126,20 @@ function within(parent: string, child: string): boolean {
 }
 
 /** True when `file` is readable by a user that is neither its owner nor in its group (mode bits of every folder above it). */
+/** Whether other users can pass through `dir` and every folder above it (the x bit), as the runner's user must to reach its run folder. */
+export function reachableByOthers(dir: string): boolean {
+  try {
+    let current = realpathSync(dir);
+    for (;;) {
+      if ((lstatSync(current).mode & 0o001) === 0) return false;
+      if (current === path.dirname(current)) return true;
+      current = path.dirname(current);
+    }
+  } catch {
+    return false;
+  }
+}
+
 export function readableByOthers(file: string): boolean {
   try {
     let current = realpathSync(file);

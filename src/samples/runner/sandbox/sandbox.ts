@@ -2,7 +2,7 @@ import { chownSync } from 'node:fs';
 import path from 'node:path';
 import { heapExhausted, memoryMechanism } from './memoryGuard.js';
 import { isolation, killedThroughUnshare, runnerCommand, type Isolation } from './isolation.js';
-import { readableByOthers, readAllowList, type ReadAllowList } from './readAllowList.js';
+import { reachableByOthers, readableByOthers, readAllowList, type ReadAllowList } from './readAllowList.js';
 import { sandboxDisabled, type RunnerProfile } from './settings.js';
 
 /** What the sandbox needs to know about the book (from book.yaml). */
@@ -49,8 +49,14 @@ export class Sandbox {
   ) {
     const extra = [path.dirname(runnerScript), runDir, path.join(path.dirname(runnerScript), '..', '..', '..', 'package.json'), ...policy.read];
     this.allowList = this.enabled ? readAllowList({ root: policy.root, extra, hidden: policy.hidden }) : { paths: [], excluded: [] };
-    const dropUser = this.enabled && [policy.root, runnerScript, ...policy.read].every(readableByOthers);
-    this.isolation = this.enabled ? isolation(dropUser) : { network: false, pids: false, missing: [] };
+    // The unprivileged user must read the book and reach the run folder; a private TMPDIR (mode 700) hides it.
+    const bookReadable = [policy.root, runnerScript, ...policy.read].every(readableByOthers);
+    const cannotDrop = !bookReadable
+      ? 'the book project is not readable by the unprivileged user "nobody"'
+      : !reachableByOthers(path.dirname(runDir))
+        ? `the temp folder ${path.dirname(runDir)} is private (not reachable by the unprivileged user "nobody"; set TMPDIR to a folder others may pass through, such as /tmp)`
+        : undefined;
+    this.isolation = this.enabled ? isolation(cannotDrop) : { network: false, pids: false, missing: [] };
     if (this.isolation.user) chownSync(runDir, this.isolation.user.uid, this.isolation.user.gid);
     this.key = JSON.stringify([this.enabled, this.allowList.paths]);
   }
