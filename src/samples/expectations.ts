@@ -39,12 +39,18 @@ export function messageMatches(actual: string, expected: string): boolean {
   return true;
 }
 
-/** Type text match for `^? T` and `// type is T`: whitespace-insensitive; `...` elides any text (literate-ts). */
+/**
+ * Type text match for `^? T` and `// type is T`: whitespace-insensitive; `...` elides any text (literate-ts).
+ * The members of a union may come in any order: TypeScript lists them in the order their types were first
+ * created, which depends on what else the compiler checked (another sample mentioning `"auto"` first turns
+ * `Options | "auto"` into `"auto" | Options`), not on the code of this sample.
+ */
 export function typeMatches(actual: string, expected: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/;\s*}/g, ' }').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim();
   const have = norm(actual);
   const want = norm(expected.endsWith('!') ? expected.slice(0, -1) : expected);
   if (have === want) return true;
+  if (sameUnion(have, want)) return true;
   if (!want.includes('...')) return false;
   const [left = '', ...rest] = want.split('...');
   const right = rest.join('...');
@@ -137,4 +143,35 @@ function matchSpan(span: ErrorSpan, found: FoundError[], consumed: Set<FoundErro
     ruleId: 'samples/expected-error-missing',
     details: actual || undefined,
   });
+}
+
+/** Whether two type texts are the same top-level union with its members in another order. */
+function sameUnion(a: string, b: string): boolean {
+  const left = unionMembers(a);
+  const right = unionMembers(b);
+  if (left.length < 2 || left.length !== right.length) return false;
+  return left.sort().join('\0') === right.sort().join('\0');
+}
+
+/** The members of a top-level union (`A | { b: B | C } | "x|y"` has three), trimmed. */
+function unionMembers(text: string): string[] {
+  const members: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{<'.includes(c)) depth++;
+    else if (')]}>'.includes(c) && !(c === '>' && text[i - 1] === '=')) depth--;
+    else if (c === '|' && depth === 0) {
+      members.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  members.push(text.slice(start).trim());
+  return members.filter(Boolean);
 }

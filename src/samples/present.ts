@@ -22,8 +22,24 @@ export async function createSamplePresenter(book: Book, options: { beforeTypeChe
   // The code each block shows does not depend on its types: other work can start on it now.
   options.beforeTypeCheck?.(cached.presenter);
   const { samples, types, cache, keyOf } = cached;
+  // Samples with the same key (the same code and setup, in another chapter or a copied part) are checked once
+  // and share the outcome: the types a compiler shows can depend on what it checked before (a union's
+  // members are listed in the order their types were created), so checking each copy could print them
+  // differently in this build, and differently again in the next, which reads the one stored entry.
   const byLanguage = new Map<string, Sample[]>();
-  for (const sample of cached.missing) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
+  const copies = new Map<Sample, Sample[]>();
+  const firstWithKey = new Map<string, Sample>();
+  for (const sample of cached.missing) {
+    const key = keyOf(sample);
+    const first = key === undefined ? undefined : firstWithKey.get(key);
+    if (first) {
+      copies.get(first)!.push(sample);
+      continue;
+    }
+    if (key !== undefined) firstWithKey.set(key, sample);
+    copies.set(sample, []);
+    byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
+  }
   let typeChecked = 0;
   for (const [id, list] of byLanguage) {
     let checker;
@@ -36,6 +52,7 @@ export async function createSamplePresenter(book: Book, options: { beforeTypeChe
     for (const [sample, result] of await checker.checkAll(list, () => false)) {
       typeChecked++;
       types.set(sample, result.types);
+      for (const copy of copies.get(sample) ?? []) types.set(copy, result.types);
       // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. An entry
       // `check` wrote gains the hovers; a new one holds the types only (`check` treats an entry without a
       // run as unfinished for a runnable sample, and type-checks, runs and replaces it).

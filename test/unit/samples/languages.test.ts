@@ -38,4 +38,14 @@ describe('expectation text matching', () => {
     expect(typeMatches('{ x: number; y: number; label: string; }', '{ x: number; ... }')).toBe(true);
     expect(typeMatches('string[]', 'number[]')).toBe(false);
   });
+
+  it('matches a union whatever the order of its members, which depends on what else was checked', () => {
+    expect(typeMatches('"auto" | Options', 'Options | "auto"')).toBe(true);
+    expect(typeMatches('{ a: "x" | "y"; } | null', 'null | { a: "x" | "y" }')).toBe(true);
+    expect(typeMatches('"a|b" | number', 'number | "a|b"')).toBe(true);
+    expect(typeMatches('Map<string, A | B> | C', 'C | Map<string, A | B>')).toBe(true);
+    // Only the order: a member more, fewer or another one is still a mismatch.
+    expect(typeMatches('"auto" | Options', 'Options | "auto" | null')).toBe(false);
+    expect(typeMatches('"auto" | Options', 'Options | "manual"')).toBe(false);
+  });
 });
