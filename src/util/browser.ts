@@ -152,7 +152,7 @@ export async function launchBrowser(options: { executablePath?: string } = {}): 
  * itself, when it was still starting and Evergreen could not reach it yet) outlive the exit of this process
  * by a moment and would write into a profile removed at once, so a detached helper waits for the browser's
  * pid to end (or three seconds, without one) and removes both then. The temp folder is not moved into the
- * profile with TMPDIR: the socket's path would then pass the 104–108 bytes a Unix socket path may have.
+ * profile with TMPDIR: the socket's path would then pass the limit `checkSocketPathFits` guards.
  */
 function removeOnceChromiumIsGone(userDataDir: string, pid: number | undefined): 'removed later' | undefined {
   const script = `const fs = require('node:fs'), path = require('node:path');

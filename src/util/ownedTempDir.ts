@@ -8,7 +8,7 @@ import { processAlive } from './processAlive.js';
  * must not outlive it. Each is named `<prefix><pid>-XXXXXX`:
  * - a normal end removes it (`release`);
  * - Ctrl-C, SIGTERM and any `process.exit` remove it in a synchronous 'exit' hook, after running its `onExit`
- *   (killing the Chromium that writes into it, so that the removal is not raced);
+ *   (which kills the Chromium writing into it, and may hand the removal to a helper that waits for it);
  * - a process killed outright (SIGKILL, OOM) leaves it behind, and the next process to create a folder with
  *   the same prefix removes it: its pid is dead and it has not been touched for an hour. The age matters where
  *   another pid namespace shares the temp folder, whose live pids this process cannot see.
