@@ -20,20 +20,18 @@ export interface UnfinishedRelease {
   marker: string;
 }
 
-const markerPath = releasePendingPath;
-
 export async function markReleasePending(root: string, version: string): Promise<void> {
-  await mkdir(path.dirname(markerPath(root)), { recursive: true });
-  await replaceFileDurably(markerPath(root), `${JSON.stringify({ version, pid: process.pid, started: new Date().toISOString() })}\n`);
+  await mkdir(path.dirname(releasePendingPath(root)), { recursive: true });
+  await replaceFileDurably(releasePendingPath(root), `${JSON.stringify({ version, pid: process.pid, started: new Date().toISOString() })}\n`);
 }
 
 export async function clearReleasePending(root: string): Promise<void> {
-  await rm(markerPath(root), { force: true });
+  await rm(releasePendingPath(root), { force: true });
 }
 
 /** The release a dead process left unfinished, if any (a release still running elsewhere is not). */
 export async function findUnfinishedRelease(root: string): Promise<UnfinishedRelease | undefined> {
-  const marker = markerPath(root);
+  const marker = releasePendingPath(root);
   if (!existsSync(marker)) return undefined;
   let data: { version?: unknown; pid?: unknown };
   try {
