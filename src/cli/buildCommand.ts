@@ -18,7 +18,7 @@ export function buildCommand(): Command {
       // not pay for the Markdown and highlighting stack, nor a rebuild for the release and import code.
       const [{ openProject }, { build }] = await Promise.all([import('../api/project.js'), import('../api/build.js')]);
       let result;
-      const project = await openProject({ root: opts.root, noCache: !opts.cache, warmUpDiagrams: true }).catch((error: unknown) => {
+      const project = await openProject({ root: opts.root, noCache: !opts.cache, warmUpDiagrams: true, warmUpTypeCheck: true }).catch((error: unknown) => {
         progress.done();
         throw error;
       });

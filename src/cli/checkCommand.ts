@@ -57,7 +57,7 @@ export function checkCommand(): Command {
       }
       try {
         const opening = performance.now();
-        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false, warmUpDiagrams: true });
+        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false, warmUpDiagrams: true, warmUpTypeCheck: true });
         const openedMs = performance.now() - opening;
         let result;
         try {

@@ -110,19 +110,21 @@ export function buildDate(): string {
 /** Shows samples as readers should see them (setup hidden, `^?` types filled in), from the sample stage. */
 async function samplePresenter(book: Book, project: Project): Promise<CodePresenter> {
   const { createSamplePresenter } = await import('../samples/index.js');
-  const { blocksToHighlight, rememberHighlighted } = await import('../render/shared/highlight.js');
+  const { blocksToHighlight, prepareHighlighter, rememberHighlighted } = await import('../render/shared/highlight.js');
   const { chapterCodeBlocks } = await import('../render/shared/chapterHtml.js');
   let highlighting: Promise<HighlightedEntries> | undefined;
   const presenter = await createSamplePresenter(book, {
-    // Type-checking keeps this thread busy for seconds; the chapter workers highlight meanwhile.
-    beforeTypeCheck: (untyped) => {
+    // Type-checking keeps a thread busy for seconds: code is highlighted meanwhile, by the chapter workers, or
+    // here when the samples are checked on a thread of their own.
+    beforeTypeCheck: async (untyped, { offThread }) => {
       const workers = project.parallel;
-      if (!workers) return;
+      if (!workers && !offThread) return;
       const blocks = blocksToHighlight(
         book.chapters.flatMap((c) => chapterCodeBlocks(c, untyped)),
         project.cacheDir,
       );
-      if (blocks.length >= minBlocksWorthAWorker) highlighting = workers.highlight(blocks, project.cacheDir);
+      if (workers && blocks.length >= minBlocksWorthAWorker) highlighting = workers.highlight(blocks, project.cacheDir);
+      else if (!workers && blocks.length > 0) await prepareHighlighter(blocks, project.cacheDir);
     },
   });
   // A worker that failed only costs speed: rendering highlights whatever is missing itself.

@@ -4,6 +4,7 @@ import type { Book } from '../book/model.js';
 import { analysisCacheName } from '../book/loadBook.js';
 import { htmlChapterCacheName } from '../render/html/cacheNames.js';
 import { closeWarmDiagrams, warmUpDiagrams } from '../render/shared/diagrams.js';
+import { closeWarmTypeCheck, warmUpTypeCheck } from '../samples/languages/typescript/typeCheckThread.js';
 import { cacheRoot, keepCachesInMemory } from '../util/diskCache.js';
 import { ChapterWorkers } from './chapterWorkers.js';
 import { FormatRegistry } from './formatRegistry.js';
@@ -21,6 +22,11 @@ export interface OpenProjectOptions {
    * overlaps parsing (for commands that draw diagrams: build, check, dev). Closed by `close()` if unused.
    */
   warmUpDiagrams?: boolean;
+  /**
+   * Start the TypeScript samples' type-check on a thread of its own as soon as the chapters are read, when
+   * no type-check results are stored yet (for commands that type-check: build, check, release).
+   */
+  warmUpTypeCheck?: boolean;
 }
 
 /**
@@ -46,11 +52,14 @@ export class Project {
     const workers = options.workers === false ? undefined : ChapterWorkers.create();
     try {
       const cacheDir = options.noCache ? undefined : cacheRoot(root);
-      const onSources = options.warmUpDiagrams ? (sources: string[]) => warmUpDiagrams(root, sources, cacheDir) : undefined;
+      const onSources = (sources: string[]) => {
+        if (options.warmUpDiagrams) warmUpDiagrams(root, sources, cacheDir);
+        if (options.warmUpTypeCheck) warmUpTypeCheck({ root, configPath: config.path, config: config.config }, sources, cacheDir);
+      };
       const book = await loadBook(root, { noCache: options.noCache, parallel: workers, config, onSources });
       return new Project(root, formats, book, options.noCache ?? false, workers);
     } catch (error) {
-      await Promise.all([workers?.close(), closeWarmDiagrams(root)]);
+      await Promise.all([workers?.close(), closeWarmDiagrams(root), closeWarmTypeCheck(root)]);
       throw error;
     }
   }
@@ -78,7 +87,7 @@ export class Project {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.workers?.close(), closeWarmDiagrams(this.root)]);
+    await Promise.all([this.workers?.close(), closeWarmDiagrams(this.root), closeWarmTypeCheck(this.root)]);
   }
 }
 

@@ -115,6 +115,8 @@ export class CheckSession {
   close(): void {
     this.pool?.close();
     this.pool = undefined;
+    for (const { checker } of this.checkers.values()) void checker.then((c) => c.close?.()).catch(() => {});
+    this.checkers.clear();
   }
 
   /** Every sample, checked (or read from the cache) with one TypeScript version. */
@@ -225,7 +227,10 @@ export class CheckSession {
 
   private startPool(book: Book): RunnerPool {
     const policy = sandboxPolicy(book);
-    if (this.pool && this.poolRoot !== book.root) this.close();
+    if (this.pool && this.poolRoot !== book.root) {
+      this.pool.close();
+      this.pool = undefined;
+    }
     if (this.pool) this.pool.refresh(policy);
     this.pool ??= new RunnerPool({ size: this.sessionOptions.workers, env: this.sessionOptions.env, policy });
     this.poolRoot = book.root;

@@ -8,7 +8,8 @@ import { sampleCache } from './check.js';
 import { extractSamples } from './extract.js';
 import { wantsHovers } from './hovers.js';
 import { languageById } from './languages/registry.js';
-import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
+import type { LanguageChecker } from './languages/language.js';
+import type { CachedOutcome, Sample, TypeCheckResult, TypeOutcome } from './types.js';
 
 /**
  * How `evergreen build` shows samples: without the setup above `---cut---` and without the notation lines
@@ -16,11 +17,12 @@ import type { CachedOutcome, Sample, TypeOutcome } from './types.js';
  * (never by running anything). Types come from the check cache when the sample is unchanged; otherwise
  * only the samples with queries or expected errors are type-checked, in one program.
  */
-export async function createSamplePresenter(book: Book, options: { beforeTypeCheck?: (untyped: CodePresenter) => void } = {}): Promise<CodePresenter> {
+export async function createSamplePresenter(
+  book: Book,
+  options: { beforeTypeCheck?: (untyped: CodePresenter, context: { offThread: boolean }) => void | Promise<void> } = {},
+): Promise<CodePresenter> {
   const cached = cachedSamplePresenter(book);
   if (cached.missing.length === 0) return Object.assign(cached.presenter, { typeChecked: 0 });
-  // The code each block shows does not depend on its types: other work can start on it now.
-  options.beforeTypeCheck?.(cached.presenter);
   const { samples, types, cache, keyOf } = cached;
   // Samples with the same key (the same code and setup, in another chapter or a copied part) are checked once
   // and share the outcome: the types a compiler shows can depend on what it checked before (a union's
@@ -40,27 +42,36 @@ export async function createSamplePresenter(book: Book, options: { beforeTypeChe
     copies.set(sample, []);
     byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
   }
-  let typeChecked = 0;
+  const checks: { checker: LanguageChecker; list: Sample[] }[] = [];
   for (const [id, list] of byLanguage) {
-    let checker;
     try {
-      checker = await languageById(id).createChecker(book, { version: book.config.typescript?.[0] });
+      checks.push({ checker: await languageById(id).createChecker(book, { version: book.config.typescript?.[0] }), list });
     } catch {
       // A missing or unsupported compiler is reported by `check`; the book shows these samples without types.
-      continue;
     }
-    for (const [sample, result] of await checker.checkAll(list, () => false)) {
-      typeChecked++;
-      types.set(sample, result.types);
-      for (const copy of copies.get(sample) ?? []) types.set(copy, result.types);
-      // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. An entry
-      // `check` wrote gains the hovers; a new one holds the types only (`check` treats an entry without a
-      // run as unfinished for a runnable sample, and type-checks, runs and replaces it).
-      const key = keyOf(sample);
-      if (!key) continue;
-      const hit = cache.get(key);
-      cache.set(key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
-    }
+  }
+  // Checks on a thread of their own start first, so that this thread's other work overlaps them.
+  const offThread = checks.filter((c) => c.checker.offThread);
+  const running = offThread.map(({ checker, list }) => checker.checkAll(list, () => false));
+  for (const r of running) r.catch(() => {});
+  // The code each block shows does not depend on its types: other work can start on it now.
+  await options.beforeTypeCheck?.(cached.presenter, { offThread: offThread.length > 0 });
+  const results: Map<Sample, TypeCheckResult>[] = [];
+  for (const { checker, list } of checks) if (!checker.offThread) results.push(await checker.checkAll(list, () => false));
+  results.push(...(await Promise.all(running)));
+  await Promise.all(checks.map(({ checker }) => checker.close?.()));
+  let typeChecked = 0;
+  for (const [sample, result] of results.flatMap((r) => [...r])) {
+    typeChecked++;
+    types.set(sample, result.types);
+    for (const copy of copies.get(sample) ?? []) types.set(copy, result.types);
+    // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. An entry
+    // `check` wrote gains the hovers; a new one holds the types only (`check` treats an entry without a
+    // run as unfinished for a runnable sample, and type-checks, runs and replaces it).
+    const key = keyOf(sample);
+    if (!key) continue;
+    const hit = cache.get(key);
+    cache.set(key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
   }
   return Object.assign(presenterFor(samples, types), { typeChecked });
 }

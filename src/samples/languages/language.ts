@@ -37,6 +37,10 @@ export interface LanguageChecker {
    * declarations and manifests): part of the cache key, so editing one re-checks the book.
    */
   filesRead(): string[];
+  /** Whether it checks on a thread of its own (this thread is free meanwhile). */
+  readonly offThread?: boolean;
+  /** Stops what the checker started (a thread of its own); a checker in this thread has nothing to stop. */
+  close?(): Promise<void>;
 }
 
 export interface SampleLanguage {

@@ -1,19 +1,31 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type ts from 'typescript';
-import type { Book } from '../../../book/model.js';
 import type { Diagnostic } from '../../../diagnostics/diagnostic.js';
 import { packageRoot } from '../../../util/version.js';
 import { presentationOnlyFlags } from '../../directives.js';
+import type { Book } from '../../../book/model.js';
 
 type TS = typeof ts;
+
+/**
+ * What of the book the type-check reads: its folders and compiler options. Small and plain, so a thread of
+ * its own can be given it (typeCheckThread.ts) without the chapters' trees.
+ */
+export type CheckerBook = Pick<Book, 'root' | 'manuscriptDir' | 'configPath'> & { config: Pick<Book['config'], 'compilerOptions'> };
 
 /**
  * The book's compiler options: defaults that suit runnable ESM samples, then `manuscript/tsconfig.json`
  * (or `compilerOptions:` in book.yaml), then the few settings the checker needs (emit, one module per
  * sample). Returned as JSON so the options are part of cache keys and group samples that share them.
  */
-export function bookCompilerOptions(tsApi: TS, book: Book, diagnostics: Diagnostic[], overrides: Record<string, unknown> = {}, configFiles: string[] = []): ts.CompilerOptions {
+export function bookCompilerOptions(
+  tsApi: TS,
+  book: CheckerBook,
+  diagnostics: Diagnostic[],
+  overrides: Record<string, unknown> = {},
+  configFiles: string[] = [],
+): ts.CompilerOptions {
   const defaults: ts.CompilerOptions = {
     target: tsApi.ScriptTarget.ES2022,
     // The DOM's declarations as twoslash and the TypeScript playground have them: a sample about

@@ -6,6 +6,8 @@ import type { CompilerChoice, CompilerIdentity, LanguageChecker, SampleLanguage 
 import { bookCompilerOptions } from './compilerOptions.js';
 import { isNativeCompiler, UnsupportedCompilerError } from './native.js';
 import { loadTypeScriptPackage, resolveTypeScriptPackage } from './resolve.js';
+import { wantsHovers } from '../../hovers.js';
+import { takeWarmTypeCheck } from './typeCheckThread.js';
 
 type TS = typeof ts;
 
@@ -38,14 +40,28 @@ export function typescriptFamily(spec: TypeScriptFamilySpec): SampleLanguage {
     async createChecker(book: Book, choice: CompilerChoice): Promise<LanguageChecker> {
       const pkg = resolveTypeScriptPackage(book.root, choice.version);
       if (isNativeCompiler(pkg)) throw new UnsupportedCompilerError(pkg);
+      const compiler = { name: 'TypeScript', version: pkg.version, source: pkg.source };
+      // The thread started while the chapters were read (typeCheckThread.ts) checks plain TypeScript samples.
+      const thread = spec.id === 'typescript' && !spec.compilerOptions && !spec.afterCheck ? takeWarmTypeCheck(book.root, pkg) : undefined;
+      if (thread) {
+        const diagnostics = await thread.started;
+        return {
+          compiler,
+          diagnostics,
+          offThread: true,
+          filesRead: () => thread.filesRead(),
+          checkAll: (samples, emit, onEach) => thread.checkAll(samples, emit, (s) => wantsHovers(book, s), onEach),
+          close: () => thread.close(),
+        };
+      }
       const tsApi = loadTypeScriptPackage(pkg);
       const { SampleTypeChecker } = await import('./typeCheck.js');
       const diagnostics: Diagnostic[] = [];
       const configFiles: string[] = [];
       const options = bookCompilerOptions(tsApi, book, diagnostics, spec.compilerOptions, configFiles);
-      const checker = new SampleTypeChecker(tsApi, book, options);
+      const checker = new SampleTypeChecker(tsApi, book, options, (s) => wantsHovers(book, s));
       return {
-        compiler: { name: 'TypeScript', version: pkg.version, source: pkg.source },
+        compiler,
         diagnostics,
         filesRead: () => [...new Set([...configFiles, ...checker.filesRead()])].sort(),
         checkAll: (samples, emit, onEach) =>

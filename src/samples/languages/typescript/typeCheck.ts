@@ -13,16 +13,15 @@ import type ts from 'typescript';
 import type { Book } from '../../../book/model.js';
 import { judgeErrors, typeMatches, type FoundError } from '../../expectations.js';
 import type { Sample, SampleProblem, TypeCheckResult } from '../../types.js';
-import { applySampleFlags, emitsCommonJs, optionsKey } from './compilerOptions.js';
+import { applySampleFlags, type CheckerBook, emitsCommonJs, optionsKey } from './compilerOptions.js';
 import { domOnlyGlobals, typeAssertionProblems } from './inspect.js';
-import { wantsHovers } from '../../hovers.js';
 import { identifierQuickInfo } from './quickInfo.js';
 import { createDeclarationSharingRegistry } from './declarationRegistry.js';
 
 type TS = typeof ts;
 
 /** Where a sample's files live for the compiler: inside the book project, so its node_modules resolve. */
-export function virtualPath(book: Book, sample: Sample, fileIndex: number): string {
+export function virtualPath(book: Pick<Book, 'root'>, sample: Sample, fileIndex: number): string {
   const file = sample.files[fileIndex]!;
   if (file.realPath) return file.realPath;
   const folder = `${sample.chapter.slug}-${sample.index}`;
@@ -41,8 +40,10 @@ export class SampleTypeChecker {
 
   constructor(
     private readonly tsApi: TS,
-    private readonly book: Book,
+    private readonly book: CheckerBook,
     private readonly baseOptions: ts.CompilerOptions,
+    /** Whether a sample's identifiers get hovers (hovers.ts decides, from the book and the fence). */
+    private readonly wantsHovers: (sample: Sample) => boolean,
   ) {
     this.registry = createDeclarationSharingRegistry(tsApi);
   }
@@ -50,6 +51,19 @@ export class SampleTypeChecker {
   /** Files the compiler read outside the samples (packages' declarations and manifests). */
   filesRead(): string[] {
     return [...this.read].sort();
+  }
+
+  /**
+   * Parses and binds the lib files and packages' types of the book's options before any sample is known
+   * (the program the samples join reuses them): what a thread of its own does while the chapters are read.
+   */
+  warmUp(): void {
+    // A program without root files has no lib files either: an empty module stands in for the samples.
+    const group = this.group(this.baseOptions, '');
+    const placeholder = path.join(this.book.root, '.evergreen', 'samples', 'warm-up.ts').replace(/\\/g, '/');
+    group.setFiles([[placeholder, 'export {};\n']]);
+    group.service.getProgram()?.getTypeChecker();
+    group.removeFile(placeholder);
   }
 
   /**
@@ -173,7 +187,7 @@ export class SampleTypeChecker {
     if (sample.typeAssertions.length > 0) problems.push(...typeAssertionProblems(ts, program, sample, sourceOf));
     const expected = found.filter((d) => verdict.consumed.has(d)).map((d) => ({ file: d.file, line: d.line, column: d.column, message: d.text, ruleId: `TS${d.code}` }));
     const result: TypeCheckResult = { types: { problems, queryTypes, expected } };
-    if (wantsHovers(this.book, sample)) {
+    if (this.wantsHovers(sample)) {
       result.types.hovers = sample.files.flatMap((file, index) => {
         const source = /\.json$/.test(file.name) ? undefined : sourceOf(index);
         return source ? identifierQuickInfo(ts, group.service, source, sample, index) : [];
@@ -304,6 +318,10 @@ class Group {
       useCaseSensitiveFileNames: () => sys.useCaseSensitiveFileNames,
     };
     this.service = tsApi.createLanguageService(host, registry);
+  }
+
+  removeFile(fileName: string): void {
+    if (this.files.delete(fileName)) this.projectVersion++;
   }
 
   setFiles(entries: [string, string][]): void {
