@@ -43,11 +43,12 @@ export function typescriptFamily(spec: TypeScriptFamilySpec): SampleLanguage {
       const compiler = { name: 'TypeScript', version: pkg.version, source: pkg.source };
       // The thread started while the chapters were read (typeCheckThread.ts) checks plain TypeScript samples.
       const thread = spec.id === 'typescript' && !spec.compilerOptions && !spec.afterCheck ? takeWarmTypeCheck(book.root, pkg) : undefined;
-      if (thread) {
-        const diagnostics = await thread.started;
+      // A thread that could not start costs only its head start: the samples are checked here instead.
+      const threadDiagnostics = thread ? await thread.started.catch(() => thread.close().then(() => undefined)) : undefined;
+      if (thread && threadDiagnostics) {
         return {
           compiler,
-          diagnostics,
+          diagnostics: threadDiagnostics,
           offThread: true,
           filesRead: () => thread.filesRead(),
           checkAll: (samples, emit, onEach) => thread.checkAll(samples, emit, (s) => wantsHovers(book, s), onEach),
