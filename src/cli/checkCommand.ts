@@ -57,7 +57,7 @@ export function checkCommand(): Command {
       }
       try {
         const opening = performance.now();
-        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false, warmUpDiagrams: true, warmUpTypeCheck: true });
+        const project = await openProject({ root: flags.root, noCache: !flags.cache, workers: false, warmUpDiagrams: true, warmUpTypeCheck: typeCheckThreadForCheck() });
         const openedMs = performance.now() - opening;
         let result;
         try {
@@ -95,4 +95,13 @@ export function checkCommand(): Command {
 function finish(result: CheckResult, flags: CheckFlags, format: (result: CheckResult, reporter: ReporterName) => string): void {
   process.stdout.write(`${format(result, flags.reporter)}\n`);
   process.exitCode = result.failed > 0 || result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * `check` type-checks on the main thread unless EVERGREEN_TYPECHECK_THREAD=1: with nothing to do meanwhile
+ * (a build highlights code), a thread of its own measured no faster on two cores, and slower on a book that
+ * also has JavaScript samples (the main thread then loads a second compiler). docs/benchmarks.md, session 6.
+ */
+function typeCheckThreadForCheck(): boolean {
+  return process.env.EVERGREEN_TYPECHECK_THREAD === '1';
 }

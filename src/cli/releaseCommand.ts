@@ -31,7 +31,7 @@ export function releaseCommand(): Command {
       const progress = createProgress();
       let confirmed = true;
       let result;
-      const project = await openProject({ root: opts.root, warmUpTypeCheck: true });
+      const project = await openProject({ root: opts.root });
       try {
         const formats = opts.format ? parseFormats(opts.format, project.formats) : undefined;
         result = await release(project, {

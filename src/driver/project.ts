@@ -24,7 +24,7 @@ export interface OpenProjectOptions {
   warmUpDiagrams?: boolean;
   /**
    * Start the TypeScript samples' type-check on a thread of its own as soon as the chapters are read, when
-   * no type-check results are stored yet (for commands that type-check: build, check, release).
+   * no type-check results are stored yet (for `build`, which highlights code meanwhile).
    */
   warmUpTypeCheck?: boolean;
 }

@@ -67,7 +67,7 @@ function pages(root: string): Record<string, string> {
   );
 }
 
-describe('the type-check thread of a first build or check', () => {
+describe('the type-check thread of a first build', () => {
   it('gives the same pages, types and hovers as checking on the main thread', async () => {
     const threaded = writeBook(chapters);
     const single = tempDir();
@@ -84,10 +84,13 @@ describe('the type-check thread of a first build or check', () => {
     expect(html['two.html']).toContain('class="hover-info"');
   });
 
-  it('reports the same verdicts at the same lines, and runs what it ran before', async () => {
+  it('when check is asked to use it, reports the same verdicts at the same lines, and runs what it ran before', async () => {
     const threaded = writeBook(chapters);
     const single = tempDir();
     cpSync(threaded, single, { recursive: true });
+    // By default check type-checks on the main thread; EVERGREEN_TYPECHECK_THREAD=1 asks for the thread.
+    const byDefault = await runCli(['check', '--reporter', 'json'], { cwd: writeBook(chapters), env: { EVERGREEN_PROFILE: '1' } });
+    expect(byDefault.stderr).not.toMatch(threadStarted);
     const withThread = await runCli(['check', '--reporter', 'json'], { cwd: threaded, env: profiled('1') });
     const withoutThread = await runCli(['check', '--reporter', 'json'], { cwd: single, env: profiled('0') });
     expect(withThread.stderr).toMatch(threadStarted);

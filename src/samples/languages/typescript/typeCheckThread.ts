@@ -19,7 +19,8 @@ const workerScript = new URL('./typeCheckWorker.js', import.meta.url);
  * read. Loading the compiler and parsing the lib files and packages' types (about 1.5 s of the Handbook's
  * 4 s type-check) then overlap parsing the chapters, and the main thread highlights code while the samples
  * are checked. The samples are checked in one program, as on the main thread, so every type and hover
- * reads the same either way.
+ * reads the same either way. Without other work for the main thread (`check`), two cores gain nothing:
+ * the pipeline's GC and compiler threads already use the second one.
  */
 export class TypeCheckThread {
   private readonly worker: Worker;
