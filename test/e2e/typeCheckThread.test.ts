@@ -121,4 +121,12 @@ describe('the type-check thread of a first build', () => {
     expect(second.stderr).not.toMatch(threadStarted);
     expect(readFileSync(path.join(root, 'dist', 'html', 'one.html'), 'utf8')).toContain('One more sentence.');
   });
+
+  it('is not started for a book whose samples are not checked', async () => {
+    const root = writeBook({ ...chapters, 'manuscript/book.yaml': 'title: Threads\nchapters: [one.md, two.md]\nsamples: none\n' });
+    const build = await runCli(['build', '--format', 'html'], { cwd: root, env: profiled('1') });
+    expect(build.code).toBe(0);
+    expect(build.stderr).not.toMatch(threadStarted);
+    expect(readFileSync(path.join(root, 'dist', 'html', 'two.html'), 'utf8')).not.toContain('class="hover-info"');
+  });
 });
