@@ -13,9 +13,7 @@ export type WireSample = Omit<Sample, 'chapter' | 'node' | 'output' | 'continues
   wantsHovers: boolean;
 };
 
-export type TypeCheckRequest =
-  | { op: 'start'; pkg: TypeScriptPackage; book: CheckerBook; overrides?: Record<string, unknown> }
-  | { op: 'check'; id: number; samples: WireSample[]; emit: boolean[] };
+export type TypeCheckRequest = { op: 'start'; pkg: TypeScriptPackage; book: CheckerBook } | { op: 'check'; id: number; samples: WireSample[]; emit: boolean[] };
 
 export type TypeCheckResponse =
   | { op: 'started'; diagnostics: Diagnostic[] }

@@ -33,7 +33,6 @@ export class TypeCheckThread {
 
   constructor(
     readonly pkg: TypeScriptPackage,
-    readonly root: string,
     book: CheckerBook,
   ) {
     this.worker = new Worker(workerScript);
@@ -144,7 +143,7 @@ export function warmUpTypeCheck(project: { root: string; configPath: string; con
   }
   if (Number.parseInt(pkg.version, 10) >= 7) return;
   const book: CheckerBook = { root, manuscriptDir: path.resolve(root, config.manuscript), configPath: project.configPath, config: { compilerOptions: config.compilerOptions } };
-  warm.set(root, new TypeCheckThread(pkg, root, book));
+  warm.set(root, new TypeCheckThread(pkg, book));
 }
 
 /** The warm thread for this book and compiler, handed over once (the caller closes it). */

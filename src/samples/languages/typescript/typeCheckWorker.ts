@@ -30,7 +30,7 @@ async function handle(request: TypeCheckRequest): Promise<void> {
     const t1 = performance.now();
     const diagnostics: Diagnostic[] = [];
     configFiles = [];
-    const options = bookCompilerOptions(ts, request.book, diagnostics, request.overrides, configFiles);
+    const options = bookCompilerOptions(ts, request.book, diagnostics, {}, configFiles);
     checker = new SampleTypeChecker(ts, request.book, options, (sample) => (sample as unknown as WireSample).wantsHovers);
     send({ op: 'started', diagnostics });
     checker.warmUp();
