@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { type Dir, existsSync, opendirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,8 +132,8 @@ export function warmUpTypeCheck(project: { root: string; configPath: string; con
   const { root, config } = project;
   if (warm.has(root) || process.env.EVERGREEN_TYPECHECK_THREAD === '0') return;
   if (config.samples === 'none' || os.availableParallelism() < 2 || !existsSync(fileURLToPath(workerScript))) return;
-  if (!sources.some((source) => typeScriptFence.test(source))) return;
   if (cacheDir && hasStoredResults(cacheDir)) return;
+  if (!sources.some((source) => typeScriptFence.test(source))) return;
   let pkg: TypeScriptPackage;
   try {
     pkg = resolveTypeScriptPackage(root, config.typescript?.[0]);
@@ -163,10 +163,15 @@ export async function closeWarmTypeCheck(root: string): Promise<void> {
 
 const typeScriptFence = /^[ \t>]*(?:```+|~~~+)[ \t]*(?:ts|typescript|mts|cts)\b/im;
 
+/** Whether the sample store holds any entry (one directory entry is read, however many it holds). */
 function hasStoredResults(cacheDir: string): boolean {
+  let dir: Dir | undefined;
   try {
-    return readdirSync(path.join(cacheDir, `samples-${toolchainFingerprint()}`)).length > 0;
+    dir = opendirSync(path.join(cacheDir, `samples-${toolchainFingerprint()}`));
+    return dir.readSync() !== null;
   } catch {
     return false;
+  } finally {
+    dir?.closeSync();
   }
 }
