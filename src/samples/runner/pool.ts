@@ -219,6 +219,13 @@ export class RunnerPool {
       };
       const onMessage = (reply: RunReply) => {
         if (reply.id !== id) return;
+        if (slot.guard.peakExceeded()) {
+          // Over the limit but not stopped in time: failed as if stopped, and the runner is not reused.
+          const reason = this.sandbox.explain({ code: null, signal: 'SIGKILL', stderr: '', memoryExceeded: true }, profile);
+          finish({ output: '', exitCode: 1, violation: { rule: 'memory', message: reason } });
+          this.retire(slot);
+          return;
+        }
         const { id: _, networkAttempt, ...rest } = reply;
         finish(networkAttempt ? { ...rest, violation: { rule: 'network', message: `tried to reach ${networkAttempt}: network is off for samples` } } : rest);
       };
@@ -245,6 +252,7 @@ export class RunnerPool {
       child.on('message', onMessage);
       child.on('exit', onExit);
       const { memoryMb: _memory, network: _network, ...fields } = job;
+      slot.guard.startJob();
       child.send({ ...fields, network: profile.network, id } satisfies RunJob);
     });
   }

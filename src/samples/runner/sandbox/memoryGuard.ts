@@ -15,13 +15,21 @@ export interface MemoryGuard {
   attach(pid: number, limitMb: number, kill: () => void): void;
   /** Whether the runner died of (or was killed for) its memory limit. */
   exceeded(): boolean;
+  /** Before each sample: forgets the runner's peak memory so far, where the mechanism can. */
+  startJob(): void;
+  /**
+   * Whether the runner's peak memory during this sample went above the limit although it was not stopped
+   * (a kernel that enforces the cgroup late, or an allocation between two watchdog samples): the sample
+   * exceeded its limit and must not pass.
+   */
+  peakExceeded(): boolean;
   /** Stops guarding (the runner exited or is replaced). */
   detach(): void;
   /** Removes the cgroup (when the pool closes). */
   dispose(): void;
 }
 
-interface CgroupBase {
+export interface CgroupBase {
   version: 1 | 2;
   dir: string;
 }
@@ -75,11 +83,14 @@ function removeStaleGroups(dir: string): void {
 
 let groups = 0;
 
-class CgroupGuard implements MemoryGuard {
+export class CgroupGuard implements MemoryGuard {
   readonly mechanism: string;
   private readonly dir: string;
   private oomKillsBefore = 0;
   private watching = false;
+  private limitBytes = 0;
+  /** Whether the peak can be reset per sample (v1 always; v2 from Linux 6.12): else it is not judged. */
+  private peakResets = false;
 
   constructor(private readonly cgroup: CgroupBase) {
     this.dir = path.join(cgroup.dir, `evergreen-${process.pid}-${++groups}`);
@@ -107,12 +118,35 @@ class CgroupGuard implements MemoryGuard {
       write('memory.swap.max', '0', true);
     }
     this.oomKillsBefore = this.oomKills();
+    this.limitBytes = limitMb * 1024 * 1024;
     write('cgroup.procs', String(pid));
     this.watching = true;
   }
 
   exceeded(): boolean {
     return this.watching && this.oomKills() > this.oomKillsBefore;
+  }
+
+  startJob(): void {
+    try {
+      writeFileSync(path.join(this.dir, this.peakFile()), '0');
+      this.peakResets = true;
+    } catch {
+      this.peakResets = false;
+    }
+  }
+
+  peakExceeded(): boolean {
+    if (!this.watching || !this.peakResets) return false;
+    try {
+      return Number(readFileSync(path.join(this.dir, this.peakFile()), 'utf8').trim()) > this.limitBytes;
+    } catch {
+      return false;
+    }
+  }
+
+  private peakFile(): string {
+    return this.cgroup.version === 1 ? 'memory.max_usage_in_bytes' : 'memory.peak';
   }
 
   detach(): void {
@@ -137,15 +171,19 @@ class CgroupGuard implements MemoryGuard {
   }
 }
 
-class RssWatchdog implements MemoryGuard {
+export class RssWatchdog implements MemoryGuard {
   readonly mechanism = 'a watchdog on the resident size (/proc)';
   private timer?: NodeJS.Timeout;
   private over = false;
+  private pid = 0;
+  private limit = 0;
+  private peakResets = false;
 
   attach(pid: number, limitMb: number, kill: () => void): void {
     this.detach();
     this.over = false;
-    const limit = limitMb * 1024 * 1024;
+    this.pid = pid;
+    const limit = (this.limit = limitMb * 1024 * 1024);
     this.timer = setInterval(() => {
       try {
         const resident = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
@@ -165,6 +203,26 @@ class RssWatchdog implements MemoryGuard {
     return this.over;
   }
 
+  startJob(): void {
+    // "5" resets the peak resident size (VmHWM) that /proc/PID/status reports.
+    try {
+      writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+      this.peakResets = true;
+    } catch {
+      this.peakResets = false;
+    }
+  }
+
+  peakExceeded(): boolean {
+    if (!this.peakResets) return false;
+    try {
+      const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1];
+      return kb !== undefined && Number(kb) * 1024 > this.limit;
+    } catch {
+      return false;
+    }
+  }
+
   detach(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -180,6 +238,10 @@ class HeapOnly implements MemoryGuard {
   readonly mechanism = 'the JavaScript heap limit only';
   attach(): void {}
   exceeded(): boolean {
+    return false;
+  }
+  startJob(): void {}
+  peakExceeded(): boolean {
     return false;
   }
   detach(): void {}
