@@ -7,7 +7,9 @@ import path from 'node:path';
  * a memory cgroup of its own (v1 `memory.limit_in_bytes` or v2 `memory.max`, swap included) where `check`
  * may create one (root, or a delegated v2 subtree); the kernel then stops the runner at the limit.
  * Elsewhere a watchdog samples the runner's resident size in /proc every 50 ms and kills it over the
- * limit (a fast allocation can overshoot by what it allocates in 50 ms).
+ * limit. Either way the peak of each sample is judged after it (`peakExceeded`): an allocation between
+ * two watchdog samples, or a kernel that enforces the cgroup late (seen on this project's CI sandbox,
+ * about one sample in 40 under load), would otherwise pass a sample that went over its limit.
  */
 export interface MemoryGuard {
   readonly mechanism: string;
