@@ -7,7 +7,7 @@ import path from 'node:path';
  * a memory cgroup of its own (v1 `memory.limit_in_bytes` or v2 `memory.max`, swap included) where `check`
  * may create one (root, or a delegated v2 subtree); the kernel then stops the runner at the limit.
  * Elsewhere a watchdog samples the runner's resident size in /proc every 50 ms and kills it over the
- * limit. Either way the peak of each sample is judged after it (`peakExceeded`): an allocation between
+ * limit. Under a v1 cgroup or the watchdog the peak of each sample is judged after it (`peakExceeded`): an allocation between
  * two watchdog samples, or a kernel that enforces the cgroup late (seen on this project's CI sandbox,
  * about one sample in 40 under load), would otherwise pass a sample that went over its limit.
  */
@@ -91,7 +91,10 @@ export class CgroupGuard implements MemoryGuard {
   private oomKillsBefore = 0;
   private watching = false;
   private limitBytes = 0;
-  /** Whether the peak can be reset per sample (v1 always; v2 from Linux 6.12): else it is not judged. */
+  /**
+   * Whether the peak was reset before this sample. Only v1 can: v2's `memory.peak` resets (from Linux 6.12)
+   * only for reads through the same open file, so the cgroup's peak would still hold an earlier sample's.
+   */
   private peakResets = false;
 
   constructor(private readonly cgroup: CgroupBase) {
@@ -130,25 +133,23 @@ export class CgroupGuard implements MemoryGuard {
   }
 
   startJob(): void {
+    this.peakResets = false;
+    if (this.cgroup.version !== 1) return;
     try {
-      writeFileSync(path.join(this.dir, this.peakFile()), '0');
+      writeFileSync(path.join(this.dir, 'memory.max_usage_in_bytes'), '0');
       this.peakResets = true;
     } catch {
-      this.peakResets = false;
+      // Not judged: the peak may be an earlier sample's.
     }
   }
 
   peakExceeded(): boolean {
     if (!this.watching || !this.peakResets) return false;
     try {
-      return Number(readFileSync(path.join(this.dir, this.peakFile()), 'utf8').trim()) > this.limitBytes;
+      return Number(readFileSync(path.join(this.dir, 'memory.max_usage_in_bytes'), 'utf8').trim()) > this.limitBytes;
     } catch {
       return false;
     }
-  }
-
-  private peakFile(): string {
-    return this.cgroup.version === 1 ? 'memory.max_usage_in_bytes' : 'memory.peak';
   }
 
   detach(): void {
