@@ -4,6 +4,7 @@ import type { Highlighter } from 'shiki';
 import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
 import type { CodePresentation } from '../../book/codePresentation.js';
 import { DiskCache } from '../../util/diskCache.js';
+import { cloneTree } from '../../util/cloneTree.js';
 import { sha256 } from '../../util/hash.js';
 import { toolchainFingerprint } from '../../util/version.js';
 
@@ -102,7 +103,7 @@ export async function prepareHighlighter(blocks: Iterable<HighlightBlock>, cache
       // showing it uncoloured would hide that.
       if (!pre) throw new Error(`internal: code block not prepared for highlighting (${grammar}, ${code.length} characters)`);
       // Callers add annotations and attributes to the tree they get: each gets its own copy.
-      return structuredClone(pre);
+      return cloneTree(pre);
     },
     entries: () => [...prepared],
   };
