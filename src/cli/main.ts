@@ -36,6 +36,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('\nTerminated; previous output left intact.\n');
     process.exit(143);
   });
+  // A command whose work waits on nothing that can still happen (a promise no thread or timer will settle)
+  // would end with the exit code set so far, 0, having printed nothing: a silent pass. Node says the event
+  // loop is empty before it exits; a command still running then is a bug, reported as one.
+  let running = true;
+  const unfinished = () => {
+    if (!running) return;
+    process.stderr.write(
+      `${colors.red('error')}: internal: the command stopped before it finished, with nothing left to wait for. This is a bug in Evergreen; please report it.\n`,
+    );
+    process.exitCode = 70;
+  };
+  process.once('beforeExit', unfinished);
   try {
     process.exitCode = 0;
     await program.parseAsync(argv, { from: 'user' });
@@ -55,6 +67,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    running = false;
+    process.off('beforeExit', unfinished);
   }
 }
 
