@@ -73,7 +73,7 @@ export class SampleTypeChecker {
    */
   async checkAll(samples: readonly Sample[], emit: (sample: Sample) => boolean, onEach?: (sample: Sample, result: TypeCheckResult) => void): Promise<Map<Sample, TypeCheckResult>> {
     const results = new Map<Sample, TypeCheckResult>();
-    const byGroup = new Map<Group, { sample: Sample; flagProblems: SampleProblem[] }[]>();
+    const entries = new Map<Sample, { group: Group; flagProblems: SampleProblem[] }>();
     for (const sample of samples) {
       const { options, unknown, invalid } = applySampleFlags(this.tsApi, this.baseOptions, sample.flags, this.book.root);
       const flagProblems = [
@@ -84,34 +84,51 @@ export class SampleTypeChecker {
       const own = options.moduleDetection === this.tsApi.ModuleDetectionKind.Force ? '' : sample.name;
       const group = this.group(options, own);
       group.setFiles(sample.files.map((f, i) => [virtualPath(this.book, sample, i), f.text]));
-      const list = byGroup.get(group) ?? [];
-      list.push({ sample, flagProblems });
-      byGroup.set(group, list);
+      entries.set(sample, { group, flagProblems });
     }
     const profile = process.env.EVERGREEN_PROFILE ? performance.now() : 0;
-    let done = 0;
-    for (const [group, list] of byGroup) {
-      const groupStarted = profile ? performance.now() : 0;
-      // One program per group for diagnostics and emit: every language-service call first re-syncs all
-      // files with the host, which for hundreds of samples costs more than checking them.
-      const program = group.service.getProgram()!;
-      // Option errors (TS5107 "target=ES5 is deprecated") belong to the flag that set the option.
-      const optionErrors = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()].filter((d) => d.category === this.tsApi.DiagnosticCategory.Error);
-      for (const { sample, flagProblems } of list) {
-        const fromOptions = optionErrors.flatMap((d) => {
-          const text = this.tsApi.flattenDiagnosticMessageText(d.messageText, ' ');
-          const flag = flagNamed(sample, text);
-          return flag ? [this.flagProblem(sample, flag, `TS${d.code}: ${text}`, `samples/TS${d.code}`, true)] : [];
-        });
-        const result = this.checkOne(group, program, sample, [...flagProblems, ...fromOptions], emit(sample));
-        results.set(sample, result);
-        onEach?.(sample, result);
-        if (++done % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    const groupMs = new Map<Group, number>();
+    // One program per group for diagnostics and emit: every language-service call first re-syncs all
+    // files with the host, which for hundreds of samples costs more than checking them.
+    const programs = new Map<Group, { program: ts.Program; optionErrors: ts.Diagnostic[] }>();
+    const programOf = (group: Group) => {
+      let found = programs.get(group);
+      if (!found) {
+        const program = group.service.getProgram()!;
+        // Option errors (TS5107 "target=ES5 is deprecated") belong to the flag that set the option.
+        const optionErrors = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()].filter((d) => d.category === this.tsApi.DiagnosticCategory.Error);
+        programs.set(group, (found = { program, optionErrors }));
       }
-      if (profile)
-        process.stderr.write(`  group of ${list.length}: ${Math.round(performance.now() - groupStarted)} ms ${optionsKey(group.service.getProgram()!.getCompilerOptions())}\n`);
+      return found;
+    };
+    // In the order given (the book's), not group by group: a chapter's results are complete as early as
+    // they can be, so its page can be rendered while later chapters are checked. Each group's program sees
+    // its own samples in the same order either way, so the types it shows are the same.
+    let done = 0;
+    for (const sample of samples) {
+      const entry = entries.get(sample)!;
+      const started = profile ? performance.now() : 0;
+      const { program, optionErrors } = programOf(entry.group);
+      const fromOptions = optionErrors.flatMap((d) => {
+        const text = this.tsApi.flattenDiagnosticMessageText(d.messageText, ' ');
+        const flag = flagNamed(sample, text);
+        return flag ? [this.flagProblem(sample, flag, `TS${d.code}: ${text}`, `samples/TS${d.code}`, true)] : [];
+      });
+      const result = this.checkOne(entry.group, program, sample, [...entry.flagProblems, ...fromOptions], emit(sample));
+      if (profile) groupMs.set(entry.group, (groupMs.get(entry.group) ?? 0) + performance.now() - started);
+      results.set(sample, result);
+      onEach?.(sample, result);
+      if (++done % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    if (profile) process.stderr.write(`type-check ${samples.length} samples in ${byGroup.size} group(s): ${Math.round(performance.now() - profile)} ms\n`);
+    if (profile)
+      for (const [group, ms] of groupMs)
+        process.stderr.write(
+          `  group of ${[...entries.values()].filter((e) => e.group === group).length}: ${Math.round(ms)} ms ${optionsKey(group.service.getProgram()!.getCompilerOptions())}\n`,
+        );
+    if (profile)
+      process.stderr.write(
+        `type-check ${samples.length} samples in ${new Set([...entries.values()].map((e) => e.group)).size} group(s): ${Math.round(performance.now() - profile)} ms\n`,
+      );
     return results;
   }
 
