@@ -7,6 +7,7 @@ import { commitStaging, createStaging, discardStaging } from './outputDir.js';
 import type { Project } from './project.js';
 import type { HighlightedEntries } from '../render/shared/highlight.js';
 import { checkProject } from './checkProject.js';
+import type { SamplePresentation } from '../samples/index.js';
 
 export interface BuildOptions {
   /** Output folder. Default: `<root>/dist`. HTML goes to `<out>/html/`, the PDF to `<out>/<slug>.pdf`. */
@@ -59,8 +60,9 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     diagnostics.addAll(checked.diagnostics.filter((d) => !book.diagnostics.includes(d)));
     if (checked.failed > 0 || diagnostics.hasErrors()) return failed();
   }
-  const presenter = options.presenter ?? (book.config.samples === 'none' ? undefined : await samplePresenter(book, project));
-  if (presenter?.typeChecked !== undefined) stats['samples.typeChecked'] = presenter.typeChecked;
+  const samples = options.presenter ? undefined : book.config.samples === 'none' ? undefined : await samplePresentation(book, project);
+  const presenter = options.presenter ?? samples?.presenter;
+  if (options.presenter?.typeChecked !== undefined) stats['samples.typeChecked'] = options.presenter.typeChecked;
   const formats = options.formats ?? book.config.formats;
   const renderers = options.renderers ?? (await project.formats.renderers(formats, { extraHead: options.extraHead }));
   const { version } = options;
@@ -71,6 +73,8 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
     const results = [];
     let printPageMap: RenderResult['pageMap'];
     for (const renderer of renderers) {
+      // Samples still being type-checked: a renderer that cannot wait chapter by chapter waits for all.
+      if (samples && !renderer.rendersChaptersAsReady) await samples.settled;
       const started = performance.now();
       const result = await renderer.render({
         book,
@@ -78,6 +82,7 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
         outDir,
         diagnostics,
         presenter,
+        chapterReady: renderer.rendersChaptersAsReady ? samples?.chapterReady : undefined,
         version,
         cacheDir: project.cacheDir,
         progress: options.progress,
@@ -89,6 +94,7 @@ export async function buildProject(project: Project, options: BuildOptions): Pro
       for (const [k, v] of Object.entries(result.stats ?? {})) stats[`${renderer.name}.${k}`] = v;
       results.push(result);
     }
+    if (samples) stats['samples.typeChecked'] = await samples.settled;
     // Author errors stop the build before rendering; an error here means a renderer could not produce its
     // output (e.g. no browser for the PDF). The outputs that were produced are still committed.
     const names = results.flatMap((r) => r.outputs);
@@ -108,12 +114,12 @@ export function buildDate(): string {
 }
 
 /** Shows samples as readers should see them (setup hidden, `^?` types filled in), from the sample stage. */
-async function samplePresenter(book: Book, project: Project): Promise<CodePresenter> {
-  const { createSamplePresenter } = await import('../samples/index.js');
+async function samplePresentation(book: Book, project: Project): Promise<SamplePresentation> {
+  const { startSamplePresenter } = await import('../samples/index.js');
   const { blocksToHighlight, prepareHighlighter, rememberHighlighted } = await import('../render/shared/highlight.js');
   const { chapterCodeBlocks } = await import('../render/shared/chapterHtml.js');
   let highlighting: Promise<HighlightedEntries> | undefined;
-  const presenter = await createSamplePresenter(book, {
+  const started = await startSamplePresenter(book, {
     // Type-checking keeps a thread busy for seconds: code is highlighted meanwhile, by the chapter workers, or
     // here when the samples are checked on a thread of their own.
     beforeTypeCheck: async (untyped, { offThread }) => {
@@ -129,7 +135,7 @@ async function samplePresenter(book: Book, project: Project): Promise<CodePresen
   });
   // A worker that failed only costs speed: rendering highlights whatever is missing itself.
   if (highlighting) rememberHighlighted(await highlighting.catch((): HighlightedEntries => []));
-  return presenter;
+  return started;
 }
 
 /** Below this many new blocks, loading Shiki in a worker costs more than it saves. */

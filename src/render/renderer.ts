@@ -39,6 +39,12 @@ export interface RenderContext {
   outDir?: string;
   diagnostics: DiagnosticBag;
   presenter?: CodePresenter;
+  /**
+   * Given to a renderer that `rendersChaptersAsReady` while samples are still being type-checked (a first
+   * build checks them on a thread of its own): resolves when the presentations of a chapter's code are
+   * final. Until then the presenter throws for that chapter. Without it, every chapter is ready.
+   */
+  chapterReady?: (chapter: Chapter) => Promise<void>;
   version: BookVersion;
   /** Cache folder for content-addressed intermediate results, or undefined to disable caching. */
   cacheDir?: string;
@@ -76,6 +82,11 @@ export interface RenderedBody {
 export interface Renderer {
   name: string;
   render(ctx: RenderContext): Promise<RenderResult>;
+  /**
+   * Awaits `ctx.chapterReady` before presenting a chapter's code, so it may start before every sample is
+   * type-checked. A renderer without it starts once every chapter is ready.
+   */
+  rendersChaptersAsReady?: boolean;
 }
 
 export interface RenderResult {

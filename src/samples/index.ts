@@ -4,7 +4,7 @@
  * they print with the ```output block that follows, and caches results by content hash.
  */
 export { check, CheckSession, sampleCache } from './check.js';
-export { cachedSamplePresenter, createSamplePresenter, presentSample } from './present.js';
+export { cachedSamplePresenter, createSamplePresenter, presentSample, startSamplePresenter, type SamplePresentation } from './present.js';
 export { mergeCheckReports } from './mergeReports.js';
 export { parseShard, selectShard, readTimings, writeTimings, timingsFileName, type Shard } from './shard.js';
 export { formatCheckResult, formatPretty, formatTimings, summaryLine, reporterNames, type ReporterName, type ReportOptions } from './reporters.js';

@@ -10,19 +10,33 @@ import { wantsHovers } from './hovers.js';
 import { languageById } from './languages/registry.js';
 import type { LanguageChecker } from './languages/language.js';
 import type { CachedOutcome, Sample, TypeCheckResult, TypeOutcome } from './types.js';
+import { TypeArrivals } from './typeArrivals.js';
+
+/**
+ * The presentation of a book's samples while their types are computed. `settled` resolves with how many
+ * samples were type-checked once every type is in and stored, and rejects if the type-check failed.
+ */
+export interface SamplePresentation {
+  presenter: CodePresenter;
+  /** Resolves when the chapter's samples have their types; until then the presenter throws for the chapter. */
+  chapterReady(chapter: Chapter): Promise<void>;
+  settled: Promise<number>;
+}
 
 /**
  * How `evergreen build` shows samples: without the setup above `---cut---` and without the notation lines
  * (`// @errors`, `// @filename`, flags, `^?`, `~~~`), with the `^?` types filled in from the type-check
  * (never by running anything). Types come from the check cache when the sample is unchanged; otherwise
- * only the samples with queries or expected errors are type-checked, in one program.
+ * only the samples with queries or expected errors are type-checked, in one program. Returns once the
+ * samples checked on this thread are done; those checked on a thread of their own arrive chapter by
+ * chapter (`chapterReady`), so that a renderer can render the first chapters while later ones are checked.
  */
-export async function createSamplePresenter(
+export async function startSamplePresenter(
   book: Book,
   options: { beforeTypeCheck?: (untyped: CodePresenter, context: { offThread: boolean }) => void | Promise<void> } = {},
-): Promise<CodePresenter> {
+): Promise<SamplePresentation> {
   const cached = cachedSamplePresenter(book);
-  if (cached.missing.length === 0) return Object.assign(cached.presenter, { typeChecked: 0 });
+  if (cached.missing.length === 0) return { presenter: cached.presenter, chapterReady: async () => {}, settled: Promise.resolve(0) };
   const { samples, types, cache, keyOf } = cached;
   // Samples with the same key (the same code and setup, in another chapter or a copied part) are checked once
   // and share the outcome: the types a compiler shows can depend on what it checked before (a union's
@@ -50,30 +64,55 @@ export async function createSamplePresenter(
       // A missing or unsupported compiler is reported by `check`; the book shows these samples without types.
     }
   }
-  // Checks on a thread of their own start first, so that this thread's other work overlaps them.
-  const offThread = checks.filter((c) => c.checker.offThread);
-  const running = offThread.map(({ checker, list }) => checker.checkAll(list, () => false));
-  for (const r of running) r.catch(() => {});
-  // The code each block shows does not depend on its types: other work can start on it now.
-  await options.beforeTypeCheck?.(cached.presenter, { offThread: offThread.length > 0 });
-  const results: Map<Sample, TypeCheckResult>[] = [];
-  for (const { checker, list } of checks) if (!checker.offThread) results.push(await checker.checkAll(list, () => false));
-  results.push(...(await Promise.all(running)));
-  await Promise.all(checks.map(({ checker }) => checker.close?.()));
+  const arrivals = new TypeArrivals(checks.flatMap(({ list }) => list.flatMap((s) => [s, ...copies.get(s)!])));
   let typeChecked = 0;
-  for (const [sample, result] of results.flatMap((r) => [...r])) {
+  const arrive = (sample: Sample, result: TypeCheckResult) => {
     typeChecked++;
-    types.set(sample, result.types);
-    for (const copy of copies.get(sample) ?? []) types.set(copy, result.types);
+    for (const s of [sample, ...copies.get(sample)!]) {
+      types.set(s, result.types);
+      arrivals.arrived(s);
+    }
     // Stored for every sample, so that the next build (a one-line edit) type-checks nothing. An entry
     // `check` wrote gains the hovers; a new one holds the types only (`check` treats an entry without a
     // run as unfinished for a runnable sample, and type-checks, runs and replaces it).
     const key = keyOf(sample);
-    if (!key) continue;
+    if (!key) return;
     const hit = cache.get(key);
     cache.set(key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
+  };
+  const closeAll = () => Promise.all(checks.map(({ checker }) => checker.close?.()));
+  // Checks on a thread of their own start first, so that this thread's other work overlaps them.
+  const offThread = checks.filter((c) => c.checker.offThread);
+  const running = Promise.all(offThread.map(({ checker, list }) => checker.checkAll(list, () => false, arrive)));
+  running.catch(() => {});
+  try {
+    // The code each block shows does not depend on its types: other work can start on it now.
+    await options.beforeTypeCheck?.(cached.presenter, { offThread: offThread.length > 0 });
+    for (const { checker, list } of checks) if (!checker.offThread) await checker.checkAll(list, () => false, arrive);
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
-  return Object.assign(presenterFor(samples, types), { typeChecked });
+  const settled = running.finally(closeAll).then(
+    () => {
+      // A sample the checker gave no result for is shown without types, as when there is no checker.
+      arrivals.finish();
+      return typeChecked;
+    },
+    (error: unknown) => {
+      arrivals.fail(error);
+      throw error;
+    },
+  );
+  settled.catch(() => {});
+  return { presenter: presenterFor(samples, types, (chapterPath) => arrivals.isReady(chapterPath)), chapterReady: (chapter) => arrivals.ready(chapter.path), settled };
+}
+
+/** `startSamplePresenter` once every type is in: the presenter for a renderer that presents all chapters at once. */
+export async function createSamplePresenter(book: Book, options: Parameters<typeof startSamplePresenter>[1] = {}): Promise<CodePresenter> {
+  const started = await startSamplePresenter(book, options);
+  const typeChecked = await started.settled;
+  return Object.assign(started.presenter, { typeChecked });
 }
 
 /**
@@ -113,26 +152,45 @@ export function cachedSamplePresenter(book: Book) {
     else missing.push(sample);
   }
   const awaitingTypes = new Set(missing.map((sample) => sample.chapter.path));
-  return { presenter: presenterFor(samples, types), missing, awaitingTypes, samples, types, cache, keyOf };
+  // A snapshot: the caller adds the types it checks to `types`, for a presenter of its own.
+  return { presenter: presenterFor(samples, new Map(types)), missing, awaitingTypes, samples, types, cache, keyOf };
 }
 
-function presenterFor(samples: Sample[], types: Map<Sample, TypeOutcome>): CodePresenter {
-  const byNode = new Map<string, CodePresentation>();
-  const byChapter = new Map<string, CodePresentation[]>();
+/**
+ * Presents each chapter's samples when first asked, from the types known then: `isReady` says whether a
+ * chapter's types are all in (presenting it earlier would show, and cache, a chapter without them).
+ */
+function presenterFor(samples: Sample[], types: Map<Sample, TypeOutcome>, isReady: (chapterPath: string) => boolean = () => true): CodePresenter {
+  const samplesByChapter = new Map<string, Sample[]>();
   for (const sample of samples) {
-    const presentation = presentSample(sample, types.get(sample));
-    byNode.set(nodeKey(sample.chapter, sample.node), presentation);
-    byChapter.set(sample.chapter.path, [...(byChapter.get(sample.chapter.path) ?? []), presentation]);
+    const list = samplesByChapter.get(sample.chapter.path);
+    if (list) list.push(sample);
+    else samplesByChapter.set(sample.chapter.path, [sample]);
   }
+  const presented = new Map<string, { byNode: Map<string, CodePresentation>; cacheKey: string }>();
+  const presentationsOf = (chapter: Chapter) => {
+    let found = presented.get(chapter.path);
+    if (found) return found;
+    if (!isReady(chapter.path)) throw new Error(`internal: ${chapter.path} was presented before its samples' types arrived (await chapterReady first)`);
+    const byNode = new Map<string, CodePresentation>();
+    const list: CodePresentation[] = [];
+    for (const sample of samplesByChapter.get(chapter.path) ?? []) {
+      const presentation = presentSample(sample, types.get(sample));
+      byNode.set(nodeKey(chapter, sample.node), presentation);
+      list.push(presentation);
+    }
+    // What a chapter's rendering depends on beyond its text: exactly the presentations decided here
+    // (types from the checker, included files), so renderers may cache chapters safely.
+    presented.set(chapter.path, (found = { byNode, cacheKey: sha256('samples', toolchainFingerprint(), JSON.stringify(list)) }));
+    return found;
+  };
   const presenter: CodePresenter = (chapter: Chapter, node: Code) => {
-    const found = byNode.get(nodeKey(chapter, node));
+    const found = presentationsOf(chapter).byNode.get(nodeKey(chapter, node));
     if (found) return found;
     if ((node.lang ?? '').toLowerCase() === 'output') return { ...defaultCodePresentation(node), kind: 'output' };
     return undefined;
   };
-  // What a chapter's rendering depends on beyond its text: exactly the presentations decided here
-  // (types from the checker, included files), so renderers may cache chapters safely.
-  presenter.cacheKey = (chapter: Chapter) => sha256('samples', toolchainFingerprint(), JSON.stringify(byChapter.get(chapter.path) ?? []));
+  presenter.cacheKey = (chapter: Chapter) => presentationsOf(chapter).cacheKey;
   return presenter;
 }
 

@@ -28,7 +28,7 @@ import { stylesheetPath, xhtmlDocument } from './xhtmlDocument.js';
  * and every byte is ours to keep reproducible.
  */
 export function epubRenderer(): Renderer {
-  return { name: 'epub', render: renderEpub };
+  return { name: 'epub', render: renderEpub, rendersChaptersAsReady: true };
 }
 
 async function renderEpub(ctx: RenderContext): Promise<RenderResult> {

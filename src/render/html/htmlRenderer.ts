@@ -26,6 +26,7 @@ export function htmlRenderer(options: HtmlRendererOptions = {}): Renderer {
   return {
     name: 'html',
     render: (ctx) => renderHtmlBook(ctx, options),
+    rendersChaptersAsReady: true,
   };
 }
 

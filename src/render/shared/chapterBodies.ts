@@ -47,14 +47,14 @@ export async function renderChapterBodies(ctx: RenderContext, diagramsGiven: Map
   const cacheable = !ctx.presenter || ctx.presenter.cacheKey !== undefined;
   const bodies = new Map<Chapter, RenderedChapter>();
   const stale: { chapter: Chapter; key: string }[] = [];
-  for (const chapter of book.chapters) {
-    const key = chapterRenderKey(book, chapter, `${presenterKey}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
+  const keyOf = (chapter: Chapter) => chapterRenderKey(book, chapter, `${presenterKey}${drawnDiagramsKey(chapter, diagrams)}`, ctx.presenter);
+  const lookUp = (chapter: Chapter): boolean => {
+    const key = keyOf(chapter);
     const found = cacheable ? (memo.get(key) ?? cache?.get(key)) : undefined;
     if (found) bodies.set(chapter, found);
     else stale.push({ chapter, key });
-  }
-  if (stale.length === 0) return { bodies, rendered: 0 };
-  ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
+    return found === undefined;
+  };
   const renderHere = async (chapters: Chapter[], diagrams: Map<string, DiagramSvgs>) => {
     const rendered = new Map<Chapter, RenderedChapter>();
     if (chapters.length === 0) return rendered;
@@ -66,11 +66,27 @@ export async function renderChapterBodies(ctx: RenderContext, diagramsGiven: Map
     for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams, hovers: true }));
     return rendered;
   };
+  const workers = ctx.parallel && book.chapters.length >= ctx.parallel.minBatch ? ctx.parallel : undefined;
+  let rendered: Map<Chapter, RenderedChapter>;
+  if (ctx.chapterReady && !workers) {
+    ctx.progress?.('rendering chapters as their samples are type-checked');
+    rendered = new Map();
+    for await (const chapter of inOrderOfReadiness(book.chapters, ctx.chapterReady)) {
+      if (lookUp(chapter)) for (const [c, body] of await renderHere([chapter], diagrams)) rendered.set(c, body);
+    }
+    if (stale.length === 0) return { bodies, rendered: 0 };
+  } else {
+    if (ctx.chapterReady) await Promise.all(book.chapters.map(ctx.chapterReady));
+    for (const chapter of book.chapters) lookUp(chapter);
+    if (stale.length === 0) return { bodies, rendered: 0 };
+    ctx.progress?.(`rendering ${stale.length} chapter${stale.length === 1 ? '' : 's'}`);
+    const chapters = stale.map((s) => s.chapter);
+    rendered =
+      workers && stale.length >= workers.minBatch
+        ? await workers.render(book, chapters, ctx.presenter, (some) => renderHere(some, diagrams), diagrams, ctx.cacheDir)
+        : await renderHere(chapters, diagrams);
+  }
   const chapters = stale.map((s) => s.chapter);
-  const rendered =
-    ctx.parallel && stale.length >= ctx.parallel.minBatch
-      ? await ctx.parallel.render(book, chapters, ctx.presenter, (some) => renderHere(some, diagrams), diagrams, ctx.cacheDir)
-      : await renderHere(chapters, diagrams);
   if (inProgress) {
     const drawn = await inProgress.drawn;
     const undrawn: Chapter[] = [];
@@ -93,4 +109,34 @@ export async function renderChapterBodies(ctx: RenderContext, diagramsGiven: Map
     cache?.set(key, body);
   }
   return { bodies, rendered: stale.length };
+}
+
+/**
+ * The chapters as each becomes ready, those ready at once in book order: a chapter whose samples are
+ * copies of an earlier chapter's is ready as soon as those are, before the chapters in between. Exported for tests.
+ */
+export async function* inOrderOfReadiness(chapters: readonly Chapter[], chapterReady: (chapter: Chapter) => Promise<void>): AsyncGenerator<Chapter> {
+  const ready: Chapter[] = [];
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  for (const chapter of chapters) {
+    chapterReady(chapter).then(
+      () => {
+        ready.push(chapter);
+        wake?.();
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        wake?.();
+      },
+    );
+  }
+  for (let left = chapters.length; left > 0; ) {
+    if (failure) throw failure.error;
+    const next = ready.shift();
+    if (next) {
+      left--;
+      yield next;
+    } else await new Promise<void>((resolve) => (wake = resolve));
+  }
 }
