@@ -16,7 +16,12 @@ export function buildCommand(): Command {
       progress.update('loading the book');
       // Imported on use, and only these two modules rather than the whole library: `evergreen --help` should
       // not pay for the Markdown and highlighting stack, nor a rebuild for the release and import code.
-      const [{ openProject }, { build }] = await Promise.all([import('../api/project.js'), import('../api/build.js')]);
+      // The type-check thread of a first build loads TypeScript meanwhile (api/warmUp.ts).
+      const [{ openProject }, { build }] = await Promise.all([
+        import('../api/project.js'),
+        import('../api/build.js'),
+        import('../api/warmUp.js').then(({ preloadTypeCheck }) => preloadTypeCheck(opts.root)),
+      ]);
       let result;
       const project = await openProject({ root: opts.root, noCache: !opts.cache, warmUpDiagrams: true, warmUpTypeCheck: true }).catch((error: unknown) => {
         progress.done();

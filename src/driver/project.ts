@@ -47,14 +47,18 @@ export class Project {
   static async open(options: OpenProjectOptions = {}): Promise<Project> {
     const root = path.resolve(options.root ?? '.');
     const formats = new FormatRegistry();
-    const config = await loadProjectConfig(root, formats);
+    // A type-check thread the command preloaded for this folder is stopped when no book can be opened.
+    const config = await loadProjectConfig(root, formats).catch(async (error: unknown) => {
+      await closeWarmTypeCheck(root);
+      throw error;
+    });
     // Threads for chapter-level work on a cold or mostly stale build; they start only if a batch is large.
     const workers = options.workers === false ? undefined : ChapterWorkers.create();
     try {
       const cacheDir = options.noCache ? undefined : cacheRoot(root);
       const onSources = (sources: string[]) => {
         if (options.warmUpDiagrams) warmUpDiagrams(root, sources, cacheDir);
-        if (options.warmUpTypeCheck) warmUpTypeCheck({ root, configPath: config.path, config: config.config }, sources, cacheDir);
+        if (options.warmUpTypeCheck) warmUpTypeCheck({ root, configPath: config.path, config: config.config }, sources);
       };
       const book = await loadBook(root, { noCache: options.noCache, parallel: workers, config, onSources });
       return new Project(root, formats, book, options.noCache ?? false, workers);

@@ -122,11 +122,31 @@ describe('the type-check thread of a first build', () => {
     expect(readFileSync(path.join(root, 'dist', 'html', 'one.html'), 'utf8')).toContain('One more sentence.');
   });
 
-  it('is not started for a book whose samples are not checked', async () => {
+  it('is not started for a book whose samples are not checked: the compiler it began loading is stopped', async () => {
     const root = writeBook({ ...chapters, 'manuscript/book.yaml': 'title: Threads\nchapters: [one.md, two.md]\nsamples: none\n' });
     const build = await runCli(['build', '--format', 'html'], { cwd: root, env: profiled('1') });
     expect(build.code).toBe(0);
     expect(build.stderr).not.toMatch(threadStarted);
+    expect(build.stderr).toMatch(/type-check thread: stopped unused \(nothing for it to check\)/);
     expect(readFileSync(path.join(root, 'dist', 'html', 'two.html'), 'utf8')).not.toContain('class="hover-info"');
+  });
+
+  it('is stopped when the chapters have no TypeScript sample, and the build does not wait for it', async () => {
+    const root = writeBook({
+      'manuscript/book.yaml': 'title: Shell\nchapters: [one.md]\n',
+      'manuscript/one.md': '# One\n\n```bash\necho hello\n```\n',
+    });
+    const build = await runCli(['build', '--format', 'html'], { cwd: root, env: profiled('1') });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stderr).toMatch(/type-check thread: stopped unused \(nothing for it to check\)/);
+    expect(readFileSync(path.join(root, 'dist', 'html', 'one.html'), 'utf8')).toContain('echo');
+  });
+
+  // The thread is started before the book is loaded; a folder without a book must still end the command.
+  it('does not keep a command alive that fails before the book is loaded', async () => {
+    const root = tempDir();
+    const build = await runCli(['build', '--format', 'html'], { cwd: root, env: profiled('1'), timeout: 30_000 });
+    expect(build.code).toBe(1);
+    expect(build.stderr).toMatch(/book\.yaml is missing/);
   });
 });

@@ -44,7 +44,7 @@ export function typescriptFamily(spec: TypeScriptFamilySpec): SampleLanguage {
       // The thread started while the chapters were read (typeCheckThread.ts) checks plain TypeScript samples.
       const thread = spec.id === 'typescript' && !spec.compilerOptions && !spec.afterCheck ? takeWarmTypeCheck(book.root, pkg) : undefined;
       // A thread that could not start costs only its head start: the samples are checked here instead.
-      const threadDiagnostics = thread ? await thread.started.catch(() => thread.close().then(() => undefined)) : undefined;
+      const threadDiagnostics = thread ? await thread.started().catch(() => thread.close().then(() => undefined)) : undefined;
       if (thread && threadDiagnostics) {
         return {
           compiler,

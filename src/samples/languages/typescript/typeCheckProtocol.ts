@@ -13,7 +13,8 @@ export type WireSample = Omit<Sample, 'chapter' | 'node' | 'output' | 'continues
   wantsHovers: boolean;
 };
 
-export type TypeCheckRequest = { op: 'start'; pkg: TypeScriptPackage; book: CheckerBook } | { op: 'check'; id: number; samples: WireSample[]; emit: boolean[] };
+/** `load` comes first (the compiler loads before the book is known), `start` once the book is loaded. */
+export type TypeCheckRequest = { op: 'load'; pkg: TypeScriptPackage } | { op: 'start'; book: CheckerBook } | { op: 'check'; id: number; samples: WireSample[]; emit: boolean[] };
 
 export type TypeCheckResponse =
   | { op: 'started'; diagnostics: Diagnostic[] }
