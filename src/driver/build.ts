@@ -116,8 +116,8 @@ export function buildDate(): string {
 /** Shows samples as readers should see them (setup hidden, `^?` types filled in), from the sample stage. */
 async function samplePresentation(book: Book, project: Project): Promise<SamplePresentation> {
   const { startSamplePresenter } = await import('../samples/index.js');
-  const { blocksToHighlight, prepareHighlighter, rememberHighlighted } = await import('../render/shared/highlight.js');
-  const { chapterCodeBlocks } = await import('../render/shared/chapterHtml.js');
+  const { chaptersToHighlight, prepareHighlighter, rememberHighlighted } = await import('../render/shared/highlight.js');
+  const { codeBlocksByChapter } = await import('../render/shared/chapterHtml.js');
   let highlighting: Promise<HighlightedEntries> | undefined;
   const started = await startSamplePresenter(book, {
     // Type-checking keeps a thread busy for seconds: code is highlighted meanwhile, by the chapter workers, or
@@ -125,12 +125,10 @@ async function samplePresentation(book: Book, project: Project): Promise<SampleP
     beforeTypeCheck: async (untyped, { offThread }) => {
       const workers = project.parallel;
       if (!workers && !offThread) return;
-      const blocks = blocksToHighlight(
-        book.chapters.flatMap((c) => chapterCodeBlocks(c, untyped)),
-        project.cacheDir,
-      );
-      if (workers && blocks.length >= minBlocksWorthAWorker) highlighting = workers.highlight(blocks, project.cacheDir);
-      else if (!workers && blocks.length > 0) await prepareHighlighter(blocks, project.cacheDir);
+      const chapters = chaptersToHighlight(codeBlocksByChapter(book.chapters, untyped), project.cacheDir);
+      const blocks = chapters.reduce((n, c) => n + c.blocks.length, 0);
+      if (workers && blocks >= minBlocksWorthAWorker) highlighting = workers.highlight(chapters, project.cacheDir);
+      else if (!workers && blocks > 0) await prepareHighlighter(chapters, project.cacheDir);
     },
   });
   // A worker that failed only costs speed: rendering highlights whatever is missing itself.

@@ -10,7 +10,7 @@ import type { Book, Chapter } from '../book/model.js';
 import { parseMarkdown } from '../parse/markdown.js';
 import type { SourceExpansion } from '../parse/sourceExpansion.js';
 import type { CodePresentation } from '../book/codePresentation.js';
-import { chapterCodeBlocks, renderChapterHtml } from '../render/shared/chapterHtml.js';
+import { codeBlocksByChapter, renderChapterHtml } from '../render/shared/chapterHtml.js';
 import { highlightForAnotherThread, prepareHighlighter } from '../render/shared/highlight.js';
 import type { BookIndex, WorkerRequest, WorkerResponse } from './chapterWorkerProtocol.js';
 
@@ -50,13 +50,13 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       book = bookFromIndex(request.index);
       return { id: request.id };
     case 'highlight':
-      return { id: request.id, highlighted: await highlightForAnotherThread(request.blocks, request.cacheDir) };
+      return { id: request.id, highlighted: await highlightForAnotherThread(request.chapters, request.cacheDir) };
     case 'render': {
       if (!book) throw new Error('render before index');
       const chapter = book.chapters.find((c) => c.path === request.path)!;
       const presentations = request.presentations ? new Map(request.presentations) : undefined;
       const presenter = presentations ? (_chapter: Chapter, node: Code): CodePresentation | undefined => presentations.get(node.position?.start.offset ?? -1) : undefined;
-      const highlighter = await prepareHighlighter(chapterCodeBlocks(chapter, presenter), request.cacheDir);
+      const highlighter = await prepareHighlighter(codeBlocksByChapter([chapter], presenter), request.cacheDir);
       const rendered = renderChapterHtml({
         book,
         chapter,

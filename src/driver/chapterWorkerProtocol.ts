@@ -3,7 +3,7 @@ import type { BookConfig } from '../book/configSchema.js';
 import type { ChapterAnalysis, IncludedCode } from '../book/model.js';
 import type { CodePresentation } from '../book/codePresentation.js';
 import type { RenderedChapter } from '../render/shared/chapterHtml.js';
-import type { HighlightedEntries } from '../render/shared/highlight.js';
+import type { ChapterBlocks, HighlightedEntries } from '../render/shared/highlight.js';
 
 /** What a worker needs to know about the whole book to resolve links and render one chapter. */
 export interface BookIndex {
@@ -38,7 +38,7 @@ export type WorkerJob =
   | HighlightJob
   | { op: 'render'; path: string; presentations?: [number, CodePresentation][]; diagrams?: [string, { light: string; dark: string }][]; cacheDir?: string };
 
-export type HighlightJob = { op: 'highlight'; blocks: Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>[]; cacheDir?: string };
+export type HighlightJob = { op: 'highlight'; chapters: ChapterBlocks[]; cacheDir?: string };
 
 export type WorkerRequest = WorkerJob & { id: number };
 

@@ -97,16 +97,18 @@ export class ChapterWorkers implements ParallelAnalyzer {
    * Highlights code blocks in the workers while this thread does other work (a build's type-check), and
    * hands the trees back: highlighting needs only the code shown, which is known before the types are.
    */
-  async highlight(blocks: HighlightJob['blocks'], cacheDir?: string): Promise<HighlightedEntries> {
+  async highlight(chapters: HighlightJob['chapters'], cacheDir?: string): Promise<HighlightedEntries> {
     while (this.workers.length < this.size) this.spawn();
-    const shares = this.workers.map(() => [] as HighlightJob['blocks']);
+    const shares = this.workers.map(() => [] as HighlightJob['chapters']);
     const sizes = this.workers.map(() => 0);
-    for (const block of [...blocks].sort((a, b) => b.code.length - a.code.length)) {
+    const size = (c: HighlightJob['chapters'][number]) => c.blocks.reduce((n, b) => n + b.code.length, 0);
+    // Whole chapters, each to one worker: a chapter's highlighted blocks are stored together.
+    for (const chapter of [...chapters].sort((a, b) => size(b) - size(a))) {
       const least = sizes.indexOf(Math.min(...sizes));
-      shares[least]!.push(block);
-      sizes[least]! += block.code.length;
+      shares[least]!.push(chapter);
+      sizes[least]! += size(chapter);
     }
-    const responses = await Promise.all(shares.map((share, i) => (share.length ? this.send(i, { op: 'highlight', blocks: share, cacheDir }) : undefined)));
+    const responses = await Promise.all(shares.map((share, i) => (share.length ? this.send(i, { op: 'highlight', chapters: share, cacheDir }) : undefined)));
     return responses.flatMap((r) => r?.highlighted ?? []);
   }
 

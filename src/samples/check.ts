@@ -4,8 +4,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Book, Chapter } from '../book/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { cacheRoot, DiskCache } from '../util/diskCache.js';
-import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
 import { extractSamples } from './extract.js';
 import { hasWantedHovers } from './hovers.js';
@@ -18,11 +16,8 @@ import type { SandboxPolicy } from './runner/sandbox/sandbox.js';
 import { readTimings, sampleContentHash, selectShard } from './shard.js';
 import type { CachedOutcome, CheckOptions, CheckResult, CheckTimings, RunOutcome, Sample, SampleResult, TypeCheckResult } from './types.js';
 import { rewriteOutputBlocksInFile, type OutputEdit } from './updateOutput.js';
+import { SampleStore } from './sampleStore.js';
 import { normalizeLineEndings } from '../parse/decodeChapter.js';
-
-export function sampleCache(root: string): DiskCache<CachedOutcome> {
-  return new DiskCache<CachedOutcome>(cacheRoot(root), `samples-${toolchainFingerprint()}`);
-}
 
 type Outcomes = Map<Sample, { outcome: CachedOutcome; cached: boolean }>;
 
@@ -131,7 +126,7 @@ export class CheckSession {
   ) {
     const outcomes: Outcomes = new Map();
     const compilers: CompilerIdentity[] = [];
-    const cache = options.noCache ? undefined : sampleCache(book.root);
+    const cache = options.noCache ? undefined : new SampleStore(book.root);
     const bookHash = bookKey(book);
     const byLanguage = new Map<string, Sample[]>();
     for (const sample of samples) if (sample.check) byLanguage.set(sample.language, [...(byLanguage.get(sample.language) ?? []), sample]);
@@ -148,7 +143,7 @@ export class CheckSession {
       const key = new LanguageKey(book, bookHash, id, identity);
       const toCheck: Sample[] = [];
       for (const sample of list) {
-        const hit = cache?.get(sampleKey(key.value, sample));
+        const hit = cache?.get(sample, sampleKey(key.value, sample));
         // Complete when it ran, or was not to run, or could not run, or did not compile (then it is never run).
         const complete =
           hit && hasWantedHovers(book, sample, hit.types) && (!sample.run || hit.run || hit.types.cannotRun || hit.types.problems.some((p) => p.severity !== 'warning'));
@@ -169,7 +164,8 @@ export class CheckSession {
       const fresh = await this.typeCheckAndRun(book, checker, toCheck, outcomes, timings, typeCheckStarted);
       // Stored under the key that includes what the compiler read this time (the first check learns it).
       key.update(checker.filesRead());
-      for (const [sample, outcome] of fresh) cache?.set(sampleKey(key.value, sample), outcome);
+      for (const [sample, outcome] of fresh) cache?.set(sample, sampleKey(key.value, sample), outcome);
+      cache?.flush();
     }
     return { outcomes, compilers };
   }

@@ -3,7 +3,8 @@
  * compiler-options group, runs the runnable ones in isolated long-lived runner processes, compares what
  * they print with the ```output block that follows, and caches results by content hash.
  */
-export { check, CheckSession, sampleCache } from './check.js';
+export { check, CheckSession } from './check.js';
+export { SampleStore } from './sampleStore.js';
 export { cachedSamplePresenter, createSamplePresenter, presentSample, startSamplePresenter, type SamplePresentation } from './present.js';
 export { mergeCheckReports } from './mergeReports.js';
 export { parseShard, selectShard, readTimings, writeTimings, timingsFileName, type Shard } from './shard.js';

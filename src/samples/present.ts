@@ -4,7 +4,7 @@ import { defaultCodePresentation, type CodePresentation, type CodePresenter } fr
 import { sha256 } from '../util/hash.js';
 import { toolchainFingerprint } from '../util/version.js';
 import { bookKey, LanguageKey, sampleKey } from './cacheKey.js';
-import { sampleCache } from './check.js';
+import { SampleStore } from './sampleStore.js';
 import { extractSamples } from './extract.js';
 import { wantsHovers } from './hovers.js';
 import { languageById } from './languages/registry.js';
@@ -77,8 +77,11 @@ export async function startSamplePresenter(
     // run as unfinished for a runnable sample, and type-checks, runs and replaces it).
     const key = keyOf(sample);
     if (!key) return;
-    const hit = cache.get(key);
-    cache.set(key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
+    // Each copy's chapter keeps its own entry: the store has a file per chapter.
+    for (const s of [sample, ...copies.get(sample)!]) {
+      const hit = cache.get(s, key);
+      cache.set(s, key, (hit ? { ...hit, types: { ...hit.types, hovers: result.types.hovers } } : { types: result.types }) satisfies CachedOutcome);
+    }
   };
   const closeAll = () => Promise.all(checks.map(({ checker }) => checker.close?.()));
   // Checks on a thread of their own start first, so that this thread's other work overlaps them.
@@ -95,11 +98,13 @@ export async function startSamplePresenter(
   }
   const settled = running.finally(closeAll).then(
     () => {
+      cache.flush();
       // A sample the checker gave no result for is shown without types, as when there is no checker.
       arrivals.finish();
       return typeChecked;
     },
     (error: unknown) => {
+      cache.flush();
       arrivals.fail(error);
       throw error;
     },
@@ -123,7 +128,7 @@ export async function createSamplePresenter(book: Book, options: Parameters<type
  */
 export function cachedSamplePresenter(book: Book) {
   const { samples } = extractSamples(book);
-  const cache = sampleCache(book.root);
+  const cache = new SampleStore(book.root);
   const bookHash = bookKey(book);
   const languageKeys = new Map<string, LanguageKey | undefined>();
   const keyOf = (sample: Sample): string | undefined => {
@@ -147,7 +152,7 @@ export function cachedSamplePresenter(book: Book) {
       sample.check && (hovers || sample.queries.length > 0 || sample.errorSpans.length > 0 || sample.expectedErrors !== undefined || sample.scopedErrors.length > 0);
     if (!needsTypes) continue;
     const key = keyOf(sample);
-    const hit = key ? cache.get(key) : undefined;
+    const hit = key ? cache.get(sample, key) : undefined;
     if (hit && (!hovers || hit.types.hovers)) types.set(sample, hit.types);
     else missing.push(sample);
   }

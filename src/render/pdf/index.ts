@@ -7,7 +7,7 @@ import { DiskCache } from '../../util/diskCache.js';
 import { evergreenVersion } from '../../util/version.js';
 import type { CodePresenter } from '../../book/codePresentation.js';
 import type { Root as HastRoot } from 'hast';
-import { chapterCodeBlocks, presentingOnce, renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
+import { codeBlocksByChapter, presentingOnce, renderChapterHtml, type RenderedChapter } from '../shared/chapterHtml.js';
 import { hyphenateTree, hyphenatorFor } from '../shared/hyphenate.js';
 import { chapterRenderKey } from '../shared/renderKey.js';
 import { bookHasMath, katexStylesheet, writeKatexAssets } from '../shared/mathAssets.js';
@@ -212,10 +212,7 @@ async function writePrintDocument(ctx: RenderContext, workDir: string): Promise<
   }
   const stale = book.chapters.filter((c) => !rendered.has(c));
   const presenter = presentingOnce(ctx.presenter as CodePresenter | undefined);
-  const highlighter = await prepareHighlighter(
-    stale.flatMap((c) => chapterCodeBlocks(c, presenter)),
-    ctx.cacheDir,
-  );
+  const highlighter = await prepareHighlighter(codeBlocksByChapter(stale, presenter), ctx.cacheDir);
   const defaultColour = await lightThemeForeground();
   for (const chapter of stale) {
     const finish = hyphenate ? (tree: HastRoot) => hyphenateTree(tree, hyphenate) : undefined;

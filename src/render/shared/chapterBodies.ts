@@ -1,7 +1,7 @@
 import type { Book, Chapter } from '../../book/model.js';
 import { DiskCache } from '../../util/diskCache.js';
 import type { RenderContext } from '../renderer.js';
-import { chapterCodeBlocks, presentingOnce, renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
+import { codeBlocksByChapter, presentingOnce, renderChapterHtml, type RenderedChapter } from './chapterHtml.js';
 import { chapterCacheName } from './chapterCacheName.js';
 import { fillDiagramSlots, hasDiagramSlots } from './diagramHast.js';
 import { drawnDiagramsKey, type DiagramSvgs } from './diagrams.js';
@@ -59,10 +59,7 @@ export async function renderChapterBodies(ctx: RenderContext, diagramsGiven: Map
     const rendered = new Map<Chapter, RenderedChapter>();
     if (chapters.length === 0) return rendered;
     const presenter = presentingOnce(ctx.presenter);
-    const highlighter = await prepareHighlighter(
-      chapters.flatMap((c) => chapterCodeBlocks(c, presenter)),
-      ctx.cacheDir,
-    );
+    const highlighter = await prepareHighlighter(codeBlocksByChapter(chapters, presenter), ctx.cacheDir);
     for (const chapter of chapters) rendered.set(chapter, renderChapterHtml({ book, chapter, highlighter, presenter, mode: 'pages', diagrams, hovers: true }));
     return rendered;
   };

@@ -8,7 +8,7 @@ import { resolveLink } from '../../book/links.js';
 import type { Book, Chapter } from '../../book/model.js';
 import { bookCodePresentation, type CodePresentation, type CodePresenter } from '../../book/codePresentation.js';
 import { crossRefHandlers } from './crossRefHast.js';
-import { highlightToHast, type CodeHighlighter } from './highlight.js';
+import { highlightToHast, type ChapterBlocks, type CodeHighlighter } from './highlight.js';
 import { addHovers } from './hoverHast.js';
 import { diagramToHast, type DiagramSvgs } from './diagramHast.js';
 import { indexTermToHast } from './indexHast.js';
@@ -49,6 +49,11 @@ export function chapterCodeBlocks(chapter: Chapter, presenter?: CodePresenter): 
     blocks.push(presentCode(presenter, chapter, node));
   });
   return blocks;
+}
+
+/** Every chapter's code blocks, as `prepareHighlighter` takes them. */
+export function codeBlocksByChapter(chapters: readonly Chapter[], presenter?: CodePresenter): ChapterBlocks[] {
+  return chapters.map((chapter) => ({ chapter: chapter.path, blocks: chapterCodeBlocks(chapter, presenter) }));
 }
 
 /** The presenter, remembering each block's presentation for the lifetime of the returned function. */

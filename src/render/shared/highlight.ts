@@ -1,4 +1,5 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import path from 'node:path';
 import type { Highlighter } from 'shiki';
 // The language list only: Shiki itself loads when a block is not in the cache (a rebuild often needs none).
 import { bundledLanguages, bundledLanguagesAlias } from 'shiki/langs';
@@ -57,45 +58,118 @@ async function loadGrammars(langs: Iterable<string>): Promise<Highlighter> {
 
 type HighlightBlock = Pick<CodePresentation, 'kind' | 'lang' | 'code' | 'highlightLines'>;
 
+/**
+ * A chapter's code blocks, every one of them. On disk a chapter's highlighted blocks share one file, holding
+ * exactly the blocks the chapter has now: a file per block cost ~1 ms each to create on an ext4 disk, about a
+ * second of a cold build's main thread for the ~900 blocks and samples of a twoslash book (docs/benchmarks.md).
+ * Without `chapter` (a block rendered on its own) nothing is kept on disk.
+ */
+export interface ChapterBlocks {
+  /** The chapter's Markdown file. */
+  chapter?: string;
+  blocks: readonly HighlightBlock[];
+}
+
 /** Highlights the blocks a render was prepared for (see prepareHighlighter), synchronously. */
 export interface CodeHighlighter {
   pre(grammar: string, code: string, highlightLines: number[]): Element;
 }
 
-/** Where highlighted blocks are kept between runs, under the book's cache folder. */
-export const highlightCacheName = 'highlighted-v1';
+/** Where highlighted blocks are kept between runs, under the book's cache folder: a file per chapter. */
+export const highlightCacheName = 'highlighted-v2';
+
+type StoredChapter = Record<string, Element>;
+
+/** The block keys each chapter's file holds, as this process last read or wrote it: an unchanged file is not rewritten. */
+const storedKeys = new Map<string, string>();
+
+function chapterFileKey(cacheDir: string, chapter: string): string {
+  // Relative to the cache, so a book moved or cloned elsewhere keeps its cache.
+  return sha256(highlightCacheName, path.relative(cacheDir, chapter));
+}
+
+/** One chapter's file, read once; found entries join the process-wide memo. */
+class StoredBlocks {
+  private read = false;
+  private entries: StoredChapter | undefined;
+
+  constructor(
+    private readonly disk: DiskCache<StoredChapter> | undefined,
+    readonly fileKey: string | undefined,
+  ) {}
+
+  get(key: string): Element | undefined {
+    return this.load()?.[key];
+  }
+
+  private load(): StoredChapter | undefined {
+    if (!this.read) {
+      this.read = true;
+      this.entries = this.disk && this.fileKey ? this.disk.get(this.fileKey) : undefined;
+      if (this.entries && this.fileKey) storedKeys.set(this.fileKey, keySet(Object.keys(this.entries)));
+    }
+    return this.entries;
+  }
+
+  /** Writes the chapter's blocks now, unless the file already holds exactly these. */
+  store(keys: string[], prepared: Map<string, Element>): void {
+    if (!this.disk || !this.fileKey || keys.length === 0) return;
+    const wanted = keySet(keys);
+    if (!storedKeys.has(this.fileKey)) this.load();
+    if (storedKeys.get(this.fileKey) === wanted) return;
+    this.disk.set(this.fileKey, Object.fromEntries(keys.map((k) => [k, prepared.get(k)!])));
+    if (storedKeys.size >= highlightedLimit) storedKeys.clear();
+    storedKeys.set(this.fileKey, wanted);
+  }
+}
+
+function keySet(keys: string[]): string {
+  return [...new Set(keys)].sort().join(',');
+}
+
+function blockKeyOf(block: HighlightBlock): { grammar: string; code: string; key: string } | undefined {
+  const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
+  if (!grammar) return undefined;
+  const code = shownCode(block.code);
+  return { grammar, code, key: blockKey(grammar, code, block.highlightLines) };
+}
 
 /**
- * Makes every block of a render available to `highlightToHast`: from this process, else from the disk
- * cache, else highlighted now. Shiki is loaded only when some block is new: its WebAssembly and the first
- * use of a grammar (compiling its regexes) cost ~0.8 s, more than re-rendering the chapter, so a rebuild
- * after a prose edit must not pay them.
+ * Makes every block of a render available to `highlightToHast`: from this process, else from the chapter's
+ * file in the disk cache, else highlighted now. Shiki is loaded only when some block is new: its WebAssembly
+ * and the first use of a grammar (compiling its regexes) cost ~0.8 s, more than re-rendering the chapter, so
+ * a rebuild after a prose edit must not pay them.
  */
-export async function prepareHighlighter(blocks: Iterable<HighlightBlock>, cacheDir?: string): Promise<CodeHighlighter & { entries(): HighlightedEntries }> {
-  const disk = cacheDir ? new DiskCache<Element>(cacheDir, highlightCacheName) : undefined;
+export async function prepareHighlighter(chapters: readonly ChapterBlocks[], cacheDir?: string): Promise<CodeHighlighter & { entries(): HighlightedEntries }> {
+  const disk = cacheDir ? new DiskCache<StoredChapter>(cacheDir, highlightCacheName) : undefined;
   // This render's blocks, held here: the process-wide memo is bounded and may drop entries meanwhile.
   const prepared = new Map<string, Element>();
-  const missing: { grammar: string; code: string; highlightLines: number[]; key: string }[] = [];
-  for (const block of blocks) {
-    const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
-    if (!grammar) continue;
-    const code = shownCode(block.code);
-    const key = blockKey(grammar, code, block.highlightLines);
-    if (prepared.has(key)) continue;
-    const found = highlighted.get(key) ?? disk?.get(key);
-    if (found) {
-      prepared.set(key, found);
-      remember(key, found);
-    } else missing.push({ grammar, code, highlightLines: block.highlightLines, key });
+  const missing = new Map<string, { grammar: string; code: string; highlightLines: number[] }>();
+  const stores: { stored: StoredBlocks; keys: string[] }[] = [];
+  for (const { chapter, blocks } of chapters) {
+    const stored = new StoredBlocks(disk, cacheDir && chapter ? chapterFileKey(cacheDir, chapter) : undefined);
+    const keys: string[] = [];
+    for (const block of blocks) {
+      const known = blockKeyOf(block);
+      if (!known) continue;
+      const { grammar, code, key } = known;
+      keys.push(key);
+      if (prepared.has(key) || missing.has(key)) continue;
+      const found = highlighted.get(key) ?? stored.get(key);
+      if (found) {
+        prepared.set(key, found);
+        remember(key, found);
+      } else missing.set(key, { grammar, code, highlightLines: block.highlightLines });
+    }
+    stores.push({ stored, keys });
   }
-  const shiki = missing.length > 0 ? await loadGrammars(missing.map((m) => m.grammar)) : undefined;
-  for (const block of missing) {
-    if (prepared.has(block.key)) continue;
+  const shiki = missing.size > 0 ? await loadGrammars([...missing.values()].map((m) => m.grammar)) : undefined;
+  for (const [key, block] of missing) {
     const pre = highlightWithShiki(shiki!, block.grammar, block.code, block.highlightLines);
-    prepared.set(block.key, pre);
-    remember(block.key, pre);
-    disk?.set(block.key, pre);
+    prepared.set(key, pre);
+    remember(key, pre);
   }
+  for (const { stored, keys } of stores) stored.store(keys, prepared);
   return {
     pre(grammar, code, highlightLines) {
       const pre = prepared.get(blockKey(grammar, code, highlightLines));
@@ -112,24 +186,29 @@ export async function prepareHighlighter(blocks: Iterable<HighlightBlock>, cache
 /** Highlighted blocks as they travel between threads: content key and tree. */
 export type HighlightedEntries = [string, Element][];
 
-/** The blocks neither this process nor the disk cache has highlighted yet, each once. */
-export function blocksToHighlight(blocks: Iterable<HighlightBlock>, cacheDir?: string): HighlightBlock[] {
-  const seen = new Set<string>();
-  const out: HighlightBlock[] = [];
-  for (const block of blocks) {
-    const grammar = block.kind === 'output' ? undefined : grammarFor(block.lang);
-    if (!grammar) continue;
-    const key = blockKey(grammar, shownCode(block.code), block.highlightLines);
-    if (seen.has(key) || highlighted.has(key) || (cacheDir && DiskCache.has(cacheDir, highlightCacheName, key))) continue;
-    seen.add(key);
-    out.push(block);
-  }
-  return out;
+/**
+ * The chapters with a block neither this process nor the disk cache has highlighted yet, with all their
+ * blocks (a chapter's file holds them all). Blocks found on disk join the process's memo.
+ */
+export function chaptersToHighlight(chapters: readonly ChapterBlocks[], cacheDir?: string): ChapterBlocks[] {
+  const disk = cacheDir ? new DiskCache<StoredChapter>(cacheDir, highlightCacheName) : undefined;
+  return chapters.filter(({ chapter, blocks }) => {
+    const stored = new StoredBlocks(disk, cacheDir && chapter ? chapterFileKey(cacheDir, chapter) : undefined);
+    let incomplete = false;
+    for (const block of blocks) {
+      const known = blockKeyOf(block);
+      if (!known || highlighted.has(known.key)) continue;
+      const found = stored.get(known.key);
+      if (found) remember(known.key, found);
+      else incomplete = true;
+    }
+    return incomplete;
+  });
 }
 
 /** Highlights blocks (in a worker) and returns them for `rememberHighlighted` in the thread that renders. */
-export async function highlightForAnotherThread(blocks: HighlightBlock[], cacheDir?: string): Promise<HighlightedEntries> {
-  return (await prepareHighlighter(blocks, cacheDir)).entries();
+export async function highlightForAnotherThread(chapters: ChapterBlocks[], cacheDir?: string): Promise<HighlightedEntries> {
+  return (await prepareHighlighter(chapters, cacheDir)).entries();
 }
 
 /** Takes blocks another thread highlighted, so that rendering here finds them prepared. */

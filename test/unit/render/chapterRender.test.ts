@@ -3,7 +3,7 @@ import { raw } from 'hast-util-raw';
 import { toHtml } from 'hast-util-to-html';
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../../../src/book/loadBook.js';
-import { chapterCodeBlocks, renderChapterHtml } from '../../../src/render/shared/chapterHtml.js';
+import { codeBlocksByChapter, renderChapterHtml } from '../../../src/render/shared/chapterHtml.js';
 import { diagramSlots, fillDiagramSlots, hasDiagramSlots, type DiagramSvgs } from '../../../src/render/shared/diagramHast.js';
 import { diagramHash } from '../../../src/render/shared/diagramKey.js';
 import { prepareHighlighter } from '../../../src/render/shared/highlight.js';
@@ -47,7 +47,7 @@ async function book() {
 async function render(diagrams: Map<string, DiagramSvgs>) {
   const b = await book();
   const c = b.chapters[0]!;
-  const highlighter = await prepareHighlighter(chapterCodeBlocks(c));
+  const highlighter = await prepareHighlighter(codeBlocksByChapter([c]));
   return renderChapterHtml({ book: b, chapter: c, highlighter, mode: 'pages', diagrams, hovers: true }).html;
 }
 

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { BookConfig } from '../../../book/configSchema.js';
 import type { Diagnostic } from '../../../diagnostics/diagnostic.js';
 import { cacheRoot } from '../../../util/diskCache.js';
-import { toolchainFingerprint } from '../../../util/version.js';
+import { sampleStoreDir } from '../../sampleStore.js';
 import type { Sample, TypeCheckResult } from '../../types.js';
 import type { TypeScriptPackage } from './resolve.js';
 import { resolveTypeScriptPackage } from './resolve.js';
@@ -191,7 +191,7 @@ export function warmUpTypeCheck(project: { root: string; configPath: string; con
 /** What every type-check thread needs: a second core, the compiled worker, and no stored sample results. */
 function threadWorthStarting(root: string): boolean {
   if (process.env.EVERGREEN_TYPECHECK_THREAD === '0' || os.availableParallelism() < 2 || !existsSync(fileURLToPath(workerScript))) return false;
-  // The sample store is read even with `--no-cache` (sampleCache in check.ts).
+  // The sample store is read even with `--no-cache` (SampleStore in present.ts).
   return !hasStoredResults(cacheRoot(root));
 }
 
@@ -227,7 +227,7 @@ const typeScriptFence = /^[ \t>]*(?:```+|~~~+)[ \t]*(?:ts|typescript|mts|cts)\b/
 function hasStoredResults(cacheDir: string): boolean {
   let dir: Dir | undefined;
   try {
-    dir = opendirSync(path.join(cacheDir, `samples-${toolchainFingerprint()}`));
+    dir = opendirSync(sampleStoreDir(cacheDir));
     return dir.readSync() !== null;
   } catch {
     return false;
