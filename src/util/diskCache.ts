@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -15,11 +15,6 @@ export class DiskCache<T> {
     private readonly namespace: string,
   ) {
     this.dir = path.join(root, namespace);
-  }
-
-  /** Whether an entry exists, without reading it. */
-  static has(root: string, namespace: string, key: string): boolean {
-    return existsSync(path.join(root, namespace, `${key}.json`));
   }
 
   get(key: string): T | undefined {
