@@ -88,14 +88,14 @@ function chapterFileKey(cacheDir: string, chapter: string): string {
   return sha256(highlightCacheName, path.relative(cacheDir, chapter));
 }
 
-/** One chapter's file, read once; found entries join the process-wide memo. */
+/** One chapter's file in the disk cache, read at most once, and written only when its set of blocks changed. */
 class StoredBlocks {
   private read = false;
   private entries: StoredChapter | undefined;
 
   constructor(
     private readonly disk: DiskCache<StoredChapter> | undefined,
-    readonly fileKey: string | undefined,
+    private readonly fileKey: string | undefined,
   ) {}
 
   get(key: string): Element | undefined {
