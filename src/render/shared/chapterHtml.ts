@@ -121,7 +121,7 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
   // Re-parsing costs an HTML parse of the whole chapter, so only chapters with raw HTML pay it.
-  const tree = hasRawHtml(hast) ? parseRawHtml(hast, opaque) : hast;
+  const tree = hasRawHtml(hast, opaque) ? parseRawHtml(hast, opaque) : hast;
   const assets: RenderedChapter['assets'] = [];
   let titleShown = false;
   visit(tree, 'element', (node: Element) => {
@@ -160,8 +160,11 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
     } else if (prefix && typeof node.properties.id === 'string' && !node.properties.id.startsWith(prefix)) {
       node.properties.id = `${prefix}${node.properties.id}`;
     }
+    // What Evergreen made itself holds no links, images, headings or (in print) ids: walking the spans
+    // of highlighted code and formulas cost a third of this pass.
+    if (opaque.has(node)) return SKIP;
   });
-  wrapTables(tree);
+  wrapTables(tree, opaque);
   // The heading the title comes from is the page's h1 (above); a chapter titled by front matter, book.yaml or file name gets one.
   if (!titleShown) {
     tree.children.unshift({ type: 'element', tagName: 'h1', properties: { id: `${prefix}${chapter.slug}-title` }, children: [{ type: 'text', value: chapter.title }] });
@@ -205,13 +208,13 @@ function figureForLoneImage(state: State, node: Paragraph, numberFigure: (state:
 }
 
 /** Tables scroll sideways on narrow screens instead of overflowing the page. */
-function wrapTables(tree: HastRoot | Element): void {
+function wrapTables(tree: HastRoot | Element, opaque: ReadonlySet<Element>): void {
   tree.children.forEach((child: RootContent | ElementContent, index: number) => {
-    if (child.type !== 'element') return;
+    if (child.type !== 'element' || opaque.has(child)) return;
     if (child.tagName === 'table') {
       tree.children[index] = { type: 'element', tagName: 'div', properties: { className: ['table-wrap'], tabIndex: 0 }, children: [child] };
     } else {
-      wrapTables(child);
+      wrapTables(child, opaque);
     }
   });
 }

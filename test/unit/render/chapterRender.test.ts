@@ -105,4 +105,33 @@ describe('parsing raw HTML around generated subtrees', () => {
     expect(first.children).toHaveLength(1);
     expect(first.properties).toEqual({ className: ['code-block'] });
   });
+
+  it('passes Markdown blocks with no raw HTML in them through unparsed, where parsing the whole tree puts them', () => {
+    const text = (value: string) => ({ type: 'text' as const, value });
+    const block = (tagName: string, value: string): Element => ({ type: 'element', tagName, properties: {}, children: [text(value)] });
+    const list = (): Element => ({ type: 'element', tagName: 'ul', properties: {}, children: [text('\n'), block('li', 'one'), text('\n')] });
+    const tree = (): Root => ({
+      type: 'root',
+      children: [
+        block('h2', 'Heading'),
+        text('\n'),
+        { type: 'raw', value: '<details><summary>More</summary>' },
+        text('\n'),
+        block('p', 'Inside the details'),
+        list(),
+        { type: 'raw', value: '</details>' },
+        { type: 'element', tagName: 'p', properties: {}, children: [text('A line'), { type: 'raw', value: '<br>' }, text('and the next')] },
+        { type: 'raw', value: '<blockquote class="note">' },
+        block('p', 'Quoted'),
+        { type: 'raw', value: '</blockquote>' },
+        block('p', 'After'),
+      ],
+    });
+    const input = tree();
+    const after = input.children.at(-1) as Element;
+    const parsed = parseRawHtml(input, new Set());
+    expect(toHtml(parsed)).toBe(toHtml(raw(tree()) as Root));
+    // The same object, never parsed again.
+    expect(parsed.children).toContain(after);
+  });
 });
