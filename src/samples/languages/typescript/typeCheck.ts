@@ -37,6 +37,11 @@ export class SampleTypeChecker {
   private readonly groups = new Map<string, Group>();
   /** Files outside the samples and the compiler's own lib folder that the compiler read. */
   private readonly read = new Set<string>();
+  /**
+   * Declaration files' text, shared by every option group: each group's program asks for the lib files and
+   * packages' types, and reading and decoding them once per group cost a third of a second on the Handbook.
+   */
+  private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
 
   constructor(
     private readonly tsApi: TS,
@@ -135,7 +140,7 @@ export class SampleTypeChecker {
   private group(options: ts.CompilerOptions, own: string): Group {
     const key = optionsKey(options) + own;
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new Group(this.tsApi, options, this.book.root, this.registry, this.read)));
+    if (!group) this.groups.set(key, (group = new Group(this.tsApi, options, this.book.root, this.registry, this.read, this.snapshots)));
     return group;
   }
 
@@ -284,7 +289,6 @@ function flagNamed(sample: Sample, message: string): string {
 class Group {
   readonly service: ts.LanguageService;
   private readonly files = new Map<string, { text: string; version: number }>();
-  private readonly snapshots = new Map<string, ts.IScriptSnapshot>();
   /** Every folder that holds a virtual file, and their parents (module resolution asks about them). */
   private readonly dirs = new Set<string>();
   /**
@@ -293,7 +297,14 @@ class Group {
    */
   private projectVersion = 0;
 
-  constructor(tsApi: TS, options: ts.CompilerOptions, root: string, registry: ts.DocumentRegistry, read: Set<string>) {
+  constructor(
+    tsApi: TS,
+    options: ts.CompilerOptions,
+    root: string,
+    registry: ts.DocumentRegistry,
+    read: Set<string>,
+    private readonly snapshots: Map<string, ts.IScriptSnapshot>,
+  ) {
     const sys = tsApi.sys;
     const libDir = path.dirname(tsApi.getDefaultLibFilePath(options));
     const note = (fileName: string) => {
