@@ -20,7 +20,49 @@ export interface PdfLayout {
   labels?: string[];
 }
 
-export async function readLayout(pdf: Uint8Array, options: { labels?: boolean } = {}): Promise<PdfLayout> {
+/**
+ * The legacy build polyfills `Uint8Array.fromBase64` and its kin (core-js) where Node lacks them (Node 20),
+ * and puppeteer then decodes every printed PDF with that JavaScript polyfill instead of Buffer: 0.5 s for
+ * the Handbook's 4 MB PDF. So the polyfills are in place only while pdfjs reads (it uses them itself), and
+ * the methods are as Node has them otherwise.
+ */
+const base64Methods: [object, string][] = [
+  [Uint8Array, 'fromBase64'],
+  [Uint8Array, 'fromHex'],
+  [Uint8Array.prototype, 'toBase64'],
+  [Uint8Array.prototype, 'toHex'],
+  [Uint8Array.prototype, 'setFromBase64'],
+  [Uint8Array.prototype, 'setFromHex'],
+];
+type Methods = (PropertyDescriptor | undefined)[];
+let pdfjsMethods: Methods | undefined;
+
+const currentMethods = (): Methods => base64Methods.map(([target, name]) => Object.getOwnPropertyDescriptor(target, name));
+
+function setMethods(methods: Methods): void {
+  base64Methods.forEach(([target, name], i) => {
+    const descriptor = methods[i];
+    if (descriptor) Object.defineProperty(target, name, descriptor);
+    else delete (target as Record<string, unknown>)[name];
+  });
+}
+
+async function withPdfjsMethods<T>(read: () => Promise<T>): Promise<T> {
+  const own = currentMethods();
+  if (pdfjsMethods) setMethods(pdfjsMethods);
+  try {
+    return await read();
+  } finally {
+    pdfjsMethods = currentMethods();
+    setMethods(own);
+  }
+}
+
+export function readLayout(pdf: Uint8Array, options: { labels?: boolean } = {}): Promise<PdfLayout> {
+  return withPdfjsMethods(() => readLayoutWithPdfjs(pdf, options));
+}
+
+async function readLayoutWithPdfjs(pdf: Uint8Array, options: { labels?: boolean }): Promise<PdfLayout> {
   const { getDocument } = await loadPdfjs();
   // pdfjs takes ownership of (and detaches) the buffer it is given: hand it a copy.
   const doc = await getDocument({ data: pdf.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true }).promise;

@@ -1,4 +1,5 @@
-import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { flateStream, streamText } from './contentStreams.js';
 import { shortenDestinationNames } from './destinationNames.js';
 import { fixOutline, type OutlineHeading } from './outline.js';
 import { dropSoftHyphenText, roleMapStructureTypes, setXmpMetadata } from './pdfStructure.js';
@@ -82,7 +83,7 @@ function removeRunningHead(doc: PDFDocument, pageIndex: number, topMarginPx: num
   const contents = page.node.Contents();
   const stream = contents instanceof PDFArray ? (contents.size() === 1 ? doc.context.lookup(contents.get(0)) : undefined) : contents;
   if (!(stream instanceof PDFRawStream)) return false;
-  const text = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+  const text = streamText(stream);
   const clip = text.indexOf(' re\nW* n');
   if (clip === -1) return false;
   let removed = false;
@@ -92,7 +93,7 @@ function removeRunningHead(doc: PDFDocument, pageIndex: number, topMarginPx: num
     return '';
   });
   if (!removed) return false;
-  const replaced = doc.context.flateStream(Buffer.from(margins + text.slice(clip), 'latin1'));
+  const replaced = flateStream(doc.context, margins + text.slice(clip));
   page.node.set(PDFName.of('Contents'), doc.context.register(replaced));
   return true;
 }

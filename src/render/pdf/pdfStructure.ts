@@ -1,4 +1,5 @@
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument } from 'pdf-lib';
+import { flateStream, streamText } from './contentStreams.js';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument } from 'pdf-lib';
 
 /**
  * The structure types of PDF 1.7 (ISO 32000-1, 14.8.4). Chromium tags `<em>` and `<strong>` with the PDF 2.0
@@ -108,7 +109,7 @@ export function dropSoftHyphenText(doc: PDFDocument): number {
       if (!(ref instanceof PDFRef)) continue;
       const stream = doc.context.lookup(ref);
       if (!(stream instanceof PDFRawStream)) continue;
-      const text = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+      const text = streamText(stream);
       if (!text.includes('/ActualText <FEFF')) continue;
       let found = 0;
       // Also inside a ligature's text (`f\u00ADf` of "dif-ferent"): drop the soft hyphen's code unit only.
@@ -120,7 +121,7 @@ export function dropSoftHyphenText(doc: PDFDocument): number {
       });
       if (found === 0) continue;
       changed += found;
-      doc.context.assign(ref, doc.context.flateStream(Buffer.from(replaced, 'latin1')));
+      doc.context.assign(ref, flateStream(doc.context, replaced));
     }
   }
   return changed;
