@@ -36,6 +36,9 @@ const base64Methods: [object, string][] = [
 ];
 type Methods = (PropertyDescriptor | undefined)[];
 let pdfjsMethods: Methods | undefined;
+/** Node's own methods while reads are under way (reads may overlap: the PDF and the EPUB's page list). */
+let nodeMethods: Methods | undefined;
+let readsUnderWay = 0;
 
 const currentMethods = (): Methods => base64Methods.map(([target, name]) => Object.getOwnPropertyDescriptor(target, name));
 
@@ -48,13 +51,17 @@ function setMethods(methods: Methods): void {
 }
 
 async function withPdfjsMethods<T>(read: () => Promise<T>): Promise<T> {
-  const own = currentMethods();
-  if (pdfjsMethods) setMethods(pdfjsMethods);
+  if (readsUnderWay++ === 0) {
+    nodeMethods = currentMethods();
+    if (pdfjsMethods) setMethods(pdfjsMethods);
+  }
   try {
     return await read();
   } finally {
-    pdfjsMethods = currentMethods();
-    setMethods(own);
+    if (--readsUnderWay === 0) {
+      pdfjsMethods = currentMethods();
+      setMethods(nodeMethods!);
+    }
   }
 }
 

@@ -120,7 +120,7 @@ export function renderChapterTree(options: ChapterRenderOptions): { tree: HastRo
     },
   }) as HastRoot;
   // Raw HTML in Markdown is kept: parse it into real elements so links inside it are rewritten too.
-  // Re-parsing costs an HTML parse of the whole chapter, so only chapters with raw HTML pay it.
+  // Only the top-level blocks that hold raw HTML go through the HTML parser (rawHtml.ts).
   const tree = hasRawHtml(hast, opaque) ? parseRawHtml(hast, opaque) : hast;
   const assets: RenderedChapter['assets'] = [];
   let titleShown = false;
