@@ -52,6 +52,11 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
     await page.setViewport({ width: 1100, height: 700 });
   });
 
+  const until = async (done: () => boolean, timeoutMs: number) => {
+    const started = Date.now();
+    while (!done() && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+  };
+
   afterAll(async () => {
     if (process.env.EVERGREEN_DEV_E2E_LOG) writeFileSync(process.env.EVERGREEN_DEV_E2E_LOG, output);
     await browser?.close();
@@ -115,6 +120,8 @@ describe.skipIf(!findBrowser())('evergreen dev in a browser', () => {
     // node found just before a reload cannot be handed back.
     await page.waitForFunction(() => document.querySelector('#evergreen-dev-overlay')?.textContent?.includes('book.yaml'), { timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('.chapter-body')?.textContent?.includes('Numbers are numbers.'), { timeout: 10_000 });
+    // The overlay can reach the page before the terminal line reaches this process's pipe.
+    await until(() => output.includes('still serving the last good build'), 10_000);
     expect(output).toContain('still serving the last good build');
     writeBookYaml(root, ['intro.md', 'basics.md']);
     await page.waitForFunction(() => !document.querySelector('#evergreen-dev-overlay'), { timeout: 30_000 });
